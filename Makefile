@@ -1,0 +1,35 @@
+# The two commands a new machine needs: `make demo` and `make test`. Each does its own set-up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
+.PHONY: help deps tools build check test demo clean k8s-schemas
+
+help:
+	@echo "make demo   init a values repo and deploy it to the embedded local cluster"
+	@echo "make test   lint, type check, and every test tier (unit, integration, policies, e2e)"
+	@echo "make tools  build the pinned toolchain (cached in ~/.cache/runlevel/tools)"
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.installed
+
+tools:
+	@bash tools/build.sh
+
+build: deps
+	@npx tsc -p tsconfig.json
+
+check: build
+	@npx biome check .
+
+test: deps tools check
+	@node dist/test/run.js
+
+demo: deps tools build
+	@bash scripts/demo.sh
+
+clean:
+	rm -rf dist .tools

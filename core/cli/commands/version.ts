@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../shared/exec.js';
+import { coreRoot } from '../../shared/paths.js';
+import { findTool, pinnedVersion, type ToolName, ToolNames } from '../../shared/tools.js';
+import { log } from '../../shared/log.js';
+import type { Command } from '../command.js';
+
+/** How each tool states its version (argv), all offline. */
+const versionArgs: Record<ToolName, [Exclude<ToolName, 'helm-diff'>, string[]]> = {
+  helm: ['helm', ['version', '--short']],
+  helmfile: ['helmfile', ['--version']],
+  'helm-diff': ['helm', ['diff', 'version']],
+  'kube-apiserver': ['kube-apiserver', ['--version']],
+  'kube-controller-manager': ['kube-controller-manager', ['--version']],
+  'kube-scheduler': ['kube-scheduler', ['--version']],
+  kubectl: ['kubectl', ['version', '--client']],
+  etcd: ['etcd', ['--version']],
+  kwok: ['kwok', ['--version']],
+  opa: ['opa', ['version']],
+  kubeconform: ['kubeconform', ['-v']],
+  sops: ['sops', ['--version', '--disable-version-check']],
+};
+
+export interface ToolVersion {
+  tool: ToolName;
+  pinned: string;
+  found: string | undefined; // undefined: not installed
+  path: string | undefined;
+  matches: boolean;
+}
+
+export function coreVersion(): string {
+  return JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version;
+}
+
+export async function toolVersions(): Promise<ToolVersion[]> {
+  return Promise.all(
+    ToolNames.map(async (tool): Promise<ToolVersion> => {
+      const [bin, args] = versionArgs[tool];
+      const pinned = pinnedVersion(tool);
+      const path = findTool(bin);
+      if (!path) return { tool, pinned, found: undefined, path, matches: false };
+      const r = await run(bin, args, { reject: false, timeoutMs: 20_000 });
+      const found = /v?\d+\.\d+\.\d+/.exec(`${r.stdout}${r.stderr}`)?.[0];
+      const norm = (v: string | undefined) => v?.replace(/^v/, '');
+      return { tool, pinned, found, path, matches: norm(found) === norm(pinned) };
+    }),
+  );
+}
+
+export const command: Command = {
+  summary: 'core version and the pinned tools found',
+  usage: 'runlevel version [-o json]',
+  async run({ config }) {
+    const tools = await toolVersions();
+    const core = coreVersion();
+    if (config.output === 'json') {
+      log.writeData(JSON.stringify({ core, tools }, null, 2));
+      return;
+    }
+    const rows = tools.map((t) => {
+      const state = !t.found ? 'not installed (make tools)' : t.matches ? '' : `pinned ${t.pinned}`;
+      return `  ${t.tool.padEnd(24)} ${(t.found ?? '-').padEnd(10)} ${state}`.trimEnd();
+    });
+    log.writeData([`runlevel ${core}`, ...rows].join('\n'));
+    return;
+  },
+};

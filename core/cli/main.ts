@@ -1,0 +1,127 @@
+// parse → options → command → one catch. The only place that calls process.exit.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { InterruptedError, isUserError, UserError } from '../shared/errors.js';
+import { shutdown } from '../shared/exec.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { log } from '../shared/log.js';
+import type { Command, Flags, OptionSpec } from './command.js';
+import { commands } from './commands/index.js';
+import { type GlobalFlags, globalOptions, resolveConfig } from './config.js';
+import { commandHelp, mainHelp } from './help.js';
+
+type ParseOptions = NonNullable<ParseArgsConfig['options']>;
+
+const helpOption = { help: { type: 'boolean', short: 'h', help: 'show help' } } as const;
+
+export async function main(argv: string[]): Promise<void> {
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSignal = (s: 'SIGINT' | 'SIGTERM') => {
+    if (signal) process.exit(s === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated); // second signal: now
+    signal = s;
+    log.warn(`${s} received: finishing the step in flight, starting nothing new`);
+    shutdown.abort(new InterruptedError(s));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  let code: number;
+  try {
+    code = await dispatch(argv);
+  } catch (err) {
+    code = report(err);
+  }
+  if (signal && code !== ExitCode.ok) code = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+  process.exit(code);
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const name = commandName(argv);
+  if (!name || name === 'help') {
+    const topic = name === 'help' ? positionalsAfter(argv, 'help')[0] : undefined;
+    if (topic && commands[topic]) log.writeData(commandHelp(topic, await commands[topic].load()));
+    else log.writeData(mainHelp());
+    return argv.length === 0 ? ExitCode.invalid : ExitCode.ok;
+  }
+  if (name === '--version') return dispatch(['version']);
+  const entry = commands[name];
+  if (!entry) {
+    throw new UserError(`unknown command "${name}"`, {
+      hint: `one of: ${Object.keys(commands).join(', ')} (runlevel --help)`,
+    });
+  }
+  const command = await entry.load();
+  const specs: Record<string, OptionSpec> = { ...globalOptions, ...command.options, ...helpOption };
+  const { values, positionals } = parseFlags(argv, specs, name);
+  if (values.help) {
+    log.writeData(commandHelp(name, command));
+    return ExitCode.ok;
+  }
+  const config = resolveConfig(values as GlobalFlags);
+  log.configure({ format: config.logFormat, color: config.color, verbose: config.verbose });
+  const flags = withEnvFallback(values as Flags, command.options ?? {});
+  return (await command.run({ config, args: positionals.slice(1), flags })) ?? ExitCode.ok;
+}
+
+function parseFlags(argv: string[], specs: Record<string, OptionSpec>, name: string) {
+  const options: ParseOptions = {};
+  for (const [flag, s] of Object.entries(specs)) {
+    options[flag] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
+  }
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UserError((err as Error).message.replace(/^.*?: /, ''), {
+      hint: `see \`runlevel ${name} --help\``,
+    });
+  }
+}
+
+/** A command's own flags may come from RUNLEVEL_* variables too (global ones are read by resolveConfig). */
+function withEnvFallback(values: Flags, specs: Record<string, OptionSpec>): Flags {
+  const flags: Flags = { ...values };
+  for (const [flag, s] of Object.entries(specs)) {
+    const fromEnv = s.env ? process.env[s.env] : undefined;
+    if (flags[flag] !== undefined || fromEnv === undefined) continue;
+    if (s.type === 'boolean') {
+      if (!/^(1|0|true|false|yes|no)$/i.test(fromEnv)) {
+        throw new UserError(`${s.env}=${fromEnv} is not a boolean`, { hint: 'use true or false' });
+      }
+      flags[flag] = /^(1|true|yes)$/i.test(fromEnv);
+    } else flags[flag] = s.multiple ? fromEnv.split(',') : fromEnv;
+  }
+  return flags;
+}
+
+/** The first positional that is not the value of a global string flag. */
+function commandName(argv: string[]): string | undefined {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: globalOptions as unknown as ParseOptions,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const t of tokens ?? []) {
+    if (t.kind === 'positional') return t.value;
+    if (t.kind === 'option' && t.name === 'version') return '--version';
+  }
+  return undefined;
+}
+
+function positionalsAfter(argv: string[], word: string): string[] {
+  return argv.slice(argv.indexOf(word) + 1).filter((a) => !a.startsWith('-'));
+}
+
+function report(err: unknown): number {
+  if (isUserError(err)) {
+    log.userError(err);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  log.fail(`unexpected error: ${e.message}`);
+  log.info('this is a bug in runlevel; please report it with the output above and the stack below');
+  log.info(e.stack ?? '');
+  return ExitCode.unexpected;
+}
+
+export type { Command };

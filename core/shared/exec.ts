@@ -1,0 +1,69 @@
+// The one way we spawn processes: argv arrays, a timeout, the shared abort signal, and
+// execa's error fields translated once into our own error with stderr trimmed to what matters.
+import { execa, type Options, type Result } from 'execa';
+import { ExitCode } from './exit-codes.js';
+import { ToolError } from './errors.js';
+import { log } from './log.js';
+import { findTool, type ToolName, toolEnv } from './tools.js';
+
+/** Aborted by main() on SIGINT/SIGTERM so every child stops with us. */
+export const shutdown = new AbortController();
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  input?: string;
+  timeoutMs?: number;
+  exitCode?: ExitCode; // exit code of the ToolError raised when the tool fails
+  /** Allow a non-zero exit: the caller inspects the result. */
+  reject?: boolean;
+}
+
+export type RunResult = Result<{ reject: false }>;
+
+export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], opts: RunOptions = {}) {
+  const bin = findTool(tool);
+  if (!bin) {
+    throw new ToolError(`${tool} is not installed`, { hint: 'run `make tools` to build the pinned toolchain' });
+  }
+  log.debug(() => `exec ${tool} ${args.map(quote).join(' ')}`);
+  const options: Options = {
+    cwd: opts.cwd,
+    env: { ...toolEnv(), ...opts.env },
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 10 * 60_000,
+    cancelSignal: shutdown.signal,
+    reject: false,
+    stripFinalNewline: false,
+  };
+  const result = (await execa(bin, args, options)) as RunResult;
+  if (result.failed && opts.reject !== false) {
+    throw new ToolError(describeFailure(tool, args, result), {
+      exitCode: opts.exitCode ?? ExitCode.unexpected,
+    });
+  }
+  return result;
+}
+
+function describeFailure(tool: string, args: string[], r: RunResult): string {
+  const what = `${tool} ${args[0] ?? ''}`.trim();
+  if (r.timedOut) return `${what} timed out`;
+  if (r.isCanceled) return `${what} was cancelled`;
+  const stderr = trimStderr(String(r.stderr ?? ''));
+  return `${what} failed (exit ${r.exitCode ?? r.signal})${stderr ? `:\n${stderr}` : ''}`;
+}
+
+/** Keep the lines a person needs: errors, not usage banners or debug chatter. */
+export function trimStderr(stderr: string, max = 12): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l && !/^(Usage:|Flags:|Global Flags:|\s+-)/.test(l));
+  const important = lines.filter((l) => /error|failed|invalid|not found|denied|refused/i.test(l));
+  const chosen = important.length > 0 ? important : lines;
+  return chosen.slice(-max).join('\n');
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}

@@ -1,0 +1,26 @@
+// The one exit-code table. Documented in the README; every process exit maps to one of these.
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  invalid: 2, // invalid values or usage
+  renderFailed: 3,
+  policyViolations: 4,
+  deployFailed: 5,
+  lockHeld: 6,
+  interrupted: 130, // SIGINT
+  terminated: 143, // SIGTERM
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const exitCodeMeaning: Record<ExitCode, string> = {
+  0: 'ok',
+  1: 'unexpected error (a bug: please report it)',
+  2: 'invalid values or usage',
+  3: 'render failed',
+  4: 'policy violations',
+  5: 'deploy failed',
+  6: 'lock held by another deploy',
+  130: 'interrupted (SIGINT)',
+  143: 'terminated (SIGTERM)',
+};

@@ -1,0 +1,155 @@
+// The only module that writes to the console. Progress for people goes to stderr as typed
+// events, one formatter per output mode; data goes to stdout through `writeData`.
+import type { Problem, UserError } from './errors.js';
+import { formatLocation } from './source.js';
+
+export const LogFormats = ['tty', 'plain', 'json'] as const;
+export type LogFormat = (typeof LogFormats)[number];
+
+/** The small vocabulary of progress marks (after Flux). */
+export const Mark = {
+  start: '►',
+  generated: '✚',
+  waiting: '◎',
+  done: '✔',
+  warn: '⚠',
+  fail: '✗',
+  info: '•',
+} as const;
+export type MarkName = keyof typeof Mark;
+
+export interface LogEvent {
+  kind: string; // 'progress' | 'exec' | 'error' | 'debug' | stage-specific kinds ('release', 'layer', …)
+  mark?: MarkName;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+interface Sink {
+  write(text: string): void;
+}
+
+const colors = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
+const markColor: Record<MarkName, keyof typeof colors> = {
+  start: 'cyan',
+  generated: 'green',
+  waiting: 'yellow',
+  done: 'green',
+  warn: 'yellow',
+  fail: 'red',
+  info: 'dim',
+};
+
+export class Logger {
+  private secrets: string[] = [];
+
+  constructor(
+    private format: LogFormat = 'plain',
+    private color = false,
+    private verbose = false,
+    private err: Sink = process.stderr,
+    private out: Sink = process.stdout,
+  ) {}
+
+  configure(opts: { format?: LogFormat; color?: boolean; verbose?: boolean }): void {
+    if (opts.format) this.format = opts.format;
+    if (opts.color !== undefined) this.color = opts.color;
+    if (opts.verbose !== undefined) this.verbose = opts.verbose;
+  }
+
+  get outputFormat(): LogFormat {
+    return this.format;
+  }
+
+  /** Every later output has this value masked. Call it as soon as a secret is known. */
+  redact(secret: string): void {
+    if (secret.length >= 4 && !this.secrets.includes(secret)) this.secrets.push(secret);
+  }
+
+  mask(text: string): string {
+    let masked = text;
+    for (const s of this.secrets) masked = masked.split(s).join('***');
+    return masked;
+  }
+
+  event(e: LogEvent): void {
+    this.err.write(this.mask(this.render(e)));
+  }
+
+  start(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'start', message, data });
+  }
+  done(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'done', message, data });
+  }
+  waiting(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'waiting', message, data });
+  }
+  generated(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'generated', message, data });
+  }
+  warn(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'warn', message, data });
+  }
+  info(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'info', message, data });
+  }
+  fail(message: string, data?: Record<string, unknown>): void {
+    this.event({ kind: 'progress', mark: 'fail', message, data });
+  }
+
+  /** Debug output costs nothing when off: the message is built only when verbose. */
+  debug(message: () => string): void {
+    if (this.verbose) this.event({ kind: 'debug', message: message() });
+  }
+
+  /** Data for programs (manifests, JSON, YAML): stdout, never decorated. */
+  writeData(text: string): void {
+    this.out.write(this.mask(text.endsWith('\n') ? text : `${text}\n`));
+  }
+
+  /** A user error: message, then each problem with its place, code frame and hint. */
+  userError(err: UserError): void {
+    if (this.format === 'json') {
+      this.event({
+        kind: 'error',
+        message: err.message,
+        data: { exitCode: err.exitCode, hint: err.hint, problems: err.problems.map(problemJson) },
+      });
+      return;
+    }
+    const lines = [this.paint('red', `${Mark.fail} ${err.message}`)];
+    for (const p of err.problems) lines.push(this.problemText(p));
+    if (err.hint) lines.push(`${this.paint('dim', 'hint:')} ${err.hint}`);
+    this.err.write(this.mask(`${lines.join('\n')}\n`));
+  }
+
+  private problemText(p: Problem): string {
+    const where = p.where ? `${this.paint('bold', formatLocation(p.where))}  ` : '';
+    const path = p.path ? `${p.path}: ` : '';
+    const parts = [`\n${where}${path}${p.message}`];
+    if (p.frame) parts.push(this.paint('dim', p.frame));
+    if (p.hint) parts.push(`  ${this.paint('cyan', 'hint:')} ${p.hint}`);
+    return parts.join('\n');
+  }
+
+  private render(e: LogEvent): string {
+    if (this.format === 'json') {
+      return `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`;
+    }
+    const mark = e.mark ? `${this.paint(markColor[e.mark], Mark[e.mark])} ` : '';
+    const text = e.kind === 'debug' ? this.paint('dim', `  ${e.message}`) : e.message;
+    return `${mark}${text}\n`;
+  }
+
+  paint(color: keyof typeof colors, text: string): string {
+    return this.color && this.format === 'tty' ? `\u001b[${colors[color]}m${text}\u001b[0m` : text;
+  }
+}
+
+function problemJson(p: Problem): Record<string, unknown> {
+  return { message: p.message, where: p.where, path: p.path, hint: p.hint };
+}
+
+/** The process-wide logger; main() configures it from flags and environment. */
+export const log = new Logger();

@@ -1,0 +1,18 @@
+// Inline fixture trees: `await fixture({ 'common/settings.yaml': '…' })` returns a fresh temp dir.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export async function fixture(tree: Record<string, string | Buffer>, prefix = 'runlevel-test-'): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  for (const [path, content] of Object.entries(tree)) {
+    const file = join(root, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+  return root;
+}
+
+export async function removeFixture(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true });
+}

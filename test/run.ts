@@ -1,0 +1,93 @@
+// make test: every tier in order, each in its own uvu process, then one line CI can read:
+// "N passed, N failed". A tier that cannot run counts as failed; nothing is skipped.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { clusterDown, clusterUp } from '../core/cluster/index.js';
+import { coreRoot } from '../core/shared/paths.js';
+import { findTool } from '../core/shared/tools.js';
+
+interface TierResult {
+  tier: string;
+  passed: number;
+  failed: number;
+  seconds: number;
+}
+
+const only = process.argv.slice(2); // `node dist/test/run.js unit` runs one tier
+const tiers = ['unit', 'integration', 'policies', 'e2e'].filter((t) => only.length === 0 || only.includes(t));
+
+async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<TierResult> {
+  const started = Date.now();
+  const dir = join(coreRoot, 'dist/test', tier);
+  if (!existsSync(dir)) return crashed(tier, started, `no compiled tests in ${dir}`);
+  const r = await execa(
+    process.execPath,
+    [join(coreRoot, 'node_modules/uvu/bin.js'), dir, '\\.test\\.js$'],
+    { env: { NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...env }, reject: false, stdout: 'pipe', stderr: 'inherit' },
+  );
+  process.stdout.write(r.stdout);
+  const total = Number(/Total:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);
+  const passed = Number(/Passed:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);
+  if (Number.isNaN(total) || Number.isNaN(passed)) return crashed(tier, started, `uvu exited ${r.exitCode}`);
+  // Skipped tests count as failed: nothing skips here. A non-zero exit with nothing failed still fails.
+  const failed = total - passed || (r.exitCode === 0 ? 0 : 1);
+  return { tier, passed, failed, seconds: (Date.now() - started) / 1000 };
+}
+
+/** `opa test` over policies/: each Rego test is a test of ours. */
+async function policyTier(): Promise<TierResult> {
+  const started = Date.now();
+  const opa = findTool('opa');
+  if (!opa) return crashed('policies', started, 'opa is not installed (make tools)');
+  const r = await execa(opa, ['test', join(coreRoot, 'policies'), '-v'], { reject: false });
+  process.stdout.write(r.stdout);
+  const passed = (r.stdout.match(/: PASS \(/g) ?? []).length;
+  const failed = (r.stdout.match(/: (FAIL|ERROR) \(/g) ?? []).length;
+  if (r.exitCode !== 0 && failed === 0) return crashed('policies', started, r.stderr || r.stdout);
+  if (passed + failed === 0) return crashed('policies', started, 'no Rego tests found in policies/');
+  return { tier: 'policies', passed, failed, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The e2e tier shares one real local cluster, started here and stopped by PID afterwards. */
+async function e2eTier(): Promise<TierResult> {
+  const started = Date.now();
+  const stateDir = join(coreRoot, '.runlevel/test-cluster');
+  let cluster: Awaited<ReturnType<typeof clusterUp>>;
+  try {
+    await clusterDown({ stateDir, purge: true });
+    cluster = await clusterUp({ stateDir });
+  } catch (err) {
+    return crashed('e2e', started, `local cluster did not start: ${(err as Error).message}`);
+  }
+  try {
+    return await uvuTier('e2e', {
+      KUBECONFIG: cluster.kubeconfig,
+      RUNLEVEL_KUBECONFIG: cluster.kubeconfig,
+      RUNLEVEL_TEST_STATE_DIR: stateDir,
+    });
+  } finally {
+    await clusterDown({ stateDir, purge: true });
+  }
+}
+
+function crashed(tier: string, started: number, why: string): TierResult {
+  console.error(`✗ tier ${tier} could not run: ${why}`);
+  return { tier, passed: 0, failed: 1, seconds: (Date.now() - started) / 1000 };
+}
+
+const results: TierResult[] = [];
+for (const tier of tiers) {
+  console.log(`\n► tier ${tier}`);
+  if (tier === 'policies') results.push(await policyTier());
+  else if (tier === 'e2e') results.push(await e2eTier());
+  else results.push(await uvuTier(tier));
+}
+console.log('');
+for (const r of results) {
+  console.log(`  ${r.tier.padEnd(12)} ${r.passed} passed, ${r.failed} failed  (${r.seconds.toFixed(1)}s)`);
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# make tools: builds every pinned Go tool from the Go module proxy, caches each per tool and
+# version outside the checkout, and links the results into .tools/ of this checkout.
+# Idempotent: a tool already in the cache is only linked. Prints progress; on failure names
+# the tool and the step.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# shellcheck source=pins.env
+source tools/pins.env
+
+cache=${RUNLEVEL_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runlevel/tools}
+links=$root/.tools
+mkdir -p "$cache" "$links/bin" "$links/helm-plugins"
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+# helm-diff is missing from the checksum database; the committed go.sum pins its hash instead.
+export GONOSUMDB=github.com/databus23/helm-diff
+
+fail() { echo "✗ tools: $1: $2 failed${3:+ — $3}" >&2; exit 1; }
+
+# key <module dir> <version>: cache key; the go.mod/go.sum digest covers replace lines too.
+key() { echo "$2-$(cat "tools/go/$1/go.mod" "tools/go/$1/go.sum" | sha256sum | cut -c1-10)"; }
+
+# build <tool> <ldflags> <package>...: go build the packages into the tool's cache directory.
+build() {
+  local tool=$1 ldflags=$2; shift 2
+  local version dir
+  version=$(pin "$tool")
+  dir=$cache/$tool/$(key "$tool" "$version")
+  if [[ -f $dir/.complete ]]; then
+    echo "✔ $tool $version (cached)"
+  else
+    echo "► $tool $version: downloading modules"
+    local start=$SECONDS tmp=$dir.tmp.$$
+    rm -rf "$tmp" && mkdir -p "$tmp/bin"
+    (cd "tools/go/$tool" && go mod download) || fail "$tool" "module download" "is the Go module proxy reachable?"
+    echo "► $tool $version: compiling $* (a cold build takes minutes on 2 cores)"
+    (cd "tools/go/$tool" && go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/bin/" "$@") ||
+      fail "$tool" "go build"
+    rm -rf "$dir" && mv "$tmp" "$dir" && touch "$dir/.complete"
+    echo "✔ $tool $version built in $((SECONDS - start))s"
+  fi
+  ln -sfn "$dir/bin/"* "$links/bin/"
+}
+
+pin() {
+  case $1 in
+    helm) echo "$HELM" ;; helmfile) echo "$HELMFILE" ;; helm-diff) echo "$HELM_DIFF" ;;
+    kubernetes) echo "$KUBERNETES" ;; kwok) echo "$KWOK" ;; opa) echo "$OPA" ;;
+    kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
+  esac
+}
+
+command -v go >/dev/null || fail go "lookup" "Go is not installed"
+
+k8s_minor=${KUBERNETES#v1.}; k8s_minor=${k8s_minor%%.*}
+build kubernetes "-X k8s.io/component-base/version.gitVersion=$KUBERNETES -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$k8s_minor -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$k8s_minor" \
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+build helm "-X helm.sh/helm/v3/internal/version.version=$HELM -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+  helm.sh/helm/v3/cmd/helm
+build helmfile "-X go.szostok.io/version.version=$HELMFILE -X go.szostok.io/version.dirtyBuild=false" \
+  github.com/helmfile/helmfile
+build helm-diff "-X github.com/databus23/helm-diff/v3/cmd.Version=${HELM_DIFF#v}" github.com/databus23/helm-diff/v3
+build kwok "-X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBERNETES#v}" sigs.k8s.io/kwok/cmd/kwok
+build opa "" github.com/open-policy-agent/opa
+build kubeconform "-X main.version=$KUBECONFORM" github.com/yannh/kubeconform/cmd/kubeconform
+build sops "" github.com/getsops/sops/v3/cmd/sops
+
+# helm-diff is a helm plugin: a directory with plugin.yaml and the binary helm runs.
+diff_src=$(cd tools/go/helm-diff && go list -m -f '{{.Dir}}' github.com/databus23/helm-diff/v3) ||
+  fail helm-diff "locate plugin.yaml"
+plugin=$links/helm-plugins/diff
+rm -rf "$plugin" && mkdir -p "$plugin/bin"
+sed '/^hooks:/,$d' "$diff_src/plugin.yaml" >"$plugin/plugin.yaml"
+ln -sfn "$(readlink -f "$links/bin/helm-diff")" "$plugin/bin/diff"
+
+# etcd: Debian's etcd-server at the pinned version.
+if ! command -v etcd >/dev/null || [[ $(etcd --version | sed -n 's/^etcd Version: //p') != "$ETCD" ]]; then
+  echo "► etcd $ETCD: installing Debian's etcd-server"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO=sudo; fi
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "etcd-server=$ETCD*" >/dev/null ||
+    fail etcd "apt-get install etcd-server" "needs Debian's package repository and root"
+fi
+ln -sfn "$(command -v etcd)" "$links/bin/etcd"
+echo "✔ etcd $ETCD"
+echo "✔ tools ready in $links/bin (cache: $cache)"
