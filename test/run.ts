@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { clusterDown, clusterUp } from '../core/cluster/index.js';
 import { coreRoot } from '../core/shared/paths.js';
 import { findTool } from '../core/shared/tools.js';
+import { cleanEnv } from './helpers/cli.js';
 
 interface TierResult {
   tier: string;
@@ -21,11 +22,13 @@ async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<
   const started = Date.now();
   const dir = join(coreRoot, 'dist/test', tier);
   if (!existsSync(dir)) return crashed(tier, started, `no compiled tests in ${dir}`);
-  const r = await execa(
-    process.execPath,
-    [join(coreRoot, 'node_modules/uvu/bin.js'), dir, '\\.test\\.js$'],
-    { env: { NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...env }, reject: false, stdout: 'pipe', stderr: 'inherit' },
-  );
+  const r = await execa(process.execPath, [join(coreRoot, 'node_modules/uvu/bin.js'), dir, '\\.test\\.js$'], {
+    env: { ...cleanEnv(), NO_COLOR: '1', ...env },
+    extendEnv: false,
+    reject: false,
+    stdout: 'pipe',
+    stderr: 'inherit',
+  });
   process.stdout.write(r.stdout);
   const total = Number(/Total:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);
   const passed = Number(/Passed:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);

@@ -49,7 +49,6 @@ export const globalOptions = {
   kubeconfig: { type: 'string', env: 'RUNLEVEL_KUBECONFIG', help: 'kubeconfig (else KUBECONFIG)' },
 } as const;
 
-
 export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const e = cleanEnv(
     env,

@@ -65,7 +65,11 @@ async function dispatch(argv: string[]): Promise<number> {
 function parseFlags(argv: string[], specs: Record<string, OptionSpec>, name: string) {
   const options: ParseOptions = {};
   for (const [flag, s] of Object.entries(specs)) {
-    options[flag] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
+    options[flag] = {
+      type: s.type,
+      ...(s.short ? { short: s.short } : {}),
+      ...(s.multiple ? { multiple: true } : {}),
+    };
   }
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });

@@ -56,7 +56,12 @@ async function choosePorts(previous: Ports | undefined): Promise<Ports> {
     const free = await Promise.all(Object.values(previous).map((p) => portIsFree(p)));
     if (free.every(Boolean)) return previous;
   }
-  return { etcdClient: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), kwok: await freePort() };
+  return {
+    etcdClient: await freePort(),
+    etcdPeer: await freePort(),
+    apiserver: await freePort(),
+    kwok: await freePort(),
+  };
 }
 
 export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }): Promise<ClusterInfo> {
@@ -74,7 +79,12 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
     await stopAll(previous.daemons);
   }
 
-  const dirs = { pki: join(stateDir, 'pki'), logs: join(stateDir, 'logs'), etcd: join(stateDir, 'etcd'), kc: join(stateDir, 'kubeconfigs') };
+  const dirs = {
+    pki: join(stateDir, 'pki'),
+    logs: join(stateDir, 'logs'),
+    etcd: join(stateDir, 'etcd'),
+    kc: join(stateDir, 'kubeconfigs'),
+  };
   for (const d of Object.values(dirs)) await mkdir(d, { recursive: true, mode: 0o700 });
   const bins = {
     etcd: binary('etcd'),
@@ -119,7 +129,11 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
       () => new ToolError(`kube-apiserver did not become ready in ${timeoutMs / 1000}s`),
     );
     log.start('starting kube-controller-manager, kube-scheduler and kwok');
-    await start('kube-controller-manager', bins.kcm, controllerManagerArgs(pki, await componentConfig('kube-controller-manager')));
+    await start(
+      'kube-controller-manager',
+      bins.kcm,
+      controllerManagerArgs(pki, await componentConfig('kube-controller-manager')),
+    );
     await start('kube-scheduler', bins.scheduler, schedulerArgs(await componentConfig('kube-scheduler')));
     await start('kwok', bins.kwok, kwokArgs(await componentConfig('kwok'), ports));
     const api = coreApi(kubeconfig);
@@ -161,7 +175,10 @@ async function stopAll(daemons: DaemonRecord[]): Promise<DaemonRecord[]> {
   return stopped;
 }
 
-export async function clusterDown(opts: { stateDir: string; purge?: boolean }): Promise<{ stopped: string[] }> {
+export async function clusterDown(opts: {
+  stateDir: string;
+  purge?: boolean;
+}): Promise<{ stopped: string[] }> {
   const state = await readState(opts.stateDir);
   const stopped = state ? await stopAll(state.daemons) : [];
   if (state) await rm(stateFile(opts.stateDir), { force: true });
@@ -180,7 +197,15 @@ export interface ClusterStatus {
 
 export async function clusterStatus(opts: { stateDir: string }): Promise<ClusterStatus> {
   const state = await readState(opts.stateDir);
-  if (!state) return { running: false, server: undefined, kubeconfig: undefined, ready: false, nodeReady: false, daemons: [] };
+  if (!state)
+    return {
+      running: false,
+      server: undefined,
+      kubeconfig: undefined,
+      ready: false,
+      nodeReady: false,
+      daemons: [],
+    };
   const server = `https://127.0.0.1:${state.ports.apiserver}`;
   const daemons = state.daemons.map((d) => ({ name: d.name, pid: d.pid, alive: isOurs(d), log: d.logFile }));
   const pki = join(opts.stateDir, 'pki');
@@ -228,6 +253,9 @@ function apiserverArgs(pki: Pki, p: Ports, stateDir: string): string[] {
     '--service-cluster-ip-range=10.96.0.0/16',
     '--authorization-mode=Node,RBAC',
     '--allow-privileged=true',
+    // The API server refuses a loopback address in the kubernetes Service endpoints; nothing
+    // in a kwok cluster dials it from a Pod, so leave the endpoints unmanaged.
+    '--endpoint-reconciler-type=none',
     '--enable-priority-and-fairness=false', // one user, two cores: spare the CPU
     '--profiling=false',
     '--v=1',

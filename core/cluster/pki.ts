@@ -48,7 +48,19 @@ export async function ensurePki(dir: string): Promise<Pki> {
   };
   if (!existsSync(pki.caCert)) {
     await openssl(
-      ['req', '-x509', ...ecKey, '-keyout', pki.caKey, '-out', pki.caCert, '-days', '3650', '-subj', '/CN=runlevel-local-ca'],
+      [
+        'req',
+        '-x509',
+        ...ecKey,
+        '-keyout',
+        pki.caKey,
+        '-out',
+        pki.caCert,
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=runlevel-local-ca',
+      ],
       'create CA',
     );
   }
@@ -57,7 +69,8 @@ export async function ensurePki(dir: string): Promise<Pki> {
       .concat(['-CA', pki.caCert, '-CAkey', pki.caKey])
       .concat(ext.flatMap((e) => ['-addext', e]));
   if (!existsSync(pki.apiserverCert)) {
-    const san = 'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc';
+    const san =
+      'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc';
     await openssl(
       signed(pki.apiserverCert, pki.apiserverKey, '/CN=kube-apiserver', [san, 'extendedKeyUsage=serverAuth']),
       'create API server certificate',
@@ -67,11 +80,20 @@ export async function ensurePki(dir: string): Promise<Pki> {
     const { cert, key } = pki.client(name as ClientName);
     if (existsSync(cert)) continue;
     const subj = `/CN=${id.cn}${id.o ? `/O=${id.o}` : ''}`;
-    await openssl(signed(cert, key, subj, ['extendedKeyUsage=clientAuth']), `create ${name} client certificate`);
+    await openssl(
+      signed(cert, key, subj, ['extendedKeyUsage=clientAuth']),
+      `create ${name} client certificate`,
+    );
   }
   if (!existsSync(pki.serviceAccountKey)) {
-    await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', pki.serviceAccountKey], 'create SA key');
-    await openssl(['ec', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub], 'derive SA public key');
+    await openssl(
+      ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', pki.serviceAccountKey],
+      'create SA key',
+    );
+    await openssl(
+      ['ec', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub],
+      'derive SA public key',
+    );
   }
   return pki;
 }

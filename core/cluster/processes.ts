@@ -1,9 +1,10 @@
 // The daemons of the local control plane. Each is started detached with its log in the state
 // directory, and recorded by PID together with its kernel start time, so `down` stops exactly
 // the processes it started and never a stranger that reused a PID after a crash or reboot.
+
+import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn } from 'node:child_process';
 
 export interface DaemonRecord {
   name: string;

@@ -1,8 +1,8 @@
 // The one way we spawn processes: argv arrays, a timeout, the shared abort signal, and
 // execa's error fields translated once into our own error with stderr trimmed to what matters.
 import { execa, type Options, type Result } from 'execa';
-import { ExitCode } from './exit-codes.js';
 import { ToolError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
 import { log } from './log.js';
 import { findTool, type ToolName, toolEnv } from './tools.js';
 
@@ -24,7 +24,9 @@ export type RunResult = Result<{ reject: false }>;
 export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], opts: RunOptions = {}) {
   const bin = findTool(tool);
   if (!bin) {
-    throw new ToolError(`${tool} is not installed`, { hint: 'run `make tools` to build the pinned toolchain' });
+    throw new ToolError(`${tool} is not installed`, {
+      hint: 'run `make tools` to build the pinned toolchain',
+    });
   }
   log.debug(() => `exec ${tool} ${args.map(quote).join(' ')}`);
   const options: Options = {

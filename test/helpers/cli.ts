@@ -14,10 +14,22 @@ export async function runCli(
 ): Promise<CliResult> {
   const r = await execa(`${coreRoot}/bin/runlevel`, args, {
     cwd: opts.cwd ?? coreRoot,
-    env: { NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...opts.env },
+    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...opts.env },
+    extendEnv: false,
     input: opts.input,
     reject: false,
     timeout: opts.timeoutMs ?? 120_000,
   });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** The caller's environment minus what would change our output: FORCE_COLOR (fights NO_COLOR)
+ * and the developer's own RUNLEVEL_* settings (RUNLEVEL_TEST_* from the runner stay). */
+export function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    const ours = k.startsWith('RUNLEVEL_') && !k.startsWith('RUNLEVEL_TEST_');
+    if (v !== undefined && k !== 'FORCE_COLOR' && !ours) env[k] = v;
+  }
+  return env;
 }

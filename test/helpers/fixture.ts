@@ -3,7 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export async function fixture(tree: Record<string, string | Buffer>, prefix = 'runlevel-test-'): Promise<string> {
+export async function fixture(
+  tree: Record<string, string | Buffer>,
+  prefix = 'runlevel-test-',
+): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), prefix));
   for (const [path, content] of Object.entries(tree)) {
     const file = join(root, path);

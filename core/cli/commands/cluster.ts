@@ -15,7 +15,8 @@ export const command: Command = {
     switch (args[0]) {
       case 'up': {
         const timeoutMs = flags.timeout ? Number(flags.timeout) * 1000 : undefined;
-        if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UserError(`--timeout ${flags.timeout} is not a number of seconds`);
+        if (timeoutMs !== undefined && !(timeoutMs > 0))
+          throw new UserError(`--timeout ${flags.timeout} is not a number of seconds`);
         const info = await clusterUp({ stateDir, timeoutMs });
         if (config.output === 'json') log.writeData(JSON.stringify(info, null, 2));
         else {
@@ -37,7 +38,9 @@ export const command: Command = {
         } else if (status.daemons.length === 0) {
           log.writeData(`no local cluster in ${stateDir}`);
         } else {
-          const lines = status.daemons.map((d) => `  ${d.name.padEnd(24)} pid ${String(d.pid).padEnd(8)} ${d.alive ? 'running' : 'stopped'}`);
+          const lines = status.daemons.map(
+            (d) => `  ${d.name.padEnd(24)} pid ${String(d.pid).padEnd(8)} ${d.alive ? 'running' : 'stopped'}`,
+          );
           lines.unshift(`server ${status.server}  ready: ${status.ready}  node Ready: ${status.nodeReady}`);
           lines.push(`kubeconfig: ${status.kubeconfig}`);
           log.writeData(lines.join('\n'));
@@ -45,7 +48,9 @@ export const command: Command = {
         return status.running && status.ready ? undefined : 1;
       }
       default:
-        throw new UserError(`unknown cluster action "${args[0] ?? ''}"`, { hint: 'use: runlevel cluster up|down|status' });
+        throw new UserError(`unknown cluster action "${args[0] ?? ''}"`, {
+          hint: 'use: runlevel cluster up|down|status',
+        });
     }
   },
 };

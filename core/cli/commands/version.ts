@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../shared/exec.js';
+import { log } from '../../shared/log.js';
 import { coreRoot } from '../../shared/paths.js';
 import { findTool, pinnedVersion, type ToolName, ToolNames } from '../../shared/tools.js';
-import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 
 /** How each tool states its version (argv), all offline. */
