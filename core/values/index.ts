@@ -1,0 +1,263 @@
+// The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
+// every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
+import type { Problem } from '../shared/errors.js';
+import { UserError } from '../shared/errors.js';
+import { lineColAt } from '../shared/source.js';
+import { type LayerEntry, listLayer, type ParsedFile, parseYaml, type Repo, readYaml } from './load.js';
+import { mergeLayers, type PlacedTree } from './merge.js';
+import { isMap, type Origin, type Origins, pointer, type Value } from './model.js';
+import { problemAt } from './problems.js';
+import { clusterEntry, invalid, type OpenedRepo, readRepoFile } from './repo.js';
+import { crossFieldProblems } from './rules.js';
+import { chooseAgeKeyFile, decrypt, registerSecrets, secretLeaves } from './secrets.js';
+import type { ResolvedValues } from './types.generated.js';
+import { schemaFile, schemaProblems, validators } from './validate.js';
+import { TreeError, toTree } from './yaml-tree.js';
+
+export type { Origin, Origins } from './model.js';
+export type * from './types.generated.js';
+
+export interface ResolveOptions {
+  valuesDir: string;
+  cluster: string | undefined;
+  ageKeyFile?: string | undefined;
+}
+
+export interface Resolved {
+  cluster: string;
+  environment: string;
+  values: ResolvedValues;
+  /** Secret leaf values (decrypted strings), already registered with log.redact. */
+  secrets: string[];
+  /** JSON pointer → where the value was set; defaults point at the schema. */
+  origins: Origins;
+  /** JSON pointers of leaves set by a *.sops.yaml file. */
+  secretPaths: Set<string>;
+  /** Files merged, in order. */
+  files: string[];
+}
+
+interface Loaded {
+  tree?: PlacedTree;
+  secrets: string[];
+  problems: Problem[];
+}
+
+/** A values repo opened once; resolving several clusters reuses the files they share. */
+export class ValuesRepo {
+  private cache = new Map<string, Promise<Loaded>>();
+
+  private constructor(
+    private readonly repo: OpenedRepo,
+    private readonly ageKeyFile: string | undefined,
+  ) {}
+
+  static async open(valuesDir: string, ageKeyFile?: string): Promise<ValuesRepo> {
+    const repo = await readRepoFile(valuesDir);
+    return new ValuesRepo(repo, chooseAgeKeyFile(ageKeyFile, repo.root));
+  }
+
+  get root(): string {
+    return this.repo.root;
+  }
+
+  get clusters(): string[] {
+    return Object.keys(this.repo.file.clusters);
+  }
+
+  async resolve(cluster: string | undefined): Promise<Resolved> {
+    const { name, environment } = clusterEntry(this.repo, cluster);
+    const scope: Repo = { root: this.repo.root, texts: this.repo.texts, problems: [] };
+    const entries = [
+      ...(await listLayer(scope, 'common', 'common')),
+      ...(await listLayer(scope, `environments/${environment}`, 'environment')),
+      ...(await listLayer(scope, `clusters/${name}`, 'cluster')),
+    ];
+    const loaded = await Promise.all(entries.map((e) => this.load(e)));
+    const secrets = loaded.flatMap((l) => l.secrets);
+    registerSecrets(secrets);
+    for (const l of loaded) scope.problems.push(...l.problems);
+    if (scope.problems.length > 0) throw invalid(`values for cluster "${name}" cannot be read`, scope);
+
+    const trees = loaded.flatMap((l) => (l.tree ? [l.tree] : []));
+    const merged = mergeLayers(trees);
+    const values = merged.value as { [key: string]: Value };
+    const origins = merged.origins;
+    this.fillCluster(values, origins, name, environment, scope);
+
+    const at = { origins, texts: this.repo.texts };
+    const check = validators().values;
+    if (!check(values)) scope.problems.push(...schemaProblems(check.errors ?? [], at));
+    markDefaults(values, [], origins);
+    deriveDefaults(values, origins);
+    scope.problems.push(...crossFieldProblems(values, at));
+    if (scope.problems.length > 0) throw invalid(`values for cluster "${name}" are invalid`, scope);
+
+    const secretPaths = new Set<string>();
+    for (const [ptr, o] of origins) if (o.file.endsWith('.sops.yaml')) secretPaths.add(ptr);
+    return {
+      cluster: name,
+      environment,
+      values: values as unknown as ResolvedValues,
+      secrets,
+      origins,
+      secretPaths,
+      files: trees.map((t) => t.file),
+    };
+  }
+
+  /** cluster.name and cluster.environment come from runlevel.yaml; a different value in a layer is an error. */
+  private fillCluster(
+    values: { [key: string]: Value },
+    origins: Origins,
+    name: string,
+    environment: string,
+    scope: Repo,
+  ) {
+    if (values.cluster === undefined) {
+      values.cluster = {};
+      const o = this.repo.origins.get(pointer(['clusters', name]));
+      if (o) origins.set('/cluster', { ...o, ...(o.key ?? {}) });
+    }
+    const cluster = values.cluster;
+    if (!isMap(cluster)) return; // the schema reports it
+    for (const [key, want] of [
+      ['name', name],
+      ['environment', environment],
+    ] as const) {
+      const have = cluster[key];
+      const o = origins.get(pointer(['cluster', key]));
+      if (have !== undefined && have !== want) {
+        scope.problems.push(
+          problemAt(
+            this.repo.texts,
+            o,
+            `cluster.${key} is "${String(have)}" but runlevel.yaml says "${want}"`,
+            {
+              path: `cluster.${key}`,
+              hint: `remove it: cluster.${key} is filled in from runlevel.yaml`,
+            },
+          ),
+        );
+      }
+      cluster[key] = want;
+      const from = this.repo.origins.get(
+        pointer(key === 'name' ? ['clusters', name] : ['clusters', name, 'environment']),
+      );
+      if (from)
+        origins.set(pointer(['cluster', key]), key === 'name' && from.key ? { ...from, ...from.key } : from);
+    }
+  }
+
+  private load(entry: LayerEntry): Promise<Loaded> {
+    let p = this.cache.get(entry.file);
+    if (!p) {
+      p = loadFile(this.repo, entry, this.ageKeyFile);
+      this.cache.set(entry.file, p);
+    }
+    return p;
+  }
+}
+
+/** Resolve one cluster of a values repo. */
+export async function resolveValues(opts: ResolveOptions): Promise<Resolved> {
+  const repo = await ValuesRepo.open(opts.valuesDir, opts.ageKeyFile);
+  return repo.resolve(opts.cluster);
+}
+
+async function loadFile(
+  repo: OpenedRepo,
+  entry: LayerEntry,
+  ageKeyFile: string | undefined,
+): Promise<Loaded> {
+  const scope: Repo = { root: repo.root, texts: repo.texts, problems: [] };
+  const result: Loaded = { secrets: [], problems: scope.problems };
+  const parsed = await readYaml(scope, entry);
+  if (!parsed) return result;
+  const secret = entry.file.endsWith('.sops.yaml');
+  try {
+    const shape = toTree(parsed.doc, parsed.lines, entry.file, entry.layer, entry.placement);
+    if (shape.value !== undefined && shape.value !== null && !isMap(shape.value)) {
+      const at = lineColAt(parsed.text, parsed.doc.contents?.range?.[0] ?? 0);
+      scope.problems.push(
+        problemAt(repo.texts, { file: entry.file, ...at }, 'the file must hold a map of keys (key: value)', {
+          hint: entry.placement.length
+            ? `its keys merge under ${entry.placement.join('.')}`
+            : 'its keys merge at the root of the values',
+        }),
+      );
+      return result;
+    }
+    let value = shape.value ?? undefined;
+    if (secret) {
+      const plain = await decryptTree(repo, parsed, ageKeyFile, scope);
+      if (!plain) return result;
+      value = plain;
+      result.secrets = secretLeaves(plain);
+      for (const ptr of [...shape.origins.keys()])
+        if (ptr.startsWith(pointer([...entry.placement, 'sops']))) shape.origins.delete(ptr);
+    }
+    result.tree = {
+      value: value ?? undefined,
+      origins: shape.origins,
+      placement: entry.placement,
+      file: entry.file,
+      layer: entry.layer as PlacedTree['layer'],
+    };
+  } catch (err) {
+    if (!(err instanceof TreeError)) throw err;
+    const at = lineColAt(parsed.text, err.offset);
+    scope.problems.push(problemAt(repo.texts, { file: entry.file, ...at }, err.message, { hint: err.hint }));
+  }
+  return result;
+}
+
+/** Decrypt in memory; the plaintext's own positions are never shown (frames come from the ciphertext). */
+async function decryptTree(
+  repo: OpenedRepo,
+  parsed: ParsedFile,
+  ageKeyFile: string | undefined,
+  scope: Repo,
+) {
+  const { entry } = parsed;
+  let plaintext: string;
+  try {
+    plaintext = await decrypt(entry.file, parsed.text, ageKeyFile);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    scope.problems.push({ message: err.message, hint: err.hint });
+    return undefined;
+  }
+  const quiet: Repo = { root: repo.root, texts: new Map(), problems: [] };
+  const doc = parseYaml(quiet, entry, plaintext);
+  if (!doc) {
+    scope.problems.push({
+      message: `${entry.file} decrypts to invalid YAML`,
+      hint: 're-create it with `sops --encrypt`',
+    });
+    return undefined;
+  }
+  const tree = toTree(doc.doc, doc.lines, entry.file, entry.layer, []).value;
+  if (isMap(tree)) delete tree.sops;
+  return isMap(tree) ? tree : undefined;
+}
+
+/** Nodes without an origin were filled in from schema defaults. */
+function markDefaults(value: Value | undefined, path: string[], origins: Origins): void {
+  const ptr = pointer(path);
+  if (!origins.has(ptr)) origins.set(ptr, { file: schemaFile, line: 0, col: 0, layer: 'defaults' });
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) markDefaults(v, [...path, String(i)], origins);
+  } else if (isMap(value)) for (const k of Object.keys(value)) markDefaults(value[k], [...path, k], origins);
+}
+
+/** Defaults that depend on other values. */
+function deriveDefaults(values: { [key: string]: Value }, origins: Origins): void {
+  const cluster = values.cluster;
+  const platform = values.platform;
+  const sso = isMap(platform) ? platform.sso : undefined;
+  if (isMap(sso) && sso.hostname === '' && isMap(cluster) && typeof cluster.domain === 'string') {
+    sso.hostname = `keycloak.${cluster.domain}`;
+    origins.set('/platform/sso/hostname', { file: schemaFile, line: 0, col: 0, layer: 'defaults' });
+  }
+}

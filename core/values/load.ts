@@ -1,0 +1,233 @@
+// Reading the values repo from disk: which files make each layer, in which order, each one
+// checked (inside the repo, UTF-8, size) and parsed with positions. Problems are collected, not thrown.
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Problem } from '../shared/errors.js';
+import { lineColAt } from '../shared/source.js';
+import type { LayerFile, LayerName } from './model.js';
+import { problemAt, type Texts } from './problems.js';
+
+const maxFileBytes = 4 * 1024 * 1024;
+const namePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A file found in a layer directory, before it is read. */
+export interface LayerEntry {
+  file: string; // relative to the repo
+  layer: LayerName;
+  placement: string[];
+}
+
+/** Everything `readRepoFile` needs to know about the repo root. */
+export interface Repo {
+  root: string; // real path of the values repo
+  texts: Texts;
+  problems: Problem[];
+}
+
+export async function openRepo(valuesDir: string): Promise<Repo | undefined> {
+  try {
+    const root = await realpath(valuesDir);
+    if (!(await stat(root)).isDirectory()) return undefined;
+    return { root, texts: new Map(), problems: [] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The files of one layer, in merge order: top-level files, then teams/, then apps/; plain before *.sops.yaml. */
+export async function listLayer(repo: Repo, dir: string, layer: LayerName): Promise<LayerEntry[]> {
+  if (!(await safeDir(repo, dir))) return [];
+  const entries: LayerEntry[] = [];
+  for (const file of await yamlFiles(repo, dir)) entries.push({ file, layer, placement: [] });
+  for (const group of ['teams', 'apps'] as const) {
+    const sub = `${dir}/${group}`;
+    if (!(await safeDir(repo, sub))) continue;
+    for (const file of await yamlFiles(repo, sub)) {
+      const name = file.slice(sub.length + 1).replace(/(\.sops)?\.yaml$/, '');
+      const problem = nameProblem(group, name);
+      if (problem) {
+        repo.problems.push(
+          problemAt(repo.texts, { file, line: 1, col: 1 }, problem.message, { hint: problem.hint }),
+        );
+        continue;
+      }
+      entries.push({ file, layer, placement: [group, name] });
+    }
+  }
+  return entries;
+}
+
+function nameProblem(group: 'teams' | 'apps', name: string): { message: string; hint: string } | undefined {
+  const max = group === 'teams' ? 40 : 63;
+  if (namePattern.test(name) && name.length <= max) return undefined;
+  const what = group === 'teams' ? 'team' : 'app';
+  const suggestion = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max);
+  return {
+    message: `"${name}" is not a valid ${what} name: the file name must be a DNS-1123 label of at most ${max} characters`,
+    hint: `use lower-case letters, digits and '-'${suggestion ? `, e.g. rename it to ${group}/${suggestion}.yaml` : ''}`,
+  };
+}
+
+/** `*.yaml` files directly in dir, sorted, plain files before encrypted ones. */
+async function yamlFiles(repo: Repo, dir: string): Promise<string[]> {
+  const names = (await readdir(join(repo.root, dir))).filter((n) => n.endsWith('.yaml')).sort();
+  const plain = names.filter((n) => !n.endsWith('.sops.yaml'));
+  const secret = names.filter((n) => n.endsWith('.sops.yaml'));
+  const files: string[] = [];
+  for (const n of [...plain, ...secret]) {
+    const file = `${dir}/${n}`;
+    if (await safeFile(repo, file)) files.push(file);
+  }
+  return files;
+}
+
+/** True when the path exists inside the repo (after following symlinks) and is a directory. */
+async function safeDir(repo: Repo, dir: string): Promise<boolean> {
+  const real = await inside(repo, dir);
+  return real !== undefined && (await stat(real)).isDirectory();
+}
+
+async function safeFile(repo: Repo, file: string): Promise<boolean> {
+  const real = await inside(repo, file);
+  return real !== undefined && (await stat(real)).isFile();
+}
+
+/** The real path when it stays inside the repo; a problem when a symlink leads out of it. */
+async function inside(repo: Repo, rel: string): Promise<string | undefined> {
+  const abs = join(repo.root, rel);
+  try {
+    await lstat(abs);
+  } catch {
+    return undefined;
+  }
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch {
+    repo.problems.push({
+      message: `${rel} is a broken symlink`,
+      hint: 'remove it or point it at a file inside the values repo',
+    });
+    return undefined;
+  }
+  if (real !== repo.root && !real.startsWith(repo.root + sep)) {
+    repo.problems.push({
+      message: `${rel} leads outside the values repo (symlink)`,
+      hint: 'values must live inside the repo: copy the file in instead of linking to it',
+    });
+    return undefined;
+  }
+  return real;
+}
+
+export interface ParsedFile {
+  entry: LayerEntry;
+  text: string;
+  doc: LayerFile['doc'];
+  lines: LineCounter;
+}
+
+/** Read, decode and parse one file. Undefined (with problems recorded) when it cannot be used. */
+export async function readYaml(repo: Repo, entry: LayerEntry): Promise<ParsedFile | undefined> {
+  const bytes = await readFile(join(repo.root, entry.file));
+  if (bytes.length > maxFileBytes) {
+    repo.problems.push({
+      message: `${entry.file} is larger than ${maxFileBytes / 1024 / 1024} MiB`,
+      hint: 'split it',
+    });
+    return undefined;
+  }
+  const text = decodeUtf8(repo, entry.file, bytes);
+  if (text === undefined) return undefined;
+  repo.texts.set(entry.file, text);
+  return parseYaml(repo, entry, text);
+}
+
+export function parseYaml(repo: Repo, entry: LayerEntry, text: string): ParsedFile | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+  });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const at = lineColAt(text, e.pos[0]);
+      repo.problems.push(
+        problemAt(repo.texts, { file: entry.file, ...at }, yamlMessage(e.code, e.message), {
+          hint: yamlHint(e.code),
+        }),
+      );
+    }
+    return undefined;
+  }
+  return { entry, text, doc, lines };
+}
+
+function yamlMessage(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
+  const first = message.split('\n')[0] ?? message;
+  return `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+function yamlHint(code: string): string | undefined {
+  if (code === 'DUPLICATE_KEY') return 'remove one of the two entries, or merge them into one';
+  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR')
+    return 'check the indentation and the ":" after each key';
+  return undefined;
+}
+
+/** Strict UTF-8 (a BOM is dropped); a problem at the first bad byte otherwise. */
+function decodeUtf8(repo: Repo, file: string, bytes: Buffer): string | undefined {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const before = bytes.subarray(0, bad).toString('utf8');
+  const at = lineColAt(before, before.length);
+  repo.texts.set(file, bytes.toString('utf8'));
+  repo.problems.push(
+    problemAt(
+      repo.texts,
+      { file, ...at },
+      `not UTF-8: invalid byte 0x${bytes[bad]?.toString(16).padStart(2, '0')} at offset ${bad}`,
+      {
+        hint: 'save the file as UTF-8',
+      },
+    ),
+  );
+  return undefined;
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    if (i + n >= b.length && n > 0) return i;
+    let cp = n === 0 ? c : c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k] as number;
+      if ((cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (n >= 2 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+export function relativeTo(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}

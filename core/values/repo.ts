@@ -1,0 +1,94 @@
+// runlevel.yaml: the repo's pinned core version and its clusters, read and validated first.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../shared/errors.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { lineColAt } from '../shared/source.js';
+import { openRepo, type Repo, readYaml } from './load.js';
+import { isMap, type Origins } from './model.js';
+import { closest, plural, problemAt, sortProblems } from './problems.js';
+import type { RunlevelFile } from './types.generated.js';
+import { schemaProblems, validators } from './validate.js';
+import { TreeError, toTree } from './yaml-tree.js';
+
+export const repoFileName = 'runlevel.yaml';
+
+export interface OpenedRepo extends Repo {
+  file: RunlevelFile;
+  origins: Origins; // of runlevel.yaml's nodes
+}
+
+export async function readRepoFile(valuesDir: string): Promise<OpenedRepo> {
+  const repo = await openRepo(valuesDir);
+  if (!repo) {
+    throw new UserError(`values repo ${valuesDir} does not exist or is not a directory`, {
+      hint: 'pass --values DIR (or RUNLEVEL_VALUES_DIR); `runlevel init DIR` creates one',
+    });
+  }
+  if (!existsSync(join(repo.root, repoFileName))) {
+    throw new UserError(`no ${repoFileName} in ${valuesDir}: this is not a values repo`, {
+      hint: 'pass --values DIR (or RUNLEVEL_VALUES_DIR); `runlevel init DIR` creates one',
+    });
+  }
+  const entry = { file: repoFileName, layer: 'common' as const, placement: [] };
+  const parsed = await readYaml(repo, entry);
+  let value: unknown;
+  let origins: Origins = new Map();
+  if (parsed) {
+    try {
+      ({ value, origins } = toTree(parsed.doc, parsed.lines, repoFileName, 'repo', []));
+    } catch (err) {
+      if (!(err instanceof TreeError)) throw err;
+      const at = lineColAt(parsed.text, err.offset);
+      repo.problems.push(
+        problemAt(repo.texts, { file: repoFileName, ...at }, err.message, { hint: err.hint }),
+      );
+    }
+  }
+  if (parsed && repo.problems.length === 0) {
+    const check = validators().repoFile;
+    const data = value ?? {};
+    if (!check(data)) {
+      const fallback = new Map(origins);
+      if (!fallback.has('')) fallback.set('', { file: repoFileName, line: 1, col: 1, layer: 'repo' });
+      repo.problems.push(...schemaProblems(check.errors ?? [], { origins: fallback, texts: repo.texts }));
+    }
+  }
+  if (repo.problems.length > 0) throw invalid(`${repoFileName} is invalid`, repo);
+  return { ...repo, file: value as RunlevelFile, origins };
+}
+
+/** The cluster's entry, or an error pointing at the clusters map with the names it holds. */
+export function clusterEntry(
+  repo: OpenedRepo,
+  cluster: string | undefined,
+): { name: string; environment: string } {
+  const names = Object.keys(repo.file.clusters);
+  if (!cluster) {
+    throw new UserError('no cluster given', {
+      hint: `pass --cluster (or RUNLEVEL_CLUSTER): one of ${names.join(', ')}`,
+    });
+  }
+  const entry = Object.hasOwn(repo.file.clusters, cluster) ? repo.file.clusters[cluster] : undefined;
+  if (!entry || !isMap(entry)) {
+    const o = repo.origins.get('/clusters');
+    const where = o?.key ? { ...o, ...o.key } : o;
+    const guess = closest(cluster, names);
+    throw new UserError(`cluster "${cluster}" is not listed in ${repoFileName}`, {
+      problems: [problemAt(repo.texts, where, `clusters: ${names.join(', ')}`, { path: 'clusters' })],
+      hint: guess
+        ? `did you mean "${guess}"?`
+        : `add it under clusters: in ${repoFileName}, with its environment`,
+    });
+  }
+  return { name: cluster, environment: entry.environment };
+}
+
+export function invalid(message: string, repo: Pick<Repo, 'problems'>): UserError {
+  const problems = sortProblems(repo.problems);
+  return new UserError(`${message} (${plural(problems.length, 'problem')})`, {
+    exitCode: ExitCode.invalid,
+    problems,
+  });
+}

@@ -1,0 +1,177 @@
+// Rules JSON Schema cannot say: references between teams and apps, hosts under the cluster domain,
+// settings that require others. They read the values defensively: the schema may have failed too.
+import type { Problem } from '../shared/errors.js';
+import { dotted, isMap, pointer, type Value } from './model.js';
+import { closest, problemAt } from './problems.js';
+import { type Located, locate } from './validate.js';
+
+type Map_ = { [key: string]: Value };
+
+export function crossFieldProblems(values: Map_, at: Located): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: (string | number)[], message: string, hint?: string) => {
+    const { origin } = locate(at.origins, pointer(path.map(String)));
+    problems.push(problemAt(at.texts, origin, message, { path: dotted(path), hint }));
+  };
+  const get = (v: Value | undefined, ...keys: string[]): Value | undefined => {
+    let cur = v;
+    for (const k of keys) cur = isMap(cur) ? cur[k] : undefined;
+    return cur;
+  };
+  const domain = get(values, 'cluster', 'domain');
+  const teams = get(values, 'teams');
+  const apps = get(values, 'apps');
+  const appNames = isMap(apps) ? Object.keys(apps) : [];
+  const teamNames = isMap(teams) ? Object.keys(teams) : [];
+
+  const underDomain = (path: string[], host: Value | undefined) => {
+    if (typeof host !== 'string' || host === '' || typeof domain !== 'string') return;
+    if (host !== domain && !host.endsWith(`.${domain}`)) {
+      add(path, `host "${host}" is not under cluster.domain (${domain})`, `use a name ending in .${domain}`);
+    }
+  };
+
+  if (isMap(teams)) {
+    for (const team of teamNames) {
+      const listed = get(teams, team, 'apps');
+      if (Array.isArray(listed)) {
+        const seen = new Set<string>();
+        listed.forEach((app, i) => {
+          if (typeof app !== 'string') return;
+          if (seen.has(app))
+            add(['teams', team, 'apps', i], `app "${app}" is listed twice`, 'remove the second entry');
+          seen.add(app);
+          if (!appNames.includes(app)) {
+            const guess = closest(app, appNames);
+            add(
+              ['teams', team, 'apps', i],
+              `team "${team}" lists app "${app}", but apps.${app} is not defined`,
+              guess ? `did you mean "${guess}"?` : `define it in apps/${app}.yaml of a layer`,
+            );
+          }
+        });
+      }
+      const members = get(teams, team, 'members');
+      if (Array.isArray(members)) {
+        const seen = new Set<string>();
+        members.forEach((m, i) => {
+          const name = get(m, 'name');
+          if (typeof name !== 'string') return;
+          if (seen.has(name))
+            add(
+              ['teams', team, 'members', i, 'name'],
+              `member "${name}" is listed twice`,
+              'keep one entry per person',
+            );
+          seen.add(name);
+        });
+      }
+    }
+  }
+
+  const mirror = get(values, 'platform', 'registry', 'mirror');
+  const allowed = get(values, 'platform', 'registry', 'allowed');
+  const registryPolicy = get(values, 'platform', 'policies', 'allowed-registries', 'enabled');
+  if (
+    typeof mirror === 'string' &&
+    mirror !== '' &&
+    !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(mirror)
+  ) {
+    add(
+      ['platform', 'registry', 'mirror'],
+      'must be a registry host such as mirror.example.com or mirror.example.com:5000',
+    );
+  }
+  if (isMap(apps)) {
+    for (const app of appNames) {
+      const ingressEnabled = get(apps, app, 'ingress', 'enabled');
+      const host = get(apps, app, 'ingress', 'host');
+      if (ingressEnabled === true && host === '') {
+        add(
+          ['apps', app, 'ingress'],
+          'ingress.host is required when ingress.enabled is true',
+          `e.g. host: ${app}.${String(domain ?? 'example.com')}`,
+        );
+      }
+      underDomain(['apps', app, 'ingress', 'host'], host);
+      const min = get(apps, app, 'autoscaling', 'minReplicas');
+      const max = get(apps, app, 'autoscaling', 'maxReplicas');
+      if (typeof min === 'number' && typeof max === 'number' && min > max) {
+        add(
+          ['apps', app, 'autoscaling', 'maxReplicas'],
+          `maxReplicas (${max}) is less than minReplicas (${min})`,
+        );
+      }
+      const repo = get(apps, app, 'image', 'repository');
+      if (typeof repo === 'string' && registryPolicy !== false) {
+        const registry = registryOf(repo);
+        if (typeof mirror === 'string' && mirror !== '') {
+          const host = mirror.split('/')[0];
+          if (registry !== host) {
+            add(
+              ['apps', app, 'image', 'repository'],
+              `image registry ${registry} is not the mirror ${mirror}`,
+              `use ${mirror}/… (platform.registry.mirror is set)`,
+            );
+          }
+        } else if (Array.isArray(allowed) && !allowed.includes(registry)) {
+          add(
+            ['apps', app, 'image', 'repository'],
+            `image registry ${registry} is not allowed`,
+            `allowed: ${allowed.join(', ')} (platform.registry.allowed)`,
+          );
+        }
+      }
+    }
+  }
+
+  const sso = get(values, 'platform', 'sso');
+  if (get(sso, 'enabled') === true && get(sso, 'adminPassword') === '') {
+    add(
+      ['platform', 'sso'],
+      'sso.adminPassword is required when sso.enabled is true',
+      'set it in a *.sops.yaml file so it stays encrypted',
+    );
+  }
+  underDomain(['platform', 'sso', 'hostname'], get(sso, 'hostname'));
+
+  const pull = get(values, 'platform', 'registry', 'pullSecret');
+  if (get(pull, 'enabled') === true) {
+    for (const key of ['username', 'password']) {
+      if (get(pull, key) === '') {
+        add(
+          ['platform', 'registry', 'pullSecret'],
+          `pullSecret.${key} is required when pullSecret.enabled is true`,
+          key === 'password' ? 'set it in a *.sops.yaml file' : undefined,
+        );
+      }
+    }
+  }
+
+  const policies = get(values, 'platform', 'policies');
+  if (isMap(policies)) {
+    for (const id of Object.keys(policies)) {
+      const exempt = get(policies, id, 'exceptions', 'teams');
+      if (!Array.isArray(exempt)) continue;
+      exempt.forEach((team, i) => {
+        if (typeof team === 'string' && !teamNames.includes(team)) {
+          const guess = closest(team, teamNames);
+          add(
+            ['platform', 'policies', id, 'exceptions', 'teams', i],
+            `unknown team "${team}"`,
+            guess ? `did you mean "${guess}"?` : 'list a team defined under teams',
+          );
+        }
+      });
+    }
+  }
+  return problems;
+}
+
+/** The registry host of an image reference: docker.io when the first part is not a host. */
+export function registryOf(repository: string): string {
+  const first = repository.split('/')[0] ?? '';
+  const isHost =
+    repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return isHost ? first : 'docker.io';
+}

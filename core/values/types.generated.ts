@@ -1,0 +1,217 @@
+// Generated from schemas/values.schema.json by core/values/schema-types.ts: do not edit.
+// Regenerate with: npx tsc -p . && node dist/core/values/schema-types.js --write
+
+/** The merged values of one cluster: core defaults, then common/, environments/<env>/ and clusters/<cluster>/ of the values repo. The single source of truth for the values; the TypeScript types in core/values/types.generated.ts are generated from it. */
+export interface ResolvedValues {
+  cluster: Cluster;
+  platform: Platform;
+  /** Teams by name. Each team gets the namespace team-<name>; a file teams/<name>.yaml in any layer merges here. */
+  teams: { [key: string]: Team };
+  /** Applications by name. A file apps/<name>.yaml in any layer merges here; teams list the apps they deploy. */
+  apps: { [key: string]: App };
+}
+
+/** A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. */
+export type DnsLabel = string;
+
+/** A team name: a DNS-1123 label of at most 40 characters, so that team-<name> and derived names stay valid. */
+export type TeamName = string;
+
+/** A DNS host name such as dev.example.com. */
+export type Hostname = string;
+
+/** A Kubernetes resource quantity such as 500m, 2, 8Gi. */
+export type Quantity = string | number;
+
+/** The cluster these values are for. */
+export interface Cluster {
+  /** Cluster name; filled in from the key in runlevel.yaml, do not set it by hand. */
+  name: DnsLabel;
+  /** Environment of the cluster; filled in from runlevel.yaml, do not set it by hand. */
+  environment: DnsLabel;
+  /** Base DNS domain of the cluster; ingress hosts and the SSO host live under it. */
+  domain: Hostname;
+  /** Kubernetes minor version the cluster runs, as MAJOR.MINOR. */
+  kubernetesVersion: string;
+  /** Where the cluster runs. */
+  provider: 'local' | 'aws' | 'gcp' | 'azure' | 'onprem';
+}
+
+/** Settings of the platform services every cluster runs. */
+export interface Platform {
+  registry: Registry;
+  ingress: Ingress;
+  sso: Sso;
+  policies: Policies;
+}
+
+/** Where container images may come from. */
+export interface Registry {
+  /** Registry mirror host (e.g. mirror.example.com). When set, every image must come from it. */
+  mirror: string;
+  /** Registries images may come from when no mirror is set. */
+  allowed: string[];
+  /** Credentials for pulling images; put the password in a *.sops.yaml file. */
+  pullSecret: {
+    /** Create an image pull secret in every team namespace. */
+    enabled: boolean;
+    /** Registry user name. */
+    username: string;
+    /** Registry password (secret: keep it in a *.sops.yaml file). */
+    password: string;
+  };
+}
+
+/** The cluster's ingress controller. */
+export interface Ingress {
+  /** Install the ingress controller. */
+  enabled: boolean;
+  /** IngressClass name. */
+  className: string;
+  /** TLS for every ingress host. */
+  tls: {
+    /** Serve ingress hosts over TLS. */
+    enabled: boolean;
+    /** Secret holding the wildcard certificate for *.<cluster.domain>. */
+    secretName: DnsLabel;
+  };
+}
+
+/** Single sign-on (Keycloak, OIDC) for the platform. */
+export interface Sso {
+  /** Install single sign-on. */
+  enabled: boolean;
+  /** OIDC realm holding the platform's users. */
+  realm: DnsLabel;
+  /** Initial admin password (secret: keep it in a *.sops.yaml file). Required when SSO is enabled. */
+  adminPassword: string;
+  /** Host name of the SSO service; empty means keycloak.<cluster.domain>. */
+  hostname: string;
+}
+
+/** Output policies checked against every rendered manifest, each with its enforcement and exceptions. */
+export interface Policies {
+  /** No privileged containers or host namespaces. */
+  privileged: Policy;
+  /** Every container sets CPU and memory requests and limits. */
+  resources: Policy;
+  /** Images use a fixed tag or digest, never latest. */
+  'image-tag': Policy;
+  /** Images come from the mirror or an allowed registry. */
+  'allowed-registries': Policy;
+  /** Containers run as a non-root user. */
+  'run-as-non-root': Policy;
+  /** Every team namespace has a default-deny network policy. */
+  'team-network-policy': Policy;
+  /** Ingress hosts live under cluster.domain. */
+  'ingress-host': Policy;
+}
+
+/** One policy: whether it runs, whether a violation blocks, and where it does not apply. */
+export interface Policy {
+  /** Check this policy. */
+  enabled: boolean;
+  /** deny: a violation fails the check (exit 4); warn: it is reported only. */
+  enforcement: 'deny' | 'warn';
+  /** Where the policy does not apply. */
+  exceptions: {
+    /** Namespaces exempt from the policy. */
+    namespaces: DnsLabel[];
+    /** Teams exempt from the policy (names of teams.<team> entries). */
+    teams: TeamName[];
+  };
+}
+
+/** A team: its members, its namespace's quota and network policy, and the apps deployed into it. */
+export interface Team {
+  /** People with access to the team namespace. */
+  members: Array<{
+    /** User name as the identity provider knows it, usually an e-mail address. */
+    name: string;
+    /** admin: manage the namespace; edit: deploy; view: read only. */
+    role: 'admin' | 'edit' | 'view';
+  }>;
+  /** Resource quota of the team namespace. */
+  quota: {
+    /** Total CPU requests. */
+    cpu: Quantity;
+    /** Total memory requests. */
+    memory: Quantity;
+    /** Maximum number of pods. */
+    pods: number;
+  };
+  /** Network policy of the team namespace: traffic is denied except from these namespaces and from inside the namespace. */
+  networkPolicy: {
+    /** Namespaces allowed to reach the team's pods. */
+    allowFromNamespaces: DnsLabel[];
+  };
+  /** Names of apps.<app> entries deployed into team-<team> (release <team>-<app>). */
+  apps: DnsLabel[];
+}
+
+/** An application deployed with the platform's app chart into every team that lists it. */
+export interface App {
+  /** Deploy this app. */
+  enabled: boolean;
+  /** Container image. */
+  image: {
+    /** Image repository including the registry, e.g. docker.io/library/nginx. */
+    repository: string;
+    /** Image tag (quote it: "1.27" is not the number 1.27). */
+    tag: string;
+  };
+  /** Number of pods when autoscaling is off. */
+  replicas: number;
+  /** Container port the app listens on. */
+  port: number;
+  /** CPU and memory requests and limits of the app's container. */
+  resources: {
+    /** Resources reserved for the container. */
+    requests: {
+      /** CPU request. */
+      cpu: Quantity;
+      /** Memory request. */
+      memory: Quantity;
+    };
+    /** Upper bounds for the container. */
+    limits: {
+      /** CPU limit. */
+      cpu: Quantity;
+      /** Memory limit. */
+      memory: Quantity;
+    };
+  };
+  /** Expose the app through the cluster's ingress. */
+  ingress: {
+    /** Create an Ingress for the app. */
+    enabled: boolean;
+    /** Host name; must be under cluster.domain. Required when enabled. */
+    host: string;
+  };
+  /** Horizontal pod autoscaling on CPU. */
+  autoscaling: {
+    /** Scale with a HorizontalPodAutoscaler instead of fixed replicas. */
+    enabled: boolean;
+    /** Fewest pods. */
+    minReplicas: number;
+    /** Most pods; at least minReplicas. */
+    maxReplicas: number;
+    /** Average CPU use to aim for, in percent of requests. */
+    targetCPUUtilizationPercentage: number;
+  };
+  /** Free-form overrides merged into the app chart's values. */
+  values: Record<string, unknown>;
+}
+
+/** runlevel.yaml at the root of a values repo: the core version it pins and its clusters. */
+export interface RunlevelFile {
+  /** runlevel core version this values repo is written for (x.y.z). */
+  core: string;
+  /** Clusters by name, each with the environment whose layer it uses. */
+  clusters: {
+    [key: string]: {
+      /** Environment name: selects environments/<environment>/. */
+      environment: DnsLabel;
+    };
+  };
+}
