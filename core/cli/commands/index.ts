@@ -2,6 +2,18 @@
 import type { Command } from '../command.js';
 
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  init: {
+    summary: 'create a new values repo from the template',
+    load: async () => (await import('./init.js')).command,
+  },
+  validate: {
+    summary: 'merge and validate the values of every cluster',
+    load: async () => (await import('./validate.js')).command,
+  },
+  values: {
+    summary: 'print the merged values of a cluster',
+    load: async () => (await import('./values.js')).command,
+  },
   version: {
     summary: 'core version and the pinned tools found',
     load: async () => (await import('./version.js')).command,

@@ -1,0 +1,44 @@
+import type { Problem } from '../../shared/errors.js';
+import { UserError } from '../../shared/errors.js';
+import { ExitCode } from '../../shared/exit-codes.js';
+import { log } from '../../shared/log.js';
+import { ValuesRepo } from '../../values/index.js';
+import { plural, sortProblems } from '../../values/problems.js';
+import type { Command } from '../command.js';
+
+export const command: Command = {
+  summary: 'merge and validate the values of one cluster, or of every cluster in runlevel.yaml',
+  usage: 'runlevel validate [--cluster C] [--values DIR] [-o json]',
+  async run({ config }) {
+    const repo = await ValuesRepo.open(config.valuesDir, config.ageKeyFile);
+    const clusters = config.cluster ? [config.cluster] : repo.clusters;
+    const problems: Problem[] = [];
+    const failed: string[] = [];
+    const report: { cluster: string; valid: boolean; teams?: number; apps?: number; files?: number }[] = [];
+    for (const cluster of clusters) {
+      try {
+        const r = await repo.resolve(cluster);
+        const teams = Object.keys(r.values.teams).length;
+        const apps = Object.keys(r.values.apps).length;
+        report.push({ cluster, valid: true, teams, apps, files: r.files.length });
+        log.done(
+          `${cluster}: values valid (${plural(teams, 'team')}, ${plural(apps, 'app')}, ${plural(r.files.length, 'file')})`,
+        );
+      } catch (err) {
+        if (!(err instanceof UserError) || clusters.length === 1) throw err;
+        failed.push(cluster);
+        report.push({ cluster, valid: false });
+        problems.push(
+          ...(err.problems.length > 0 ? err.problems : [{ message: err.message, hint: err.hint }]),
+        );
+      }
+    }
+    if (config.output === 'json') log.writeData(JSON.stringify({ clusters: report }, null, 2));
+    if (failed.length === 0) return ExitCode.ok;
+    const unique = sortProblems(problems);
+    throw new UserError(`values are invalid for ${failed.join(', ')} (${plural(unique.length, 'problem')})`, {
+      exitCode: ExitCode.invalid,
+      problems: unique,
+    });
+  },
+};
