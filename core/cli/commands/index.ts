@@ -14,6 +14,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'print the merged values of a cluster',
     load: async () => (await import('./values.js')).command,
   },
+  template: {
+    summary: 'render every enabled release, runlevel by runlevel',
+    load: async () => (await import('./template.js')).command,
+  },
   version: {
     summary: 'core version and the pinned tools found',
     load: async () => (await import('./version.js')).command,

@@ -1,0 +1,66 @@
+import { resolve } from 'node:path';
+import { canonicalJson } from '../../render/canonical.js';
+import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
+import { renderStream } from '../../render/output.js';
+import { UserError } from '../../shared/errors.js';
+import { log } from '../../shared/log.js';
+import { resolveValues } from '../../values/index.js';
+import type { Command } from '../command.js';
+
+export const command: Command = {
+  summary: 'render every enabled release, runlevel by runlevel',
+  usage: 'runlevel template --cluster C [--out DIR] [--selector k=v[,k2!=v2]]... [-o json]',
+  options: {
+    out: {
+      type: 'string',
+      env: 'RUNLEVEL_TEMPLATE_OUT',
+      help: 'write DIR/<runlevel>/<release>/*.yaml and DIR/index.json',
+    },
+    selector: {
+      type: 'string',
+      short: 'l',
+      multiple: true,
+      help: 'only releases whose labels (runlevel, team, app, name, namespace, chart) match; repeat to OR',
+    },
+    concurrency: {
+      type: 'string',
+      env: 'RUNLEVEL_CONCURRENCY',
+      help: 'releases rendered at once (default 2 × cores)',
+    },
+  },
+  async run({ config, flags }) {
+    const started = Date.now();
+    const resolved = await resolveValues({
+      valuesDir: config.valuesDir,
+      cluster: config.cluster,
+      ageKeyFile: config.ageKeyFile,
+    });
+    const selectors = ([] as string[]).concat((flags.selector as string[] | string | undefined) ?? []);
+    const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+      throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
+    }
+    log.start(`rendering ${resolved.cluster}`);
+    const result = await renderPlatform({
+      values: resolved.values as unknown as Record<string, unknown>,
+      origins: resolved.origins,
+      valuesDir: config.valuesDir,
+      selectors,
+      ...(concurrency ? { concurrency } : {}),
+    });
+    const meta = { cluster: resolved.cluster, selectors };
+    const objects = result.releases.reduce((n, r) => n + r.objects.length, 0);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const summary = `${result.releases.length} releases, ${objects} objects, ${result.runlevels.length} runlevels`;
+    if (typeof flags.out === 'string') {
+      const out = resolve(flags.out);
+      await writeRender(result, out, meta);
+      log.done(`rendered ${summary} into ${flags.out} in ${seconds}s`);
+      if (config.output === 'json') log.writeData(canonicalJson(renderIndex(result, meta), 2));
+      return;
+    }
+    if (config.output === 'json') log.writeData(canonicalJson(renderIndex(result, meta), 2));
+    else log.writeData(renderStream(result));
+    log.done(`rendered ${summary} in ${seconds}s`);
+  },
+};

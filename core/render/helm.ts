@@ -1,0 +1,77 @@
+// `helm template` for one planned release: values on stdin (never in a file), no repository
+// refresh and no dependency download (our charts are local and vendored).
+import { UserError } from '../shared/errors.js';
+import { run } from '../shared/exec.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { parseHelmError } from './errors.js';
+import type { PlannedRelease } from './helmfile.js';
+import { locateViolation, type OriginMap } from './provenance.js';
+
+export function helmTemplateArgs(rel: PlannedRelease): string[] {
+  return ['template', rel.name, rel.chartDir, '--namespace', rel.namespace, '--values', '-'];
+}
+
+/** Values documents merged as helm merges several --values files: maps deeply, anything else replaced. */
+export function mergeValues(docs: readonly unknown[]): Record<string, unknown> {
+  let out: Record<string, unknown> = {};
+  for (const d of docs) if (isMap(d)) out = mergeMaps(out, d);
+  return out;
+}
+
+function mergeMaps(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isMap(v) && isMap(b) ? mergeMaps(b, v) : v;
+  }
+  return out;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface TemplateContext {
+  origins?: OriginMap;
+  valuesDir?: string;
+}
+
+/** The release's rendered manifest (helm's stdout), or a UserError naming release, chart and place. */
+export async function helmTemplate(
+  rel: PlannedRelease,
+  values: Record<string, unknown>,
+  ctx: TemplateContext,
+): Promise<string> {
+  // JSON is YAML: no YAML serialiser round-trip can change a value's type on the way to helm.
+  const r = await run('helm', helmTemplateArgs(rel), {
+    input: JSON.stringify(values),
+    reject: false,
+    timeoutMs: 120_000,
+  });
+  if (!r.failed) return String(r.stdout);
+  const chart = rel.chartDir.split('/').pop() ?? rel.chartDir;
+  const failure = parseHelmError(String(r.stderr), rel.chartDir);
+  const what = `release ${rel.name} (runlevel ${rel.runlevel}, chart ${chart})`;
+  switch (failure.kind) {
+    case 'schema':
+      throw new UserError(`${what}: values do not match the chart's values.schema.json`, {
+        exitCode: ExitCode.renderFailed,
+        problems: failure.violations.map((v) => locateViolation(rel, v, ctx.origins, ctx.valuesDir)),
+        hint: `charts/${chart}/values.schema.json says what is allowed; fix the values file named above`,
+      });
+    case 'template':
+      throw new UserError(
+        `${what}: template ${failure.template ?? ''} failed`.replace(/ +failed$/, ' failed'),
+        {
+          exitCode: ExitCode.renderFailed,
+          problems: [failure.problem],
+          hint: 'a required value is missing or a chart template is broken; the place is named above',
+        },
+      );
+    default:
+      throw new UserError(`${what}: helm template failed`, {
+        exitCode: ExitCode.renderFailed,
+        problems: [{ message: failure.message }],
+      });
+  }
+}

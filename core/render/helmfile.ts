@@ -1,0 +1,128 @@
+// helmfile behind a narrow interface: one `helmfile build --embed-values` over helmfile.d turns
+// the state values into the planned releases (name, namespace, chart, labels, values documents).
+// Rendering itself is done per release by helm (see helm.ts), in parallel.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { UserError } from '../shared/errors.js';
+import { run } from '../shared/exec.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { coreRoot } from '../shared/paths.js';
+import { findTool } from '../shared/tools.js';
+import { helmfileProblem } from './errors.js';
+import type { RunlevelFile } from './runlevels.js';
+
+export interface PlannedRelease {
+  runlevel: string; // 00-init: the runlevel file it comes from
+  file: string; // absolute path of that runlevel file
+  name: string;
+  namespace: string;
+  chartDir: string; // absolute path of the local chart
+  labels: Record<string, string>;
+  installed: boolean;
+  values: unknown[]; // values documents in helmfile's order; later ones win
+}
+
+export function helmfileArgs(dir: string, stateValuesFile: string): string[] {
+  const helm = findTool('helm');
+  return [
+    '--file',
+    dir,
+    '--state-values-file',
+    stateValuesFile,
+    ...(helm ? ['--helm-binary', helm] : []),
+    'build',
+    '--embed-values',
+  ];
+}
+
+/** Every release helmfile.d declares for these state values, in runlevel then name order. */
+export async function planReleases(
+  dir: string,
+  runlevels: readonly RunlevelFile[],
+  stateValuesFile: string,
+): Promise<PlannedRelease[]> {
+  const r = await run('helmfile', helmfileArgs(dir, stateValuesFile), { reject: false, timeoutMs: 120_000 });
+  if (r.failed) {
+    throw new UserError('helmfile could not plan the releases', {
+      exitCode: ExitCode.renderFailed,
+      problems: [helmfileProblem(String(r.stderr || r.stdout), runlevels)],
+      hint: 'fix the runlevel file (or the values it reads) named above',
+    });
+  }
+  return parseBuild(String(r.stdout), runlevels);
+}
+
+/** The multi-document output of `helmfile build --embed-values` → planned releases. */
+export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): PlannedRelease[] {
+  const byFile = new Map(runlevels.map((r) => [r.file, r]));
+  const releases: PlannedRelease[] = [];
+  const seenFiles = new Set<string>();
+  for (const doc of parseAllDocuments(stdout)) {
+    const state = doc.toJS() as BuiltState | null;
+    if (!state?.filepath) continue;
+    const file = isAbsolute(state.filepath) ? state.filepath : resolve(coreRoot, state.filepath);
+    const runlevel = byFile.get(file);
+    if (!runlevel) continue; // a base pulled in by a runlevel file, not a runlevel itself
+    seenFiles.add(file);
+    for (const rel of state.releases ?? []) {
+      if (!rel.chart) throw releaseError(runlevel, rel.name, 'declares no chart');
+      const chartDir = resolve(dirname(file), rel.chart);
+      releases.push({
+        runlevel: runlevel.name,
+        file,
+        name: rel.name,
+        namespace: rel.namespace ?? 'default',
+        chartDir,
+        labels: stringLabels({ ...state.commonLabels, ...rel.labels }),
+        installed: rel.installed !== false,
+        values: (rel.values ?? []).filter((v) => v !== null && typeof v === 'object'),
+      });
+    }
+  }
+  const missing = runlevels.filter((r) => !seenFiles.has(r.file));
+  if (missing.length > 0) {
+    // Never present a partial render as complete: every runlevel file must have been planned.
+    throw new UserError(`helmfile did not plan ${missing.map((m) => m.name).join(', ')}`, {
+      exitCode: ExitCode.renderFailed,
+      hint: 'run `helmfile -f helmfile.d build` to see what it made of these files',
+    });
+  }
+  for (const rel of releases) {
+    if (rel.installed && !existsSync(resolve(rel.chartDir, 'Chart.yaml'))) {
+      throw releaseError(
+        runlevels.find((r) => r.name === rel.runlevel) as RunlevelFile,
+        rel.name,
+        `uses chart ${relative(coreRoot, rel.chartDir)}, which does not exist (no Chart.yaml)`,
+      );
+    }
+  }
+  return releases.sort((a, b) => a.runlevel.localeCompare(b.runlevel) || a.name.localeCompare(b.name));
+}
+
+interface BuiltState {
+  filepath?: string;
+  commonLabels?: Record<string, unknown>;
+  releases?: {
+    name: string;
+    namespace?: string;
+    chart?: string;
+    installed?: boolean;
+    labels?: Record<string, unknown>;
+    values?: unknown[];
+  }[];
+}
+
+function stringLabels(labels: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) out[k] = String(labels[k]);
+  return out;
+}
+
+function releaseError(runlevel: RunlevelFile, release: string, what: string): UserError {
+  return new UserError(`release ${release} in runlevel ${runlevel.name} ${what}`, {
+    exitCode: ExitCode.renderFailed,
+    problems: [{ message: what, where: { file: relative(coreRoot, runlevel.file), line: 1, col: 1 } }],
+    hint: "charts are vendored in charts/: check the release's chart: path in the runlevel file",
+  });
+}

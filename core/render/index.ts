@@ -1,0 +1,125 @@
+// The render stage: merged values in, every enabled release rendered out, runlevel by runlevel.
+// helmfile plans the releases once (helmfile build); helm renders each release, in parallel.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { log } from '../shared/log.js';
+import { coreRoot } from '../shared/paths.js';
+import { canonicalJson, sha256 } from './canonical.js';
+import { helmTemplate, mergeValues } from './helm.js';
+import { type PlannedRelease, planReleases } from './helmfile.js';
+import {
+  clusterScopedKinds,
+  crdScopes,
+  type ObjectRef,
+  type RenderedFile,
+  splitManifest,
+} from './manifests.js';
+import { mapLimit } from './pool.js';
+import type { OriginMap } from './provenance.js';
+import { helmfileDir, listRunlevels, type RunlevelFile } from './runlevels.js';
+import { matchesAny, parseSelectors } from './selector.js';
+import { withStateValues } from './state-values.js';
+
+export type { ObjectRef, RenderedFile } from './manifests.js';
+export { type RenderIndex, renderIndex, writeRender } from './output.js';
+export type { OriginMap, ValueOrigin } from './provenance.js';
+
+export interface RenderOptions {
+  /** The merged values (ResolvedValues), handed to helmfile as the state values. */
+  values: Record<string, unknown>;
+  /** JSON pointer → where the value was set; lets chart schema errors name the user's file:line. */
+  origins?: OriginMap;
+  valuesDir?: string;
+  /** helmfile-style selectors (k=v,k2!=v2); several are OR-ed. Empty: everything. */
+  selectors?: readonly string[];
+  concurrency?: number;
+  /** Another helmfile.d (tests); default: the one in the core. */
+  helmfileDir?: string;
+}
+
+export interface RenderedRelease {
+  runlevel: string;
+  name: string;
+  namespace: string;
+  chart: { name: string; version: string; path: string };
+  labels: Record<string, string>;
+  valuesDigest: string;
+  manifestDigest: string;
+  manifest: string;
+  files: RenderedFile[];
+  objects: ObjectRef[];
+}
+
+export interface RenderResult {
+  runlevels: RunlevelFile[];
+  releases: RenderedRelease[]; // runlevel, then release name
+}
+
+export function defaultConcurrency(): number {
+  // helm template is CPU-bound after a short start-up; one extra process per core hides the start-up.
+  return Math.max(2, availableParallelism() * 2);
+}
+
+export async function renderPlatform(opts: RenderOptions): Promise<RenderResult> {
+  const dir = opts.helmfileDir ?? helmfileDir();
+  const runlevels = listRunlevels(dir);
+  const selectors = parseSelectors(opts.selectors ?? []);
+  const planned = await withStateValues(opts.values, (file) => planReleases(dir, runlevels, file));
+  const chosen = planned.filter((r) => r.installed && matchesAny(selectors, r.labels));
+  log.debug(() => `render: ${chosen.length} of ${planned.length} releases selected`);
+
+  const rendered = await mapLimit(chosen, opts.concurrency ?? defaultConcurrency(), async (rel) => {
+    const values = mergeValues(rel.values);
+    const manifest = await helmTemplate(rel, values, { origins: opts.origins, valuesDir: opts.valuesDir });
+    return { rel, values, manifest };
+  });
+
+  // Object namespaces need to know which kinds are cluster-wide, including our own CRDs' kinds.
+  const scopes = crdScopes(rendered.map((r) => r.manifest));
+  const namespaceOf =
+    (rel: PlannedRelease) => (apiVersion: string, kind: string, declared: string | undefined) => {
+      const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+      const cluster =
+        scopes.get(`${group}/${kind}`) ??
+        (clusterScopedKinds.has(kind) || group === 'constraints.gatekeeper.sh');
+      return cluster ? undefined : (declared ?? rel.namespace);
+    };
+
+  const releases = rendered.map(({ rel, values, manifest }): RenderedRelease => {
+    const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
+    return {
+      runlevel: rel.runlevel,
+      name: rel.name,
+      namespace: rel.namespace,
+      chart: chartInfo(rel.chartDir),
+      labels: rel.labels,
+      valuesDigest: sha256(canonicalJson(values)),
+      manifestDigest: sha256(manifest),
+      manifest,
+      files,
+      objects,
+    };
+  });
+  return { runlevels, releases };
+}
+
+const chartCache = new Map<string, { name: string; version: string; path: string }>();
+
+function chartInfo(chartDir: string): { name: string; version: string; path: string } {
+  let info = chartCache.get(chartDir);
+  if (!info) {
+    const chart = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
+      name?: string;
+      version?: string;
+    };
+    info = {
+      name: String(chart.name ?? ''),
+      version: String(chart.version ?? ''),
+      path: relative(coreRoot, chartDir),
+    };
+    chartCache.set(chartDir, info);
+  }
+  return info;
+}

@@ -1,0 +1,95 @@
+// The render on disk: DIR/<runlevel>/<release>/<template>.yaml plus DIR/index.json. Written to a
+// sibling directory first and swapped in whole, so DIR is never a half-written render.
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { UserError } from '../shared/errors.js';
+import { coreRoot } from '../shared/paths.js';
+import { canonicalJson } from './canonical.js';
+import type { RenderResult } from './index.js';
+import type { ObjectRef } from './manifests.js';
+
+export interface RenderIndex {
+  cluster: string;
+  selectors: string[]; // empty: the whole platform was rendered
+  runlevels: { name: string; file: string; settings: Record<string, string>; releases: string[] }[];
+  releases: {
+    runlevel: string;
+    name: string;
+    namespace: string;
+    chart: { name: string; version: string; path: string };
+    labels: Record<string, string>;
+    valuesDigest: string;
+    manifestDigest: string;
+    objects: ObjectRef[];
+  }[];
+}
+
+export function renderIndex(
+  result: RenderResult,
+  meta: { cluster: string; selectors?: readonly string[] },
+): RenderIndex {
+  return {
+    cluster: meta.cluster,
+    selectors: [...(meta.selectors ?? [])],
+    runlevels: result.runlevels.map((r) => ({
+      name: r.name,
+      file: relative(coreRoot, r.file),
+      settings: r.settings,
+      releases: result.releases.filter((x) => x.runlevel === r.name).map((x) => x.name),
+    })),
+    releases: result.releases.map((r) => ({
+      runlevel: r.runlevel,
+      name: r.name,
+      namespace: r.namespace,
+      chart: r.chart,
+      labels: r.labels,
+      valuesDigest: r.valuesDigest,
+      manifestDigest: r.manifestDigest,
+      objects: r.objects,
+    })),
+  };
+}
+
+/** Every rendered document in runlevel and release order, as one YAML stream (for stdout). */
+export function renderStream(result: RenderResult): string {
+  return result.releases.map((r) => r.manifest).join('');
+}
+
+export async function writeRender(
+  result: RenderResult,
+  outDir: string,
+  meta: { cluster: string; selectors?: readonly string[] },
+): Promise<{ files: number }> {
+  guardOutDir(outDir);
+  const staging = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  let files = 0;
+  try {
+    for (const rel of result.releases) {
+      const dir = join(staging, rel.runlevel, rel.name);
+      for (const f of rel.files) {
+        await mkdir(dirname(join(dir, f.path)), { recursive: true });
+        await writeFile(join(dir, f.path), f.text);
+        files++;
+      }
+    }
+    await mkdir(staging, { recursive: true });
+    await writeFile(join(staging, 'index.json'), `${canonicalJson(renderIndex(result, meta), 2)}\n`);
+    await rm(outDir, { recursive: true, force: true });
+    await rename(staging, outDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { files };
+}
+
+/** Replacing DIR deletes it: only allow that for an empty directory or an earlier render. */
+function guardOutDir(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  const entries = readdirSync(outDir);
+  if (entries.length === 0 || entries.includes('index.json')) return;
+  throw new UserError(`--out ${outDir} is not empty and holds no earlier render (no index.json)`, {
+    hint: 'pass a new or empty directory: runlevel replaces the whole directory with the render',
+  });
+}

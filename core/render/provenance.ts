@@ -1,0 +1,75 @@
+// Which values-repo setting a chart value came from, so a chart's values.schema.json failure points
+// at the user's file:line. The mapping mirrors what each runlevel file passes to its chart.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../shared/errors.js';
+import { codeFrame } from '../shared/source.js';
+import type { SchemaViolation } from './errors.js';
+import type { PlannedRelease } from './helmfile.js';
+
+/** Where a merged value was set (the values engine's Origin). */
+export interface ValueOrigin {
+  file: string; // relative to the values repo
+  line: number;
+  col: number;
+  layer?: string; // 'defaults' origins are not the user's: never blamed
+}
+export type OriginMap = ReadonlyMap<string, ValueOrigin>; // JSON pointer → origin
+
+/** JSON pointers into the merged values that may have set chart value `chartPointer`, best first. */
+export function valuesCandidates(rel: PlannedRelease, chartPointer: string): string[] {
+  const team = esc(rel.labels.team ?? '');
+  const app = esc(rel.labels.app ?? '');
+  switch (rel.runlevel) {
+    case '90-apps':
+      // apps.<app>.values is merged last, so a value there wins over the mapped field.
+      return [`/apps/${app}/values${chartPointer}`, `/apps/${app}${chartPointer}`];
+    case '60-teams':
+      return [`/teams/${team}${chartPointer}`];
+    case '30-sso':
+      return [`/platform/sso${chartPointer}`];
+    case '20-ingress':
+      return [`/platform/ingress${chartPointer}`];
+    default:
+      return [`/platform${chartPointer}`];
+  }
+}
+
+export function locateViolation(
+  rel: PlannedRelease,
+  v: SchemaViolation,
+  origins: OriginMap | undefined,
+  valuesDir: string | undefined,
+): Problem {
+  const candidates = valuesCandidates(rel, v.pointer);
+  const origin = origins ? findOrigin(origins, candidates) : undefined;
+  const problem: Problem = { message: `${v.pointer || '/'}: ${v.message}`, path: candidates[0] };
+  if (!origin) return problem;
+  problem.where = { file: origin.file, line: origin.line, col: origin.col };
+  const abs = valuesDir ? join(valuesDir, origin.file) : undefined;
+  if (abs && existsSync(abs) && !origin.file.endsWith('.sops.yaml')) {
+    problem.frame = codeFrame(readFileSync(abs, 'utf8'), origin.line, origin.col);
+  }
+  return problem;
+}
+
+/** The exact origin of a candidate, else the closest user-set ancestor of the best candidate. */
+function findOrigin(origins: OriginMap, candidates: string[]): ValueOrigin | undefined {
+  for (const c of candidates) {
+    const o = origins.get(c);
+    if (o && o.layer !== 'defaults') return o;
+  }
+  for (const c of candidates) {
+    const parts = c.split('/');
+    // Stop above the entity itself (/apps/<app>, /teams/<team>): blaming the whole file helps nobody.
+    for (let n = parts.length - 1; n >= 3; n--) {
+      const o = origins.get(parts.slice(0, n).join('/'));
+      if (o && o.layer !== 'defaults') return o;
+    }
+  }
+  return undefined;
+}
+
+function esc(s: string): string {
+  return s.replaceAll('~', '~0').replaceAll('/', '~1');
+}
