@@ -1,0 +1,82 @@
+# The static enforcement point: `runlevel check` evaluates data.runlevel.check.findings once over
+# every rendered object. input:
+#   objects:  [object, ...]   (metadata.namespace filled in from the release where the chart left it out)
+#   policies: {<id>: {enabled, enforcement: deny|warn, excludedNamespaces: [..], parameters: {..}}}
+# Each line below hands one object to one policy library; the libraries are the same files the
+# runlevel-10 chart puts into the Gatekeeper ConstraintTemplates. catalog_test.rego checks that
+# every policy in catalog.yaml is wired here.
+package runlevel.check
+
+import data.lib.runlevel.allowed_registries
+import data.lib.runlevel.image_tag
+import data.lib.runlevel.ingress_host
+import data.lib.runlevel.privileged
+import data.lib.runlevel.resources
+import data.lib.runlevel.run_as_non_root
+import data.lib.runlevel.team_network_policy
+
+findings contains f if {
+	some [i, obj, p] in applies("privileged")
+	some v in privileged.violations(obj, p.parameters)
+	f := finding("privileged", i, v, p)
+}
+
+findings contains f if {
+	some [i, obj, p] in applies("resources")
+	some v in resources.violations(obj, p.parameters)
+	f := finding("resources", i, v, p)
+}
+
+findings contains f if {
+	some [i, obj, p] in applies("image-tag")
+	some v in image_tag.violations(obj, p.parameters)
+	f := finding("image-tag", i, v, p)
+}
+
+findings contains f if {
+	some [i, obj, p] in applies("allowed-registries")
+	some v in allowed_registries.violations(obj, p.parameters)
+	f := finding("allowed-registries", i, v, p)
+}
+
+findings contains f if {
+	some [i, obj, p] in applies("run-as-non-root")
+	some v in run_as_non_root.violations(obj, p.parameters)
+	f := finding("run-as-non-root", i, v, p)
+}
+
+findings contains f if {
+	some [i, obj, p] in applies("team-network-policy")
+	params := object.union(p.parameters, {"networkPolicyNamespaces": network_policy_namespaces})
+	some v in team_network_policy.violations(obj, params)
+	f := finding("team-network-policy", i, v, p)
+}
+
+findings contains f if {
+	some [i, obj, p] in applies("ingress-host")
+	some v in ingress_host.violations(obj, p.parameters)
+	f := finding("ingress-host", i, v, p)
+}
+
+network_policy_namespaces contains ns if {
+	some obj in input.objects
+	obj.kind == "NetworkPolicy"
+	ns := obj.metadata.namespace
+}
+
+# applies(id) is every [index, object, settings] the policy looks at: enabled, and the object not
+# in an excepted namespace (the same list Gatekeeper gets as match.excludedNamespaces).
+applies(id) := {[i, obj, p] |
+	p := input.policies[id]
+	p.enabled == true
+	excluded := {ns | some ns in object.get(p, "excludedNamespaces", [])}
+	some i, obj in input.objects
+	not namespace_of(obj) in excluded
+}
+
+# A Namespace counts as inside itself, as Gatekeeper's match does.
+namespace_of(obj) := obj.metadata.name if obj.kind == "Namespace"
+
+namespace_of(obj) := object.get(obj.metadata, "namespace", "") if obj.kind != "Namespace"
+
+finding(id, i, v, p) := {"policy": id, "object": i, "msg": v.msg, "path": v.path, "enforcement": p.enforcement}
