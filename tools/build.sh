@@ -22,6 +22,7 @@ fail() { echo "✗ tools: $1: $2 failed${3:+ — $3}" >&2; exit 1; }
 key() { echo "$2-$(cat "tools/go/$1/go.mod" "tools/go/$1/go.sum" | sha256sum | cut -c1-10)"; }
 
 # build <tool> <ldflags> <package>...: go build the packages into the tool's cache directory.
+# A package given as name=path is built into a binary of that name (etcd's main is .../server/v3).
 build() {
   local tool=$1 ldflags=$2; shift 2
   local version dir
@@ -35,8 +36,16 @@ build() {
     rm -rf "$tmp" && mkdir -p "$tmp/bin"
     (cd "tools/go/$tool" && go mod download) || fail "$tool" "module download" "is the Go module proxy reachable?"
     echo "► $tool $version: compiling $* (a cold build takes minutes on 2 cores)"
-    (cd "tools/go/$tool" && go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/bin/" "$@") ||
-      fail "$tool" "go build"
+    local pkgs=() named=()
+    for p in "$@"; do if [[ $p == *=* ]]; then named+=("$p"); else pkgs+=("$p"); fi; done
+    if [[ ${#pkgs[@]} -gt 0 ]]; then
+      (cd "tools/go/$tool" && go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/bin/" "${pkgs[@]}") ||
+        fail "$tool" "go build"
+    fi
+    for p in "${named[@]}"; do
+      (cd "tools/go/$tool" && go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/bin/${p%%=*}" "${p#*=}") ||
+        fail "$tool" "go build"
+    done
     rm -rf "$dir" && mv "$tmp" "$dir" && touch "$dir/.complete"
     echo "✔ $tool $version built in $((SECONDS - start))s"
   fi
@@ -47,7 +56,7 @@ pin() {
   case $1 in
     helm) echo "$HELM" ;; helmfile) echo "$HELMFILE" ;; helm-diff) echo "$HELM_DIFF" ;;
     kubernetes) echo "$KUBERNETES" ;; kwok) echo "$KWOK" ;; opa) echo "$OPA" ;;
-    kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
+    kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; etcd) echo "$ETCD" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
   esac
 }
 
@@ -66,6 +75,7 @@ build kwok "-X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBERNETES#v}" sigs.k8s
 build opa "" github.com/open-policy-agent/opa
 build kubeconform "-X main.version=$KUBECONFORM" github.com/yannh/kubeconform/cmd/kubeconform
 build sops "" github.com/getsops/sops/v3/cmd/sops
+build etcd "" etcd=go.etcd.io/etcd/server/v3
 
 # helm-diff is a helm plugin: a directory with plugin.yaml and the binary helm runs.
 diff_src=$(cd tools/go/helm-diff && go list -m -f '{{.Dir}}' github.com/databus23/helm-diff/v3) ||
@@ -75,13 +85,4 @@ rm -rf "$plugin" && mkdir -p "$plugin/bin"
 sed '/^hooks:/,$d' "$diff_src/plugin.yaml" >"$plugin/plugin.yaml"
 ln -sfn "$(readlink -f "$links/bin/helm-diff")" "$plugin/bin/diff"
 
-# etcd: Debian's etcd-server at the pinned version.
-if ! command -v etcd >/dev/null || [[ $(etcd --version | sed -n 's/^etcd Version: //p') != "$ETCD" ]]; then
-  echo "► etcd $ETCD: installing Debian's etcd-server"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO=sudo; fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "etcd-server=$ETCD*" >/dev/null ||
-    fail etcd "apt-get install etcd-server" "needs Debian's package repository and root"
-fi
-ln -sfn "$(command -v etcd)" "$links/bin/etcd"
-echo "✔ etcd $ETCD"
 echo "✔ tools ready in $links/bin (cache: $cache)"

@@ -34,35 +34,55 @@ add_tool() { # add_tool <tool> <pkg@version>...
   (cd "go/$tool" && go get -tool "$@" && go mod tidy)
 }
 
-module helm;        add_tool helm helm.sh/helm/v3/cmd/helm@"$HELM"
-module kubeconform; add_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@"$KUBECONFORM"
-module opa;         add_tool opa github.com/open-policy-agent/opa@"$OPA"
-module sops;        add_tool sops github.com/getsops/sops/v3/cmd/sops@"$SOPS"
-module kwok;        add_tool kwok sigs.k8s.io/kwok/cmd/kwok@"$KWOK"
+# copy_replaces <tool> <module@version>: repeat the upstream version-pinned replaces.
+copy_replaces() {
+  replaces_from "$2" | while read -r from _ to ver; do
+    (cd "go/$1" && go mod edit -replace "$from=$to@$ver")
+  done
+}
 
-module helmfile
-replaces_from "github.com/helmfile/helmfile@$HELMFILE" | while read -r from _ to ver; do
-  (cd go/helmfile && go mod edit -replace "$from=$to@$ver")
-done
-add_tool helmfile github.com/helmfile/helmfile@"$HELMFILE"
-
-module helm-diff
-replaces_from "github.com/databus23/helm-diff/v3@$HELM_DIFF" | while read -r from _ to ver; do
-  (cd go/helm-diff && go mod edit -replace "$from=$to@$ver")
-done
-add_tool helm-diff github.com/databus23/helm-diff/v3@"$HELM_DIFF"
-
+# Each generator writes one tool's module; `update-modules.sh etcd kwok` regenerates just those.
+gen_helm() { module helm; add_tool helm helm.sh/helm/v3/cmd/helm@"$HELM"; }
+gen_kubeconform() { module kubeconform; add_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@"$KUBECONFORM"; }
+gen_opa() { module opa; add_tool opa github.com/open-policy-agent/opa@"$OPA"; }
+gen_sops() { module sops; add_tool sops github.com/getsops/sops/v3/cmd/sops@"$SOPS"; }
+gen_kwok() { module kwok; add_tool kwok sigs.k8s.io/kwok/cmd/kwok@"$KWOK"; }
+gen_helmfile() {
+  module helmfile
+  copy_replaces helmfile "github.com/helmfile/helmfile@$HELMFILE"
+  add_tool helmfile github.com/helmfile/helmfile@"$HELMFILE"
+}
+gen_helm-diff() {
+  module helm-diff
+  copy_replaces helm-diff "github.com/databus23/helm-diff/v3@$HELM_DIFF"
+  add_tool helm-diff github.com/databus23/helm-diff/v3@"$HELM_DIFF"
+}
+# etcd's server module replaces its sibling modules by relative paths; use their published twins.
+gen_etcd() {
+  module etcd
+  for m in go.etcd.io/etcd/api/v3 go.etcd.io/etcd/client/pkg/v3 go.etcd.io/etcd/client/v3 go.etcd.io/etcd/pkg/v3; do
+    (cd go/etcd && go mod edit -replace "$m=$m@$ETCD")
+  done
+  add_tool etcd go.etcd.io/etcd/server/v3@"$ETCD"
+}
 # Kubernetes: the staging modules are required at v0.0.0 and replaced by local paths
 # upstream; here each is replaced by its published twin (v1.X.Y -> v0.X.Y).
-module kubernetes
-staging=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' |
-  xargs awk '/=> \.\/staging/{print $1}')
-for m in $staging; do
-  (cd go/kubernetes && go mod edit -replace "$m=$m@v0.${KUBERNETES#v1.}")
-done
-add_tool kubernetes \
-  k8s.io/kubernetes/cmd/kube-apiserver@"$KUBERNETES" \
-  k8s.io/kubernetes/cmd/kube-controller-manager@"$KUBERNETES" \
-  k8s.io/kubernetes/cmd/kube-scheduler@"$KUBERNETES" \
-  k8s.io/kubernetes/cmd/kubectl@"$KUBERNETES"
+gen_kubernetes() {
+  module kubernetes
+  local staging
+  staging=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' |
+    xargs awk '/=> \.\/staging/{print $1}')
+  for m in $staging; do
+    (cd go/kubernetes && go mod edit -replace "$m=$m@v0.${KUBERNETES#v1.}")
+  done
+  add_tool kubernetes \
+    k8s.io/kubernetes/cmd/kube-apiserver@"$KUBERNETES" \
+    k8s.io/kubernetes/cmd/kube-controller-manager@"$KUBERNETES" \
+    k8s.io/kubernetes/cmd/kube-scheduler@"$KUBERNETES" \
+    k8s.io/kubernetes/cmd/kubectl@"$KUBERNETES"
+}
+
+tools=("$@")
+[[ ${#tools[@]} -gt 0 ]] || tools=(helm kubeconform opa sops kwok helmfile helm-diff etcd kubernetes)
+for t in "${tools[@]}"; do "gen_$t"; done
 echo "✔ modules written under tools/go/"
