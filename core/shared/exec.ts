@@ -1,5 +1,6 @@
 // The one way we spawn processes: argv arrays, a timeout, the shared abort signal, and
 // execa's error fields translated once into our own error with stderr trimmed to what matters.
+import { setMaxListeners } from 'node:events';
 import { execa, type Options, type Result } from 'execa';
 import { ToolError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -8,6 +9,8 @@ import { findTool, type ToolName, toolEnv } from './tools.js';
 
 /** Aborted by main() on SIGINT/SIGTERM so every child stops with us. */
 export const shutdown = new AbortController();
+// Every concurrent child listens on the one signal; dozens at once are normal, not a leak.
+setMaxListeners(1000, shutdown.signal);
 
 export interface RunOptions {
   cwd?: string;

@@ -60,7 +60,11 @@ export const command: Command = {
       return;
     }
     const rows = tools.map((t) => {
-      const state = !t.found ? 'not installed (make tools)' : t.matches ? '' : `pinned ${t.pinned}`;
+      const state = !t.found
+        ? 'not installed (make tools)'
+        : t.matches
+          ? 'pinned ✔'
+          : `differs from pin ${t.pinned}`;
       return `  ${t.tool.padEnd(24)} ${(t.found ?? '-').padEnd(10)} ${state}`.trimEnd();
     });
     log.writeData([`runlevel ${core}`, ...rows].join('\n'));
