@@ -35,7 +35,10 @@ export async function decrypt(
   }
   const env: Record<string, string> = { SOPS_DISABLE_VERSION_CHECK: '1' };
   if (ageKeyFile) env.SOPS_AGE_KEY_FILE = ageKeyFile;
-  const r = await run('sops', ['--decrypt', '--input-type', 'yaml', '--output-type', 'yaml', '/dev/stdin'], {
+  // `sops decrypt --filename-override F` without a file argument reads stdin itself; /dev/stdin
+  // cannot be opened here because Node gives the child a socket, not a pipe.
+  const args = ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml', '--filename-override', file];
+  const r = await run('sops', args, {
     input: ciphertext,
     env,
     reject: false,
@@ -47,19 +50,30 @@ export async function decrypt(
 }
 
 function decryptError(file: string, stderr: string, ageKeyFile: string | undefined): UserError {
-  const noKey = /failed to get the data key|no identity matched|0 successful groups/i.test(stderr);
-  const reason = noKey
-    ? ageKeyFile
-      ? `the age key in ${ageKeyFile} is not one of its recipients`
-      : 'no age key was given'
-    : /mac mismatch/i.test(stderr)
-      ? 'the file was changed after it was encrypted (MAC mismatch)'
-      : /sops metadata not found|no sops metadata/i.test(stderr)
-        ? 'it has no sops metadata (is it encrypted?)'
-        : firstErrorLine(stderr);
-  const hint = noKey
-    ? 'pass --age-key-file (or RUNLEVEL_AGE_KEY_FILE) with the key this repo was encrypted to'
-    : 'restore the file from git, or re-create it with `sops --encrypt`';
+  const keyHint = 'pass --age-key-file (or RUNLEVEL_AGE_KEY_FILE) with the key this repo was encrypted to';
+  const fileHint = 'restore the file from git, or re-create it with `sops --encrypt`';
+  const flat = stderr.replace(/\s*\|\s*/g, ' ');
+  let reason: string;
+  let hint = fileHint;
+  if (/failed to parse .*age identities/i.test(flat)) {
+    [reason, hint] = [
+      `the age key file ${ageKeyFile ?? ''} does not hold an age identity`.replace('  ', ' '),
+      keyHint,
+    ];
+  } else if (/did not match any of the recipients/i.test(flat)) {
+    [reason, hint] = [
+      `the age key ${ageKeyFile ?? ''} is not one of its recipients`.replace('  ', ' '),
+      keyHint,
+    ];
+  } else if (/failed to load age identities|failed to get the data key/i.test(flat)) {
+    [reason, hint] = ['no age key was found to decrypt it', keyHint];
+  } else if (/message authentication failed|mac mismatch/i.test(flat)) {
+    reason = 'it is corrupted: its content does not match its authentication tag (edited without sops?)';
+  } else if (/sops metadata not found/i.test(flat)) {
+    reason = 'it is not encrypted (no sops metadata)';
+  } else {
+    reason = `it is damaged (sops: ${firstErrorLine(stderr)})`;
+  }
   return new UserError(`cannot decrypt ${file}: ${reason}`, { exitCode: ExitCode.invalid, hint });
 }
 
@@ -84,4 +98,24 @@ export function secretLeaves(value: Value | undefined, out: string[] = []): stri
 
 export function registerSecrets(secrets: readonly string[]): void {
   for (const s of secrets) log.redact(s);
+}
+
+/**
+ * Encrypt plaintext YAML for `file` (relative to repoRoot) by the creation rule of the repo's
+ * .sops.yaml. The plaintext goes in on stdin; only the ciphertext comes back.
+ */
+export async function encrypt(repoRoot: string, file: string, plaintext: string): Promise<string> {
+  const r = await run('sops', ['encrypt', '--filename-override', file], {
+    cwd: repoRoot,
+    input: plaintext,
+    env: { SOPS_DISABLE_VERSION_CHECK: '1' },
+    reject: false,
+    timeoutMs: 60_000,
+  });
+  if (r.failed) {
+    throw new UserError(`cannot encrypt ${file}: ${firstErrorLine(String(r.stderr ?? ''))}`, {
+      hint: 'check the creation rule in .sops.yaml',
+    });
+  }
+  return String(r.stdout);
 }
