@@ -1,13 +1,14 @@
 // helmfile behind a narrow interface: one `helmfile build --embed-values` over helmfile.d turns
 // the state values into the planned releases (name, namespace, chart, labels, values documents).
 // Rendering itself is done per release by helm (see helm.ts), in parallel.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
+import { codeFrame, lineColAt } from '../shared/source.js';
 import { findTool } from '../shared/tools.js';
 import { helmfileProblem } from './errors.js';
 import type { RunlevelFile } from './runlevels.js';
@@ -18,6 +19,7 @@ export interface PlannedRelease {
   name: string;
   namespace: string;
   chartDir: string; // absolute path of the local chart
+  chartRef: string; // the chart as the runlevel file names it
   labels: Record<string, string>;
   installed: boolean;
   values: unknown[]; // values documents in helmfile's order; later ones win
@@ -74,6 +76,7 @@ export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): 
         name: rel.name,
         namespace: rel.namespace ?? 'default',
         chartDir,
+        chartRef: rel.chart,
         labels: stringLabels({ ...state.commonLabels, ...rel.labels }),
         installed: rel.installed !== false,
         values: (rel.values ?? []).filter((v) => v !== null && typeof v === 'object'),
@@ -94,6 +97,7 @@ export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): 
         runlevels.find((r) => r.name === rel.runlevel) as RunlevelFile,
         rel.name,
         `uses chart ${relative(coreRoot, rel.chartDir)}, which does not exist (no Chart.yaml)`,
+        `chart: ${rel.chartRef}`,
       );
     }
   }
@@ -119,10 +123,24 @@ function stringLabels(labels: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-function releaseError(runlevel: RunlevelFile, release: string, what: string): UserError {
+function releaseError(
+  runlevel: RunlevelFile,
+  release: string,
+  what: string,
+  needle = 'releases:',
+): UserError {
+  const text = readFileSync(runlevel.file, 'utf8');
+  const index = Math.max(0, text.indexOf(needle));
+  const { line, col } = lineColAt(text, index);
   return new UserError(`release ${release} in runlevel ${runlevel.name} ${what}`, {
     exitCode: ExitCode.renderFailed,
-    problems: [{ message: what, where: { file: relative(coreRoot, runlevel.file), line: 1, col: 1 } }],
+    problems: [
+      {
+        message: what,
+        where: { file: relative(coreRoot, runlevel.file), line, col },
+        frame: codeFrame(text, line, col),
+      },
+    ],
     hint: "charts are vendored in charts/: check the release's chart: path in the runlevel file",
   });
 }

@@ -42,8 +42,12 @@ export function locateViolation(
   valuesDir: string | undefined,
 ): Problem {
   const candidates = valuesCandidates(rel, v.pointer);
-  const origin = origins ? findOrigin(origins, candidates) : undefined;
-  const problem: Problem = { message: `${v.pointer || '/'}: ${v.message}`, path: candidates[0] };
+  const found = origins ? findOrigin(origins, candidates) : undefined;
+  const problem: Problem = {
+    message: `${v.message} (chart value ${v.pointer || '/'})`,
+    path: dotted(found?.pointer ?? candidates[0] ?? ''),
+  };
+  const origin = found?.origin;
   if (!origin) return problem;
   problem.where = { file: origin.file, line: origin.line, col: origin.col };
   const abs = valuesDir ? join(valuesDir, origin.file) : undefined;
@@ -54,20 +58,32 @@ export function locateViolation(
 }
 
 /** The exact origin of a candidate, else the closest user-set ancestor of the best candidate. */
-function findOrigin(origins: OriginMap, candidates: string[]): ValueOrigin | undefined {
+function findOrigin(
+  origins: OriginMap,
+  candidates: string[],
+): { origin: ValueOrigin; pointer: string } | undefined {
   for (const c of candidates) {
     const o = origins.get(c);
-    if (o && o.layer !== 'defaults') return o;
+    if (o && o.layer !== 'defaults') return { origin: o, pointer: c };
   }
   for (const c of candidates) {
     const parts = c.split('/');
     // Stop above the entity itself (/apps/<app>, /teams/<team>): blaming the whole file helps nobody.
     for (let n = parts.length - 1; n >= 3; n--) {
       const o = origins.get(parts.slice(0, n).join('/'));
-      if (o && o.layer !== 'defaults') return o;
+      if (o && o.layer !== 'defaults') return { origin: o, pointer: c };
     }
   }
   return undefined;
+}
+
+/** /apps/web/values/replicas → apps.web.values.replicas, as people read a values path. */
+function dotted(ptr: string): string {
+  return ptr
+    .split('/')
+    .slice(1)
+    .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .join('.');
 }
 
 function esc(s: string): string {

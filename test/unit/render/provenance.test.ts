@@ -32,7 +32,8 @@ test('a schema violation points at the user file and line that set the value, wi
       dir,
     );
     assert.equal(p.where, { file: 'common/apps/web.yaml', line: 3, col: 13 });
-    assert.is(p.message, '/replicas: got string, want integer');
+    assert.is(p.message, 'got string, want integer (chart value /replicas)');
+    assert.is(p.path, 'apps.web.values.replicas');
     assert.match(p.frame ?? '', '> 3 |   replicas: many');
   } finally {
     await removeFixture(dir);
@@ -50,7 +51,7 @@ test('defaults are never blamed; without a user origin the values path is still 
     undefined,
   );
   assert.is(p.where, undefined);
-  assert.is(p.path, '/apps/web/values/replicas');
+  assert.is(p.path, 'apps.web.values.replicas');
 });
 
 test.run();
