@@ -1,0 +1,103 @@
+// What is deployed, kept in the cluster itself (the tool is stateless): a ConfigMap in
+// runlevel-system with the current release digests and the last deploys.
+import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { isConflict, isNotFound, withRetry } from '../shared/kube.js';
+import { systemNamespace } from './lock.js';
+
+const configMapName = 'runlevel-state';
+export const keepDeploys = 20;
+
+export interface DeployedRelease {
+  runlevel: string;
+  name: string;
+  namespace: string;
+  chart: string; // name-version
+  labels: Record<string, string>; // release labels, so a --selector deploy prunes only what it selects
+  digest: string;
+  revision: number;
+  deployedAt: string;
+}
+
+export type ReleaseAction = 'installed' | 'upgraded' | 'unchanged' | 'pruned' | 'failed' | 'rolled-back' | 'skipped';
+
+export interface DeployRecord {
+  id: string;
+  command: 'deploy' | 'destroy';
+  cluster: string;
+  coreVersion: string;
+  valuesCommit: string;
+  started: string;
+  ended: string;
+  outcome: 'succeeded' | 'failed' | 'interrupted';
+  /** Where a failed deploy stopped and why. */
+  failure?: { runlevel?: string; release?: string; step: string; message: string };
+  releases: { runlevel: string; name: string; action: ReleaseAction; revision?: number; seconds: number }[];
+}
+
+export interface ClusterRecord {
+  releases: Record<string, DeployedRelease>; // key: namespace/name
+  deploys: DeployRecord[]; // newest first
+}
+
+export const releaseKey = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+
+export async function readRecord(kc: KubeConfig): Promise<ClusterRecord> {
+  const api = kc.makeApiClient(CoreV1Api);
+  return withRetry('read deploy record', async () => {
+    try {
+      const cm = await api.readNamespacedConfigMap({ name: configMapName, namespace: systemNamespace });
+      return parseRecord(cm);
+    } catch (err) {
+      if (isNotFound(err)) return { releases: {}, deploys: [] };
+      throw err;
+    }
+  });
+}
+
+function parseRecord(cm: V1ConfigMap): ClusterRecord {
+  return {
+    releases: JSON.parse(cm.data?.['releases.json'] ?? '{}'),
+    deploys: JSON.parse(cm.data?.['deploys.json'] ?? '[]'),
+  };
+}
+
+/** Read-modify-write with the ConfigMap's resourceVersion, retried on conflicts. */
+export async function updateRecord(kc: KubeConfig, change: (r: ClusterRecord) => void): Promise<ClusterRecord> {
+  const api = kc.makeApiClient(CoreV1Api);
+  return withRetry('write deploy record', async () => {
+    for (;;) {
+      let existing: V1ConfigMap | undefined;
+      try {
+        existing = await api.readNamespacedConfigMap({ name: configMapName, namespace: systemNamespace });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      const record = existing ? parseRecord(existing) : { releases: {}, deploys: [] };
+      change(record);
+      record.deploys = record.deploys.slice(0, keepDeploys);
+      const body: V1ConfigMap = {
+        metadata: {
+          name: configMapName,
+          namespace: systemNamespace,
+          resourceVersion: existing?.metadata?.resourceVersion,
+          labels: { 'app.kubernetes.io/managed-by': 'runlevel' },
+        },
+        data: {
+          'releases.json': JSON.stringify(sortedByKey(record.releases), null, 1),
+          'deploys.json': JSON.stringify(record.deploys, null, 1),
+        },
+      };
+      try {
+        if (existing) await api.replaceNamespacedConfigMap({ name: configMapName, namespace: systemNamespace, body });
+        else await api.createNamespacedConfigMap({ namespace: systemNamespace, body });
+        return record;
+      } catch (err) {
+        if (!isConflict(err)) throw err; // another writer: read again and re-apply our change
+      }
+    }
+  });
+}
+
+function sortedByKey<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
+}

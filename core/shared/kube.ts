@@ -1,0 +1,83 @@
+// The Kubernetes API through @kubernetes/client-node: one place that loads the kubeconfig,
+// retries transient failures with backoff, and turns API errors into our own.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { ToolError, UserError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import { log } from './log.js';
+
+export function loadKubeConfig(file: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (file) kc.loadFromFile(file);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new UserError(`cannot read kubeconfig ${file ?? '(default)'}: ${(err as Error).message}`, {
+      hint: 'pass --kubeconfig FILE or set KUBECONFIG; `runlevel cluster up` prints one for the local cluster',
+    });
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new UserError(`kubeconfig ${file ?? '(default)'} has no current cluster`, {
+      hint: 'set current-context, or pass --kubeconfig FILE',
+    });
+  }
+  return kc;
+}
+
+export function statusCode(err: unknown): number | undefined {
+  return err instanceof ApiException ? err.code : undefined;
+}
+
+export const isNotFound = (err: unknown) => statusCode(err) === 404;
+export const isConflict = (err: unknown) => statusCode(err) === 409;
+
+/** Network failures, 429 and 5xx are worth retrying; 4xx answers are final. */
+export function isTransient(err: unknown): boolean {
+  const code = statusCode(err);
+  if (code !== undefined) return code === 429 || code >= 500;
+  const text = `${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|fetch failed|network|EHOSTUNREACH/i.test(text);
+}
+
+export interface RetryOptions {
+  attempts?: number; // total tries
+  baseMs?: number; // first backoff, doubled each time
+  maxMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run an API call, retrying transient failures with exponential backoff. After the last attempt a
+ * transient failure becomes a ToolError with exit code 5 ("the API server is unreachable").
+ */
+export async function withRetry<T>(what: string, call: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const attempts = opts.attempts ?? 6;
+  let delay = opts.baseMs ?? 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      if (attempt >= attempts || opts.signal?.aborted) {
+        throw new ToolError(`${what}: the Kubernetes API is unreachable after ${attempt} attempts`, {
+          exitCode: ExitCode.deployFailed,
+          problems: [{ message: shortError(err) }],
+          hint: 'check that the API server is up (runlevel cluster status, kubectl get --raw /readyz) and re-run',
+        });
+      }
+      log.debug(() => `${what}: ${shortError(err)}; retry ${attempt}/${attempts - 1} in ${delay}ms`);
+      await sleep(delay);
+      delay = Math.min(delay * 2, opts.maxMs ?? 4_000);
+    }
+  }
+}
+
+/** The message of an API error without headers and bodies (which can carry tokens). */
+export function shortError(err: unknown): string {
+  if (err instanceof ApiException) {
+    const body = err.body as { message?: string } | string | undefined;
+    const message = typeof body === 'object' && body?.message ? body.message : `HTTP ${err.code}`;
+    return message;
+  }
+  return (err as Error)?.message?.split('\n')[0] ?? String(err);
+}
