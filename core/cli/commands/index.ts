@@ -18,6 +18,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'render every enabled release, runlevel by runlevel',
     load: async () => (await import('./template.js')).command,
   },
+  check: {
+    summary: 'check the rendered platform: Kubernetes schemas and policies',
+    load: async () => (await import('./check.js')).command,
+  },
   version: {
     summary: 'core version and the pinned tools found',
     load: async () => (await import('./version.js')).command,

@@ -1,0 +1,28 @@
+// policies/catalog.yaml: the policy ids, their titles and hints, and which ones Gatekeeper upholds.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { coreRoot } from '../shared/paths.js';
+
+export interface CatalogEntry {
+  package: string;
+  title: string;
+  hint: string;
+  match: string;
+  inCluster: boolean;
+}
+
+export const policiesDir = join(coreRoot, 'policies');
+
+let cached: Record<string, CatalogEntry> | undefined;
+
+export function readCatalog(dir = policiesDir): Record<string, CatalogEntry> {
+  if (!cached || dir !== policiesDir) {
+    const doc = parse(readFileSync(join(dir, 'catalog.yaml'), 'utf8')) as {
+      catalog: Record<string, CatalogEntry>;
+    };
+    if (dir !== policiesDir) return doc.catalog;
+    cached = doc.catalog;
+  }
+  return cached;
+}

@@ -1,0 +1,141 @@
+// Schemas for custom resources, taken from the CRDs themselves: every CustomResourceDefinition in
+// the render and in charts/*/crds/, and, for Gatekeeper's constraint kinds (which Gatekeeper
+// creates as CRDs only at run time), from the rendered ConstraintTemplates. Derived at check time
+// from what is rendered, so a schema can never lag behind its CRD.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { coreRoot } from '../shared/paths.js';
+import { convertSchema, type Schema } from './schemagen/convert.js';
+import { schemaFileName } from './schemagen/openapi.js';
+
+interface Crd {
+  kind: 'CustomResourceDefinition';
+  spec: {
+    group: string;
+    names: { kind: string };
+    versions?: { name: string; served?: boolean; schema?: { openAPIV3Schema?: Schema } }[];
+  };
+}
+
+interface ConstraintTemplate {
+  kind: 'ConstraintTemplate';
+  spec?: { crd?: { spec?: { names?: { kind?: string }; validation?: { openAPIV3Schema?: Schema } } } };
+}
+
+const stringList: Schema = { type: ['array', 'null'], items: { type: 'string' } };
+const anyObject: Schema = { type: ['object', 'null'] };
+
+export function customResourceSchemas(
+  bodies: readonly Record<string, unknown>[],
+  k8sDir: string,
+): Map<string, Schema> {
+  const out = new Map<string, Schema>();
+  const resourceSchema = withObjectMeta(k8sDir);
+  for (const body of [...bodies, ...chartCrds()]) {
+    if (
+      body.kind === 'CustomResourceDefinition' &&
+      String(body.apiVersion).startsWith('apiextensions.k8s.io/')
+    ) {
+      const crd = body as unknown as Crd;
+      for (const v of crd.spec?.versions ?? []) {
+        const s = v.schema?.openAPIV3Schema;
+        if (!s || v.served === false) continue;
+        out.set(
+          schemaFileName(`${crd.spec.group}/${v.name}`, crd.spec.names.kind),
+          resourceSchema(convertSchema(s)),
+        );
+      }
+    } else if (body.kind === 'ConstraintTemplate') {
+      const names = (body as unknown as ConstraintTemplate).spec?.crd?.spec;
+      const kind = names?.names?.kind;
+      if (!kind) continue;
+      const schema = resourceSchema(constraintSchema(names.validation?.openAPIV3Schema));
+      for (const version of ['v1alpha1', 'v1beta1', 'v1']) {
+        out.set(schemaFileName(`constraints.gatekeeper.sh/${version}`, kind), schema);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every object has apiVersion, kind and metadata, whatever the CRD's schema lists. The API server
+ * validates metadata as ObjectMeta itself (a CRD may only constrain name), so metadata gets the
+ * ObjectMeta schema of the Kubernetes schemas (a ConfigMap's definitions are exactly its closure).
+ */
+function withObjectMeta(k8sDir: string): (s: Schema) => Schema {
+  const configMap = JSON.parse(readFileSync(join(k8sDir, 'configmap-v1.json'), 'utf8')) as Schema;
+  const definitions = configMap.definitions as Schema;
+  const metadata = { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' };
+  return (s) => {
+    const properties = {
+      ...(s.properties as Schema),
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata,
+    };
+    const required = [...new Set([...((s.required as string[]) ?? []), 'apiVersion', 'kind'])];
+    return { ...s, properties, required, definitions };
+  };
+}
+
+/** The constraint CRD Gatekeeper would generate: its match, enforcement and the template's parameters. */
+function constraintSchema(parameters: Schema | undefined): Schema {
+  const kinds = {
+    type: ['array', 'null'],
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { apiGroups: stringList, kinds: stringList },
+    },
+  };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      spec: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          enforcementAction: { type: ['string', 'null'] },
+          scopedEnforcementActions: { type: ['array', 'null'] },
+          match: {
+            type: ['object', 'null'],
+            additionalProperties: false,
+            properties: {
+              kinds,
+              namespaces: stringList,
+              excludedNamespaces: stringList,
+              labelSelector: anyObject,
+              namespaceSelector: anyObject,
+              scope: { type: ['string', 'null'] },
+              name: { type: ['string', 'null'] },
+              source: { type: ['string', 'null'] },
+            },
+          },
+          parameters: parameters ? convertSchema(parameters) : anyObject,
+        },
+      },
+      status: anyObject,
+    },
+  };
+}
+
+/** CRDs in charts/*\/crds/ (helm installs them but `helm template` leaves them out by default). */
+function chartCrds(): Record<string, unknown>[] {
+  const charts = join(coreRoot, 'charts');
+  if (!existsSync(charts)) return [];
+  const out: Record<string, unknown>[] = [];
+  for (const chart of readdirSync(charts)) {
+    const dir = join(charts, chart, 'crds');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
+      for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
+        const body = doc.toJS() as unknown;
+        if (body && typeof body === 'object') out.push(body as Record<string, unknown>);
+      }
+    }
+  }
+  return out;
+}
