@@ -76,7 +76,7 @@ export function clusterEntry(
     const where = o?.key ? { ...o, ...o.key } : o;
     const guess = closest(cluster, names);
     throw new UserError(`cluster "${cluster}" is not listed in ${repoFileName}`, {
-      problems: [problemAt(repo.texts, where, `clusters: ${names.join(', ')}`, { path: 'clusters' })],
+      problems: [problemAt(repo.texts, where, `the clusters listed here are: ${names.join(', ')}`)],
       hint: guess
         ? `did you mean "${guess}"?`
         : `add it under clusters: in ${repoFileName}, with its environment`,

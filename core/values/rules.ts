@@ -10,7 +10,9 @@ type Map_ = { [key: string]: Value };
 export function crossFieldProblems(values: Map_, at: Located): Problem[] {
   const problems: Problem[] = [];
   const add = (path: (string | number)[], message: string, hint?: string) => {
-    const { origin } = locate(at.origins, pointer(path.map(String)));
+    const ptr = pointer(path.map(String));
+    // a problem about a whole map points at its key; one about a value at the value
+    const { origin } = locate(at.origins, ptr, isMap(getPath(values, path.map(String))));
     problems.push(problemAt(at.texts, origin, message, { path: dotted(path), hint }));
   };
   const get = (v: Value | undefined, ...keys: string[]): Value | undefined => {
@@ -166,6 +168,12 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
     }
   }
   return problems;
+}
+
+function getPath(v: Value | undefined, path: string[]): Value | undefined {
+  let cur = v;
+  for (const k of path) cur = Array.isArray(cur) ? cur[Number(k)] : isMap(cur) ? cur[k] : undefined;
+  return cur;
 }
 
 /** The registry host of an image reference: docker.io when the first part is not a host. */

@@ -44,12 +44,22 @@ export interface Located {
   texts: Texts;
 }
 
-/** The origin set by a user's file nearest to ptr: the node itself, else its closest ancestor. */
-export function locate(origins: Origins, ptr: string): { origin: Origin | undefined; exact: boolean } {
+/**
+ * The origin set by a user's file nearest to ptr: the node itself, else its closest ancestor.
+ * Points at the key (`image:`) rather than the value when the problem is about a whole map, or
+ * when only an ancestor is known.
+ */
+export function locate(
+  origins: Origins,
+  ptr: string,
+  preferKey = false,
+): { origin: Origin | undefined; exact: boolean } {
   const path = parsePointer(ptr);
   for (let n = path.length; n >= 0; n--) {
     const o = origins.get(pointer(path.slice(0, n)));
-    if (o && o.layer !== 'defaults') return { origin: o, exact: n === path.length };
+    if (!o || o.layer === 'defaults') continue;
+    const exact = n === path.length;
+    return { origin: o.key && (preferKey || !exact) ? { ...o, ...o.key } : o, exact };
   }
   return { origin: undefined, exact: false };
 }
@@ -103,12 +113,14 @@ function toProblem(e: ErrorObject, at: Located): Problem | undefined {
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
-      const { origin } = locate(at.origins, e.instancePath);
+      const { origin } = locate(at.origins, e.instancePath, true);
       const props = (parent.properties ?? {}) as Record<string, { description?: string }>;
       const what = props[missing]?.description;
+      // cluster: is created from runlevel.yaml; its settings belong in a layer file
+      const where = origin?.layer === 'repo' ? ' in a layer file, e.g. clusters/<cluster>/settings.yaml' : '';
       return problemAt(at.texts, origin, `missing required key "${missing}"`, {
         path: dotted(path),
-        hint: `add ${missing} to ${dotted(path)}${what ? `: ${lowerFirst(what)}` : ''}`,
+        hint: `add ${missing} to ${dotted(path)}${where}${what ? ` (${lowerFirst(what).replace(/\.$/, '')})` : ''}`,
       });
     }
     case 'type': {
@@ -146,7 +158,7 @@ function toProblem(e: ErrorObject, at: Located): Problem | undefined {
       return problemAt(at.texts, origin, `must be a valid ${format}`, { path: dotted(path) });
     }
     case 'minProperties':
-      return problemAt(at.texts, locate(at.origins, e.instancePath).origin, 'must not be empty', {
+      return problemAt(at.texts, locate(at.origins, e.instancePath, true).origin, 'must not be empty', {
         path: dotted(path),
       });
     default:
@@ -175,5 +187,5 @@ function typeName(v: unknown): string {
 }
 
 function lowerFirst(s: string): string {
-  return s.length > 1 && /^[A-Z][a-z]/.test(s) ? s[0]?.toLowerCase() + s.slice(1) : s;
+  return /^[A-Z](?![A-Z0-9-])/.test(s) ? s[0]?.toLowerCase() + s.slice(1) : s;
 }

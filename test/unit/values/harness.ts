@@ -1,0 +1,175 @@
+// Shared by the values tests: values repos with real sops-encrypted secrets, golden comparison of
+// the CLI's exact output, and a scan that no secret plaintext leaked anywhere.
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { coreRoot } from '../../../core/shared/paths.js';
+import { ageKeyFileText, generateAgeIdentity } from '../../../core/values/init/age-key.js';
+import { encrypt } from '../../../core/values/secrets.js';
+import { type CliResult, runCli } from '../../helpers/cli.js';
+import { fixture } from '../../helpers/fixture.js';
+
+/** Plaintext secrets of the fixtures: must never show up in any output or file. */
+export const plaintextSecrets = ['sso-admin-Pa55word-8f3k2', 'pull-Pa55word-q9z1x'];
+
+export const baseRepo: Record<string, string> = {
+  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+  'common/settings.yaml': [
+    'cluster:',
+    '  domain: dev.example.com',
+    'platform:',
+    '  registry:',
+    '    pullSecret:',
+    '      enabled: true',
+    '      username: robot',
+    '',
+  ].join('\n'),
+  'common/teams/alpha.yaml': 'members:\n  - name: alice@example.com\n    role: admin\napps: [web]\n',
+  'common/apps/web.yaml': 'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.3"\n',
+  'clusters/dev/secrets.sops.yaml': [
+    'platform:',
+    '  sso:',
+    `    adminPassword: ${plaintextSecrets[0]}`,
+    '  registry:',
+    '    pullSecret:',
+    `      password: ${plaintextSecrets[1]}`,
+    '',
+  ].join('\n'),
+};
+
+export interface Sandbox {
+  home: string; // HOME and TMPDIR of the CLI: scanned after each run
+  keyFile: string;
+  recipient: string;
+}
+
+export async function sandbox(): Promise<Sandbox> {
+  const home = await mkdtemp(join(tmpdir(), 'runlevel-home-'));
+  mkdirSync(join(home, 'tmp'));
+  const id = generateAgeIdentity();
+  const keyFile = join(home, 'age.key');
+  await writeFile(keyFile, ageKeyFileText(id), { mode: 0o600 });
+  return { home, keyFile, recipient: id.recipient };
+}
+
+/**
+ * A values repo: `files` over the base repo (null deletes a base file). Files ending in
+ * .sops.yaml are given as plaintext and encrypted with the real sops to the sandbox's key.
+ */
+export async function valuesRepo(
+  sb: Sandbox,
+  files: Record<string, string | Buffer | null> = {},
+): Promise<string> {
+  const tree: Record<string, string | Buffer> = {};
+  for (const [k, v] of Object.entries({ ...baseRepo, ...files })) if (v !== null) tree[k] = v;
+  const secret = Object.entries(tree).filter(([k]) => k.endsWith('.sops.yaml'));
+  for (const [k] of secret) delete tree[k];
+  tree['.sops.yaml'] = `creation_rules:\n  - path_regex: \\.sops\\.yaml$\n    age: ${sb.recipient}\n`;
+  const dir = realpathSync(await fixture(tree, 'runlevel-values-'));
+  for (const [k, v] of secret) {
+    const file = join(dir, k);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, await encrypt(dir, k, String(v)));
+  }
+  return dir;
+}
+
+export async function cli(
+  sb: Sandbox,
+  repo: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return runCli(args, {
+    cwd: repo,
+    env: {
+      HOME: sb.home,
+      TMPDIR: join(sb.home, 'tmp'),
+      RUNLEVEL_AGE_KEY_FILE: sb.keyFile,
+      XDG_CONFIG_HOME: '',
+      ...env,
+    },
+  });
+}
+
+/** The output as a golden file holds it: paths that change per run replaced by placeholders. */
+export function normalize(text: string, sb: Sandbox, repo: string): string {
+  return text
+    .split(repo)
+    .join('<repo>')
+    .split(sb.home)
+    .join('<home>')
+    .replace(/ENC\[AES256_GCM,[^\]]*\]/g, 'ENC[…]');
+}
+
+export function goldenText(args: string[], r: CliResult, sb: Sandbox, repo: string): string {
+  const body = [
+    `$ runlevel ${args.join(' ')}`,
+    `exit ${r.code}`,
+    '--- stdout',
+    r.stdout,
+    '--- stderr',
+    r.stderr,
+  ].join('\n');
+  return `${normalize(body, sb, repo).trimEnd()}\n`;
+}
+
+/** Compare with test/golden/values/<name>.txt byte for byte; UPDATE_GOLDEN=1 rewrites it. */
+export function assertGolden(name: string, actual: string): void {
+  const file = join(coreRoot, 'test/golden/values', `${name}.txt`);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+    return;
+  }
+  assert.ok(existsSync(file), `golden file ${file} is missing: run the tests with UPDATE_GOLDEN=1`);
+  assert.equal(
+    actual,
+    readFileSync(file, 'utf8'),
+    `output differs from ${file} (UPDATE_GOLDEN=1 rewrites it)`,
+  );
+}
+
+/** No plaintext secret in the output, in the repo, in HOME or in TMPDIR. */
+export function assertNoPlaintext(r: CliResult, ...dirs: string[]): void {
+  for (const secret of plaintextSecrets) {
+    assert.ok(!r.stdout.includes(secret), 'a plaintext secret appeared on stdout');
+    assert.ok(!r.stderr.includes(secret), 'a plaintext secret appeared on stderr');
+    for (const dir of dirs) {
+      for (const file of walk(dir)) {
+        assert.ok(!readFileSync(file).includes(secret), `a plaintext secret was written to ${file}`);
+      }
+    }
+  }
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) continue;
+    if (st.isDirectory()) out.push(...walk(p));
+    else if (st.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** Bad input must fail cleanly: a user error, no stack trace, no partial data on stdout. */
+export function assertCleanFailure(r: CliResult, code = 2): void {
+  assert.equal(r.code, code, `exit code ${r.code}, expected ${code}\n${r.stderr}`);
+  assert.ok(!/\n\s+at .+:\d+:\d+\)?\n/.test(r.stderr), `stack trace in stderr:\n${r.stderr}`);
+  assert.ok(!r.stderr.includes('this is a bug'), `reported as a bug:\n${r.stderr}`);
+  assert.equal(r.stdout, '', 'partial output on stdout');
+}
