@@ -9,6 +9,9 @@ export interface TaskContext {
   cluster: string;
   /** Aborted on SIGINT/SIGTERM or when the task's timeout passes; pass it on to waits. */
   signal: AbortSignal;
+  /** Arguments from the runlevel header (`after=wait-crds(a.example.com,b.example.com)`) or the
+   * command line (`runlevel task wait-crds a.example.com`); most tasks take none. */
+  args?: readonly string[];
 }
 
 export interface Task {

@@ -30,4 +30,8 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'embedded local control plane: up | down | status',
     load: async () => (await import('./cluster.js')).command,
   },
+  task: {
+    summary: 'run one lifecycle task, or list them (--list)',
+    load: async () => (await import('./task.js')).command,
+  },
 };
