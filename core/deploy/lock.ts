@@ -2,7 +2,7 @@
 // holder and is renewed while the deploy runs. Its TTL frees the cluster after a crash.
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isConflict, isNotFound, withRetry } from '../shared/kube.js';
@@ -39,7 +39,12 @@ export async function ensureSystemNamespace(kc: KubeConfig): Promise<void> {
     } catch (err) {
       if (!isNotFound(err)) throw err;
       try {
-        await core.createNamespace({ body: { metadata: { name: systemNamespace, labels: { 'app.kubernetes.io/managed-by': 'runlevel' } } } });
+        const labels = {
+          'app.kubernetes.io/managed-by': 'runlevel',
+          'runlevel.dev/platform': 'true',
+          'pod-security.kubernetes.io/enforce': 'restricted',
+        };
+        await core.createNamespace({ body: { metadata: { name: systemNamespace, labels } } });
       } catch (e) {
         if (!isConflict(e)) throw e;
       }
@@ -100,7 +105,7 @@ export async function acquireLock(kc: KubeConfig, opts: LockOptions): Promise<He
 type Attempt = 'acquired' | V1Lease;
 
 async function tryAcquire(api: CoordinationV1Api, identity: string, holder: LockHolder, ttl: number): Promise<Attempt> {
-  const now = new Date();
+  const now = new V1MicroTime(); // the API wants microseconds; a plain Date sends milliseconds
   const body: V1Lease = {
     metadata: {
       name: leaseName,
@@ -138,7 +143,7 @@ async function tryAcquire(api: CoordinationV1Api, identity: string, holder: Lock
 async function renewLease(api: CoordinationV1Api, identity: string): Promise<boolean> {
   const lease = await api.readNamespacedLease({ name: leaseName, namespace: systemNamespace });
   if (lease.spec?.holderIdentity !== identity) return false;
-  lease.spec.renewTime = new Date();
+  lease.spec.renewTime = new V1MicroTime();
   await api.replaceNamespacedLease({ name: leaseName, namespace: systemNamespace, body: lease });
   return true;
 }

@@ -20,6 +20,8 @@ export interface RunOptions {
   exitCode?: ExitCode; // exit code of the ToolError raised when the tool fails
   /** Allow a non-zero exit: the caller inspects the result. */
   reject?: boolean;
+  /** Let it finish even on SIGINT/SIGTERM (a helm upgrade in flight is finished, not torn). */
+  uninterruptible?: boolean;
 }
 
 export type RunResult = Result<{ reject: false }>;
@@ -37,7 +39,7 @@ export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], 
     env: { ...toolEnv(), ...opts.env },
     input: opts.input,
     timeout: opts.timeoutMs ?? 10 * 60_000,
-    cancelSignal: shutdown.signal,
+    cancelSignal: opts.uninterruptible ? undefined : shutdown.signal,
     reject: false,
     stripFinalNewline: false,
   };

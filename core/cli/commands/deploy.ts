@@ -1,0 +1,105 @@
+import { parseDuration } from '../../deploy/plan.js';
+import { runDeploy } from '../../deploy/index.js';
+import { summaryTable } from '../../deploy/progress.js';
+import { matchesAny, parseSelectors } from '../../render/selector.js';
+import { UserError } from '../../shared/errors.js';
+import { shutdown } from '../../shared/exec.js';
+import { ExitCode } from '../../shared/exit-codes.js';
+import { loadKubeConfig } from '../../shared/kube.js';
+import { log } from '../../shared/log.js';
+import type { Command } from '../command.js';
+import { checkOrStop, kubeconfigFile, renderResolved, resolveFromConfig, valuesCommit } from '../pipeline.js';
+import { taskRunner } from '../tasks.js';
+import { coreVersion } from './version.js';
+
+export const command: Command = {
+  summary: 'validate, render, check and deploy every runlevel in order',
+  usage: 'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
+  options: {
+    selector: { type: 'string', short: 'l', multiple: true, help: 'only releases whose labels match; repeat to OR' },
+    'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
+    force: { type: 'boolean', env: 'RUNLEVEL_FORCE', help: 'redeploy releases whose digest matches too' },
+    'no-prune': { type: 'boolean', env: 'RUNLEVEL_NO_PRUNE', help: 'keep releases removed from values' },
+    'wait-lock': { type: 'string', env: 'RUNLEVEL_WAIT_LOCK', help: 'wait this long (90s, 5m) for another deploy' },
+    'lock-ttl': { type: 'string', env: 'RUNLEVEL_LOCK_TTL', help: 'lock lease duration (default 60s)' },
+    concurrency: { type: 'string', env: 'RUNLEVEL_CONCURRENCY', help: 'releases applied at once per runlevel (default 4)' },
+    strict: { type: 'boolean', env: 'RUNLEVEL_CHECK_STRICT', help: 'policy warnings stop the deploy too' },
+  },
+  async run({ config, flags }) {
+    const started = Date.now();
+    const selectorFlags = ([] as string[]).concat((flags.selector as string[] | undefined) ?? []);
+    const selectors = parseSelectors(selectorFlags);
+    const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock');
+    const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl');
+    const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+      throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
+    }
+
+    const resolved = await resolveFromConfig(config);
+    const rendered = await renderResolved(config, resolved, selectorFlags);
+    await checkOrStop(resolved, rendered, flags.strict === true);
+
+    const kubeconfig = kubeconfigFile(config);
+    const kc = loadKubeConfig(kubeconfig);
+    const dryRun = flags['dry-run'] === true;
+    log.start(`${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${kc.getCurrentCluster()?.server ?? 'unknown server'})`);
+    const report = await runDeploy({
+      kc,
+      kubeconfig,
+      cluster: resolved.cluster,
+      runlevels: rendered.runlevels,
+      releases: rendered.releases,
+      coreVersion: coreVersion(),
+      valuesCommit: await valuesCommit(config.valuesDir),
+      force: flags.force === true,
+      prune: flags['no-prune'] !== true,
+      dryRun,
+      selects: selectorFlags.length > 0 ? (labels) => matchesAny(selectors, labels) : undefined,
+      waitLockMs,
+      lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
+      concurrency,
+      runTask: taskRunner(kc, resolved),
+      interrupted: () => shutdown.signal.aborted,
+    });
+
+    if (dryRun) {
+      const rows = report.plan.runlevels.flatMap((rl) =>
+        rl.waves.flat().map((p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`),
+      );
+      const prune = report.plan.prune.map((p) => `${p.runlevel.padEnd(12)} ${p.name.padEnd(32)} prune`);
+      if (config.output === 'json') log.writeData(JSON.stringify({ changes: report.plan.changes, plan: report.plan }, stripValues, 2));
+      else log.writeData([...rows, ...prune, `${report.plan.changes} changes`].join('\n'));
+      return;
+    }
+    const total = (Date.now() - started) / 1000;
+    const rows = report.outcomes.map((o) => ({ name: o.name, runlevel: o.runlevel, action: o.action, seconds: o.seconds }));
+    if (config.output === 'json') log.writeData(JSON.stringify(report.record, null, 2));
+    else log.info(`\n${summaryTable(rows, total)}`);
+    const failure = report.record.failure;
+    if (!failure) {
+      log.done(`deployed ${resolved.cluster} in ${total.toFixed(1)}s`);
+      return;
+    }
+    if (report.record.outcome === 'interrupted') return ExitCode.interrupted; // main maps it to 130/143
+    throw new UserError(
+      `deploy failed at ${[failure.runlevel, failure.release].filter(Boolean).join(' / ') || failure.step} (${failure.step}): ${failure.message}`,
+      {
+        exitCode: ExitCode.deployFailed,
+        hint: 'later runlevels were not touched; fix the cause and run deploy again (it resumes: unchanged releases are skipped)',
+      },
+    );
+  },
+};
+
+function durationFlag(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(String(value));
+  if (ms === undefined) throw new UserError(`${flag} ${String(value)} is not a duration`, { hint: 'use 90s, 5m or 1h' });
+  return ms;
+}
+
+/** Plans carry each release's values (secrets included): never print them. */
+function stripValues(key: string, value: unknown): unknown {
+  return key === 'values' ? undefined : value;
+}

@@ -1,0 +1,160 @@
+// One runlevel: its waves of releases through helm (bounded parallelism), the readiness gate,
+// and the rollback of whatever failed. Nothing new starts after a failure, a signal or a lost lock;
+// what is in flight is finished.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { shortError } from '../shared/kube.js';
+import { type HelmTarget, helmRollback, helmUninstall, helmUpgrade } from './helm.js';
+import type { PlannedRelease, RunlevelPlan } from './plan.js';
+import type { Progress } from './progress.js';
+import type { ReleaseAction } from './record.js';
+import { gatedKinds, waitReady, type WaitTarget } from './wait.js';
+
+export interface ApplyContext {
+  kc: KubeConfig;
+  helm: HelmTarget;
+  concurrency: number;
+  /** The merged values helm gets for this release. */
+  valuesOf(p: PlannedRelease): Record<string, unknown>;
+  /** True once nothing new may start: a signal arrived or the lock was lost. */
+  stopping(): boolean;
+  progress: Progress;
+}
+
+export interface ReleaseOutcome {
+  runlevel: string;
+  name: string;
+  namespace: string;
+  action: ReleaseAction;
+  revision?: number;
+  digest: string;
+  seconds: number;
+  error?: string;
+}
+
+export interface RunlevelOutcome {
+  outcomes: ReleaseOutcome[];
+  failure?: { release?: string; step: string; message: string };
+}
+
+export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promise<RunlevelOutcome> {
+  const deadline = Date.now() + rl.timeoutMs;
+  const outcomes: ReleaseOutcome[] = [];
+  for (const wave of rl.waves) {
+    for (const p of wave.filter((x) => x.action === 'unchanged')) {
+      outcomes.push(outcome(p, 'unchanged', 0, p.previousRevision));
+      ctx.progress.release(p, 'unchanged', 0);
+    }
+    const changed = wave.filter((x) => x.action !== 'unchanged');
+    if (changed.length === 0) continue;
+
+    const done = await upgradeAll(ctx, changed, rl.timeoutMs);
+    outcomes.push(...done.map((d) => d.outcome));
+    const failedHelm = done.filter((d) => d.outcome.action === 'failed');
+    const upgraded = done.filter((d) => d.outcome.action !== 'failed' && d.outcome.action !== 'skipped');
+
+    // Readiness of what this wave changed; the slowest object sets the time, not the sum.
+    const targets = upgraded.flatMap(({ planned }) =>
+      planned.release.objects
+        .filter((o) => gatedKinds.has(o.kind))
+        .map((o): WaitTarget => ({ release: `${planned.release.namespace}/${planned.release.name}`, ...o })),
+    );
+    let notReadyReleases = new Set<string>();
+    let gateMessage = '';
+    if (targets.length > 0 && failedHelm.length === 0 && !ctx.stopping()) {
+      ctx.progress.waiting(rl.name, targets.length);
+      const gate = await waitReady(ctx.kc, targets, { timeoutMs: Math.max(1_000, deadline - Date.now()) });
+      if (!gate.ok) {
+        notReadyReleases = new Set(gate.notReady.map((n) => n.target.release));
+        gateMessage = gate.notReady
+          .slice(0, 5)
+          .map((n) => `${n.target.kind} ${n.target.namespace ? `${n.target.namespace}/` : ''}${n.target.name}: ${n.state}`)
+          .join('; ');
+      }
+    }
+
+    const toRollBack = done.filter(
+      (d) => d.outcome.action === 'failed' || notReadyReleases.has(`${d.planned.release.namespace}/${d.planned.release.name}`),
+    );
+    if (toRollBack.length > 0) {
+      await rollBack(ctx, toRollBack);
+      const first = failedHelm[0]?.outcome ?? toRollBack[0]?.outcome;
+      return {
+        outcomes,
+        failure: {
+          release: first?.name,
+          step: failedHelm.length > 0 ? 'release' : 'readiness',
+          message: failedHelm.length > 0 ? (first?.error ?? 'helm failed') : `not ready in ${rl.timeoutMs / 1000}s: ${gateMessage}`,
+        },
+      };
+    }
+    if (done.some((d) => d.outcome.action === 'skipped') || ctx.stopping()) {
+      return { outcomes, failure: { step: 'interrupted', message: 'stopped before the runlevel finished' } };
+    }
+  }
+  return { outcomes };
+}
+
+interface Done {
+  planned: PlannedRelease;
+  outcome: ReleaseOutcome;
+}
+
+async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutMs: number): Promise<Done[]> {
+  const results: Done[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < changed.length) {
+      const p = changed[next++] as PlannedRelease;
+      if (failed || ctx.stopping()) {
+        results.push({ planned: p, outcome: outcome(p, 'skipped', 0) });
+        continue;
+      }
+      const started = Date.now();
+      ctx.progress.releaseStart(p);
+      try {
+        const revision = await helmUpgrade(
+          ctx.helm,
+          { name: p.release.name, namespace: p.release.namespace, chartPath: p.release.chart.path, values: ctx.valuesOf(p) },
+          timeoutMs,
+        );
+        const action = p.action === 'install' ? 'installed' : 'upgraded';
+        results.push({ planned: p, outcome: outcome(p, action, seconds(started), revision) });
+        ctx.progress.release(p, action, seconds(started));
+      } catch (err) {
+        failed = true;
+        const o = { ...outcome(p, 'failed', seconds(started)), error: shortError(err) };
+        results.push({ planned: p, outcome: o });
+        ctx.progress.release(p, 'failed', seconds(started), o.error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, changed.length)) }, worker));
+  return results;
+}
+
+/** Back to the previous revision; a first install that failed is uninstalled. */
+async function rollBack(ctx: ApplyContext, items: Done[]): Promise<void> {
+  await Promise.all(
+    items.map(async ({ planned, outcome: o }) => {
+      const { name, namespace } = planned.release;
+      try {
+        if (planned.previousRevision) await helmRollback(ctx.helm, name, namespace, planned.previousRevision);
+        else await helmUninstall(ctx.helm, name, namespace);
+        o.action = 'rolled-back';
+        o.revision = planned.previousRevision;
+        ctx.progress.release(planned, 'rolled-back', o.seconds, o.error);
+      } catch (err) {
+        o.action = 'failed';
+        o.error = `${o.error ?? 'not ready'}; rollback failed: ${shortError(err)}`;
+      }
+    }),
+  );
+}
+
+function outcome(p: PlannedRelease, action: ReleaseAction, secs: number, revision?: number): ReleaseOutcome {
+  const { runlevel, name, namespace } = p.release;
+  return { runlevel, name, namespace, action, revision, digest: p.digest, seconds: secs };
+}
+
+const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;

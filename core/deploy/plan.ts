@@ -1,0 +1,163 @@
+// The deploy plan, a pure function of what is wanted (the render), what is deployed (the
+// record and helm's own list) and the flags. Runlevels in order; inside each, releases that
+// bring CRDs or Namespaces go first (wave 0), then the rest (wave 1); removed releases are
+// pruned afterwards in reverse runlevel order.
+import { createHash } from 'node:crypto';
+import type { DeployedRelease } from './record.js';
+
+export interface DesiredRelease {
+  runlevel: string;
+  name: string;
+  namespace: string;
+  chart: { name: string; version: string; path: string };
+  labels: Record<string, string>;
+  valuesDigest: string;
+  manifestDigest: string;
+  objects: { kind: string; apiVersion: string; name: string; namespace?: string }[];
+}
+
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string; // deployed | failed | pending-install | pending-upgrade | pending-rollback | superseded | uninstalling
+  chart: string;
+}
+
+export type PlannedAction = 'install' | 'upgrade' | 'unchanged';
+
+export interface PlannedRelease {
+  release: DesiredRelease;
+  digest: string;
+  action: PlannedAction;
+  reason: string;
+  /** Revision to roll back to if this release fails (undefined: uninstall a failed first install). */
+  previousRevision: number | undefined;
+}
+
+export interface RunlevelSettings {
+  name: string;
+  settings: Record<string, string>;
+}
+
+export interface RunlevelPlan {
+  name: string;
+  timeoutMs: number;
+  before: string[]; // tasks
+  after: string[];
+  waves: PlannedRelease[][]; // wave 0: CRDs and namespaces; wave 1: the rest (empty waves dropped)
+}
+
+export interface PrunePlan {
+  runlevel: string;
+  name: string;
+  namespace: string;
+}
+
+export interface DeployPlan {
+  runlevels: RunlevelPlan[];
+  prune: PrunePlan[];
+  changes: number; // releases to install, upgrade or prune
+}
+
+export const defaultRunlevelTimeoutMs = 300_000;
+
+/** What "the same release" means: same chart version, same values, same rendered manifests. */
+export function releaseDigest(r: Pick<DesiredRelease, 'chart' | 'valuesDigest' | 'manifestDigest'>): string {
+  return createHash('sha256')
+    .update(`${r.chart.name}@${r.chart.version}\n${r.valuesDigest}\n${r.manifestDigest}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+const key = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+
+export function planDeploy(input: {
+  runlevels: RunlevelSettings[];
+  desired: DesiredRelease[];
+  deployed: Record<string, DeployedRelease>;
+  helm: HelmRelease[];
+  force?: boolean;
+  prune?: boolean;
+  /** The deploy was limited by --selector: only deployed releases these labels match may be pruned. */
+  selects?: (labels: Record<string, string>) => boolean;
+}): DeployPlan {
+  const helmByKey = new Map(input.helm.map((h) => [key(h), h]));
+  const runlevels = input.runlevels.map((rl): RunlevelPlan => {
+    const planned = input.desired
+      .filter((r) => r.runlevel === rl.name)
+      .map((release) => decide(release, input.deployed[key(release)], helmByKey.get(key(release)), input.force));
+    const first = planned.filter((p) => bringsDefinitions(p.release));
+    const rest = planned.filter((p) => !bringsDefinitions(p.release));
+    return {
+      name: rl.name,
+      timeoutMs: parseDuration(rl.settings.timeout) ?? defaultRunlevelTimeoutMs,
+      before: list(rl.settings.before),
+      after: [...list(rl.settings.after), ...list(rl.settings.tasks)],
+      waves: [first, rest].filter((w) => w.length > 0),
+    };
+  });
+
+  const wanted = new Set(input.desired.map(key));
+  const order = new Map(input.runlevels.map((r, i) => [r.name, i]));
+  const prune =
+    input.prune === false
+      ? []
+      : Object.values(input.deployed)
+          .filter((d) => !wanted.has(key(d)) && (input.selects?.(d.labels ?? {}) ?? true))
+          .sort((a, b) => (order.get(b.runlevel) ?? -1) - (order.get(a.runlevel) ?? -1) || a.name.localeCompare(b.name))
+          .map((d) => ({ runlevel: d.runlevel, name: d.name, namespace: d.namespace }));
+
+  const changes =
+    runlevels.flatMap((r) => r.waves.flat()).filter((p) => p.action !== 'unchanged').length + prune.length;
+  return { runlevels, prune, changes };
+}
+
+function decide(
+  release: DesiredRelease,
+  deployed: DeployedRelease | undefined,
+  helm: HelmRelease | undefined,
+  force: boolean | undefined,
+): PlannedRelease {
+  const digest = releaseDigest(release);
+  const healthy = helm?.status === 'deployed';
+  const previousRevision = healthy ? helm?.revision : lastGood(deployed, helm);
+  const base = { release, digest, previousRevision };
+  if (!helm) return { ...base, action: 'install', reason: 'not installed' };
+  if (force) return { ...base, action: 'upgrade', reason: '--force' };
+  if (!healthy) return { ...base, action: 'upgrade', reason: `helm status ${helm.status}` };
+  if (!deployed) return { ...base, action: 'upgrade', reason: 'not deployed by runlevel before' };
+  if (deployed.revision !== helm.revision) {
+    return { ...base, action: 'upgrade', reason: `drift: revision ${helm.revision} is not runlevel's ${deployed.revision}` };
+  }
+  if (deployed.digest !== digest) return { ...base, action: 'upgrade', reason: 'changed' };
+  return { ...base, action: 'unchanged', reason: 'digest matches' };
+}
+
+function lastGood(deployed: DeployedRelease | undefined, helm: HelmRelease | undefined): number | undefined {
+  if (!helm) return undefined;
+  return deployed && deployed.revision < helm.revision ? deployed.revision : undefined;
+}
+
+function bringsDefinitions(r: DesiredRelease): boolean {
+  return r.objects.some((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
+}
+
+function list(value: string | undefined): string[] {
+  return value ? value.split(',').filter(Boolean) : [];
+}
+
+/** "90s", "5m", "1h30m", "300" (seconds) → milliseconds; undefined when absent or malformed. */
+export function parseDuration(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const re = /(\d+)(ms|s|m|h)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of text.matchAll(re)) {
+    const n = Number(m[1]);
+    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+    consumed += m[0].length;
+  }
+  return consumed === text.length && consumed > 0 ? total : undefined;
+}
