@@ -45,6 +45,7 @@ export interface RenderedRelease {
   namespace: string;
   chart: { name: string; version: string; path: string };
   labels: Record<string, string>;
+  values: Record<string, unknown>; // merged release values, as helm gets them (may hold secrets)
   valuesDigest: string;
   manifestDigest: string;
   manifest: string;
@@ -95,6 +96,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
       namespace: rel.namespace,
       chart: chartInfo(rel.chartDir),
       labels: rel.labels,
+      values,
       valuesDigest: sha256(canonicalJson(values)),
       manifestDigest: sha256(manifest),
       manifest,

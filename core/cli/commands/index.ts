@@ -22,6 +22,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'check the rendered platform: Kubernetes schemas and policies',
     load: async () => (await import('./check.js')).command,
   },
+  deploy: {
+    summary: 'validate, render, check and deploy every runlevel in order',
+    load: async () => (await import('./deploy.js')).command,
+  },
   version: {
     summary: 'core version and the pinned tools found',
     load: async () => (await import('./version.js')).command,
