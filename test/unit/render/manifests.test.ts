@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { crdScopes, fileForSource, splitDocuments, splitManifest } from '../../../core/render/manifests.js';
+import {
+  crdScopes,
+  fileForSource,
+  objectHeader,
+  splitDocuments,
+  splitManifest,
+} from '../../../core/render/manifests.js';
 
 const manifest = [
   '---',
@@ -87,6 +93,25 @@ test('CRDs rendered alongside tell which custom kinds are cluster-wide', () => {
     '',
   ].join('\n');
   assert.equal([...crdScopes([crd, manifest])], [['example.com/Widget', true]]);
+});
+
+test('the header scan agrees with a YAML parse, and falls back to it for unusual documents', () => {
+  const block =
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    name: not-this\n  name: cm\n  namespace: ns\ndata:\n  name: nor-this\n';
+  assert.equal(objectHeader(block), { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', namespace: 'ns' });
+  assert.equal(objectHeader('apiVersion: v1\nkind: Secret\nmetadata: { name: s, namespace: n }\n'), {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: 's',
+    namespace: 'n',
+  });
+  assert.equal(objectHeader('apiVersion: v1\nkind: Secret\nmetadata:\n  name: "quoted"\n'), {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: 'quoted',
+    namespace: undefined,
+  });
+  assert.is(objectHeader('# only a comment\n'), undefined);
 });
 
 test.run();
