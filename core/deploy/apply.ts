@@ -37,6 +37,8 @@ export interface RunlevelOutcome {
 }
 
 export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promise<RunlevelOutcome> {
+  // A signal during the gate stops the wait: the releases in flight are finished (upgraded), and
+  // the runlevel is reported as interrupted rather than rolled back.
   const deadline = Date.now() + rl.timeoutMs;
   const outcomes: ReleaseOutcome[] = [];
   for (const wave of rl.waves) {
@@ -59,11 +61,16 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
         .map((o): WaitTarget => ({ release: `${planned.release.namespace}/${planned.release.name}`, ...o })),
     );
     let notReadyReleases = new Set<string>();
+    let gateInterrupted = false;
     let gateMessage = '';
     if (targets.length > 0 && failedHelm.length === 0 && !ctx.stopping()) {
       ctx.progress.waiting(rl.name, targets.length);
-      const gate = await waitReady(ctx.kc, targets, { timeoutMs: Math.max(1_000, deadline - Date.now()) });
-      if (!gate.ok) {
+      const gate = await waitReady(ctx.kc, targets, {
+        timeoutMs: Math.max(1_000, deadline - Date.now()),
+        stop: ctx.stopping,
+      });
+      gateInterrupted = !gate.ok && ctx.stopping();
+      if (!gate.ok && !gateInterrupted) {
         notReadyReleases = new Set(gate.notReady.map((n) => n.target.release));
         gateMessage = gate.notReady
           .slice(0, 5)

@@ -7,7 +7,8 @@ import { type HelmTarget, helmList, helmUninstall } from './helm.js';
 import { acquireLock } from './lock.js';
 import { type DeployPlan, type DesiredRelease, type PlannedRelease, planDeploy, type RunlevelSettings } from './plan.js';
 import { logProgress, type Progress } from './progress.js';
-import { type DeployRecord, readRecord, releaseKey, updateRecord } from './record.js';
+import { closeAbandoned, type DeployRecord, readRecord, releaseKey, updateRecord, upsertDeploy } from './record.js';
+import { log } from '../shared/log.js';
 
 export type { DeployPlan } from './plan.js';
 export type { DeployRecord } from './record.js';
@@ -31,6 +32,8 @@ export interface DeployOptions {
   waitLockMs?: number;
   lockTtlSeconds?: number;
   concurrency?: number;
+  /** Caps every runlevel's readiness timeout (--timeout). */
+  timeoutMs?: number;
   /** Runs one lifecycle task; throws when it fails for good. */
   runTask?: (name: string) => Promise<string[]>;
   /** True once a signal asked us to stop. */
@@ -80,6 +83,13 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       selects: opts.selects,
     });
     if (opts.dryRun) return { record, plan, outcomes };
+    record.outcome = 'running';
+    await updateRecord(opts.kc, (r) => {
+      for (const d of closeAbandoned(r, started.toISOString())) {
+        log.warn(`the previous deploy ${d.id} (${d.started}) never finished: recorded as failed at ${d.at ?? 'start'}`);
+      }
+      upsertDeploy(r, record);
+    });
 
     const valuesByKey = new Map(opts.releases.map((r) => [releaseKey(r), r.values]));
     const stopping = () => (opts.interrupted?.() ?? false) || (lock?.lost() ?? false);
@@ -103,6 +113,10 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       // A runlevel with nothing to change skips its tasks too: they ran when it last changed.
       const tasksDue = changes > 0 || opts.force;
       progress.runlevelStart(rl.name, changes, releases.length);
+      if (changes > 0) {
+        record.at = rl.name;
+        await updateRecord(opts.kc, (r) => upsertDeploy(r, record));
+      }
       const before = tasksDue ? await runTasks(opts, progress, rl.before, 'before') : undefined;
       if (before) {
         record.failure = { runlevel: rl.name, step: `task ${before.task}`, message: before.message };
@@ -154,9 +168,8 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       record.ended = new Date().toISOString();
       record.outcome = record.failure ? (opts.interrupted?.() ? 'interrupted' : 'failed') : 'succeeded';
       record.releases = outcomes.map((o) => ({ runlevel: o.runlevel, name: o.name, action: o.action, revision: o.revision, seconds: o.seconds }));
-      await updateRecord(opts.kc, (r) => {
-        r.deploys.unshift(record);
-      }).catch(() => {
+      record.at = undefined;
+      await updateRecord(opts.kc, (r) => upsertDeploy(r, record)).catch(() => {
         // The API is gone: the failure is reported to the user; the lock's TTL frees the cluster.
       });
       await lock?.release();

@@ -79,6 +79,7 @@ export function planDeploy(input: {
   helm: HelmRelease[];
   force?: boolean;
   prune?: boolean;
+  timeoutCapMs?: number;
   /** The deploy was limited by --selector: only deployed releases these labels match may be pruned. */
   selects?: (labels: Record<string, string>) => boolean;
 }): DeployPlan {
@@ -91,7 +92,7 @@ export function planDeploy(input: {
     const rest = planned.filter((p) => !bringsDefinitions(p.release));
     return {
       name: rl.name,
-      timeoutMs: parseDuration(rl.settings.timeout) ?? defaultRunlevelTimeoutMs,
+      timeoutMs: Math.min(parseDuration(rl.settings.timeout) ?? defaultRunlevelTimeoutMs, input.timeoutCapMs ?? Infinity),
       before: list(rl.settings.before),
       after: [...list(rl.settings.after), ...list(rl.settings.tasks)],
       waves: [first, rest].filter((w) => w.length > 0),

@@ -28,7 +28,9 @@ export interface DeployRecord {
   valuesCommit: string;
   started: string;
   ended: string;
-  outcome: 'succeeded' | 'failed' | 'interrupted';
+  outcome: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  /** The runlevel being applied (kept up to date while running, so a crash leaves where it was). */
+  at?: string;
   /** Where a failed deploy stopped and why. */
   failure?: { runlevel?: string; release?: string; step: string; message: string };
   releases: { runlevel: string; name: string; action: ReleaseAction; revision?: number; seconds: number }[];
@@ -100,4 +102,29 @@ export async function updateRecord(kc: KubeConfig, change: (r: ClusterRecord) =>
 
 function sortedByKey<T>(map: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(map).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Put a deploy record in (replacing an earlier version of the same deploy). */
+export function upsertDeploy(r: ClusterRecord, d: DeployRecord): void {
+  const i = r.deploys.findIndex((x) => x.id === d.id);
+  if (i >= 0) r.deploys[i] = { ...d };
+  else r.deploys.unshift({ ...d });
+}
+
+/**
+ * A deploy still marked running while we hold the lock died without finishing (a crash, a lost
+ * API server, a kill -9): say so in its record.
+ */
+export function closeAbandoned(r: ClusterRecord, now: string): DeployRecord[] {
+  const abandoned = r.deploys.filter((d) => d.outcome === 'running');
+  for (const d of abandoned) {
+    d.outcome = 'failed';
+    d.ended = d.ended || now;
+    d.failure ??= {
+      runlevel: d.at,
+      step: 'abandoned',
+      message: `the deploy stopped without finishing${d.at ? ` during runlevel ${d.at}` : ''} (process killed or API server lost)`,
+    };
+  }
+  return abandoned;
 }

@@ -78,11 +78,11 @@ export interface GateResult {
   notReady: { target: WaitTarget; state: string; failed: boolean }[];
 }
 
-/** Poll every target until all are ready, one fails for good, the deadline passes or the signal aborts. */
+/** Poll every target until all are ready, one fails for good, the deadline passes or `stop()` says so. */
 export async function waitReady(
   kc: KubeConfig,
   targets: WaitTarget[],
-  opts: { timeoutMs: number; signal?: AbortSignal; intervalMs?: number },
+  opts: { timeoutMs: number; stop?: () => boolean; intervalMs?: number },
 ): Promise<GateResult> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const deadline = Date.now() + opts.timeoutMs;
@@ -111,7 +111,7 @@ export async function waitReady(
     const pending = [...state].filter(([, s]) => !s.ready);
     if (pending.length === 0) return { ok: true, notReady: [] };
     const failedForGood = pending.some(([, s]) => s.failed);
-    if (failedForGood || Date.now() >= deadline || opts.signal?.aborted || apiErrors > 20 * state.size) {
+    if (failedForGood || Date.now() >= deadline || opts.stop?.() || apiErrors > 20 * state.size) {
       return { ok: false, notReady: pending.map(([target, s]) => ({ target, state: s.text, failed: s.failed })) };
     }
     await sleep(opts.intervalMs ?? 500);

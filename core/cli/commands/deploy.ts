@@ -23,6 +23,7 @@ export const command: Command = {
     'wait-lock': { type: 'string', env: 'RUNLEVEL_WAIT_LOCK', help: 'wait this long (90s, 5m) for another deploy' },
     'lock-ttl': { type: 'string', env: 'RUNLEVEL_LOCK_TTL', help: 'lock lease duration (default 60s)' },
     concurrency: { type: 'string', env: 'RUNLEVEL_CONCURRENCY', help: 'releases applied at once per runlevel (default 4)' },
+    timeout: { type: 'string', env: 'RUNLEVEL_TIMEOUT', help: 'cap on each runlevel readiness timeout (90s, 5m)' },
     strict: { type: 'boolean', env: 'RUNLEVEL_CHECK_STRICT', help: 'policy warnings stop the deploy too' },
   },
   async run({ config, flags }) {
@@ -31,6 +32,7 @@ export const command: Command = {
     const selectors = parseSelectors(selectorFlags);
     const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock');
     const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl');
+    const timeoutMs = durationFlag(flags.timeout, '--timeout');
     const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
       throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
@@ -59,6 +61,7 @@ export const command: Command = {
       waitLockMs,
       lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
       concurrency,
+      timeoutMs,
       runTask: taskRunner(kc, resolved),
       interrupted: () => shutdown.signal.aborted,
     });
