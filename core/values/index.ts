@@ -5,7 +5,7 @@ import { UserError } from '../shared/errors.js';
 import { lineColAt } from '../shared/source.js';
 import { type LayerEntry, listLayer, type ParsedFile, parseYaml, type Repo, readYaml } from './load.js';
 import { mergeLayers, type PlacedTree } from './merge.js';
-import { isMap, type Origin, type Origins, pointer, type Value } from './model.js';
+import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile } from './repo.js';
 import { crossFieldProblems } from './rules.js';
@@ -88,7 +88,7 @@ export class ValuesRepo {
     const at = { origins, texts: this.repo.texts };
     const check = validators().values;
     if (!check(values)) scope.problems.push(...schemaProblems(check.errors ?? [], at));
-    markDefaults(values, [], origins);
+    markDefaults(values, '', origins);
     deriveDefaults(values, origins);
     scope.problems.push(...crossFieldProblems(values, at));
     if (scope.problems.length > 0) throw invalid(`values for cluster "${name}" are invalid`, scope);
@@ -243,13 +243,16 @@ async function decryptTree(
 }
 
 /** Nodes without an origin were filled in from schema defaults. */
-function markDefaults(value: Value | undefined, path: string[], origins: Origins): void {
-  const ptr = pointer(path);
-  if (!origins.has(ptr)) origins.set(ptr, { file: schemaFile, line: 0, col: 0, layer: 'defaults' });
+function markDefaults(value: Value | undefined, ptr: string, origins: Origins): void {
+  if (!origins.has(ptr)) origins.set(ptr, defaultOrigin);
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) markDefaults(v, [...path, String(i)], origins);
-  } else if (isMap(value)) for (const k of Object.keys(value)) markDefaults(value[k], [...path, k], origins);
+    for (const [i, v] of value.entries()) markDefaults(v, child(ptr, String(i)), origins);
+  } else if (isMap(value)) {
+    for (const k of Object.keys(value)) markDefaults(value[k], child(ptr, k), origins);
+  }
 }
+
+const defaultOrigin: Origin = { file: schemaFile, line: 0, col: 0, layer: 'defaults' };
 
 /** Defaults that depend on other values. */
 function deriveDefaults(values: { [key: string]: Value }, origins: Origins): void {

@@ -1,6 +1,6 @@
 // The merge, pure: layers from generic to specific. Maps merge deeply, a later scalar wins, arrays
 // are replaced whole, null removes a key. Each node keeps the origin of the layer that set it.
-import { isMap, type LayerName, type Origins, pointer, type Tree, type Value } from './model.js';
+import { child, isMap, type LayerName, type Origins, pointer, type Tree, type Value } from './model.js';
 import { setKey } from './yaml-tree.js';
 
 /** One layer file's tree, placed at `placement` (its origins are already keyed by full path). */
@@ -32,7 +32,7 @@ export function mergeLayers(trees: readonly PlacedTree[]): Tree {
     const incoming = t.value === undefined && t.placement.length > 0 ? {} : t.value;
     if (incoming === undefined || incoming === null) continue;
     if (!isMap(incoming)) continue; // load.ts rejects non-map documents before merging
-    mergeMap(parent, incoming, path, t.origins, origins);
+    mergeMap(parent, incoming, pointer(path), t.origins, origins);
   }
   return { value: root, origins };
 }
@@ -40,13 +40,13 @@ export function mergeLayers(trees: readonly PlacedTree[]): Tree {
 function mergeMap(
   target: { [key: string]: Value },
   incoming: { [key: string]: Value },
-  path: string[],
+  path: string, // JSON pointer of target
   from: Origins,
   origins: Origins,
 ): void {
   for (const key of Object.keys(incoming)) {
     const value = incoming[key] as Value;
-    const childPath = [...path, key];
+    const childPath = child(path, key);
     const current = target[key];
     if (value === null) {
       if (current !== undefined) dropOrigins(current, childPath, origins);
@@ -62,18 +62,17 @@ function mergeMap(
 }
 
 /** Deep copy of a new subtree: nulls inside maps remove nothing, so they vanish; origins come along. */
-function copyWithoutNulls(value: Value, path: string[], from: Origins, origins: Origins): Value {
-  const ptr = pointer(path);
+function copyWithoutNulls(value: Value, ptr: string, from: Origins, origins: Origins): Value {
   const o = from.get(ptr);
   if (o) origins.set(ptr, o);
   if (Array.isArray(value))
-    return value.map((v, i) => copyWithoutNulls(v, [...path, String(i)], from, origins));
+    return value.map((v, i) => copyWithoutNulls(v, child(ptr, String(i)), from, origins));
   if (isMap(value)) {
     const out: { [key: string]: Value } = {};
     for (const key of Object.keys(value)) {
       const v = value[key] as Value;
       if (v === null) continue;
-      setKey(out, key, copyWithoutNulls(v, [...path, key], from, origins));
+      setKey(out, key, copyWithoutNulls(v, child(ptr, key), from, origins));
     }
     return out;
   }
@@ -81,10 +80,11 @@ function copyWithoutNulls(value: Value, path: string[], from: Origins, origins: 
 }
 
 /** Forget the origins of a subtree that is being replaced or removed. */
-function dropOrigins(value: Value, path: string[], origins: Origins): void {
-  origins.delete(pointer(path));
+function dropOrigins(value: Value, ptr: string, origins: Origins): void {
+  origins.delete(ptr);
   if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) dropOrigins(v, [...path, String(i)], origins);
-  } else if (isMap(value))
-    for (const key of Object.keys(value)) dropOrigins(value[key] as Value, [...path, key], origins);
+    for (const [i, v] of value.entries()) dropOrigins(v, child(ptr, String(i)), origins);
+  } else if (isMap(value)) {
+    for (const key of Object.keys(value)) dropOrigins(value[key] as Value, child(ptr, key), origins);
+  }
 }

@@ -41,7 +41,14 @@ export function isMap(v: unknown): v is { [key: string]: Value } {
 }
 
 export function pointer(path: readonly (string | number)[]): string {
-  return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  let out = '';
+  for (const p of path) out = child(out, String(p));
+  return out;
+}
+
+/** The pointer of `key` under `ptr`, without building path arrays (hot in large repos). */
+export function child(ptr: string, key: string): string {
+  return /[~/]/.test(key) ? `${ptr}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}` : `${ptr}/${key}`;
 }
 
 export function parsePointer(ptr: string): string[] {

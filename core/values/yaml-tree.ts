@@ -1,7 +1,7 @@
 // A parsed YAML document → a plain value tree plus the origin of every node. Aliases are expanded
 // here, with a bound, so an alias bomb stops with an error instead of eating memory.
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import { type Origin, type Origins, pointer, type Value } from './model.js';
+import { child, type Origin, type Origins, pointer, type Value } from './model.js';
 
 /** Nodes an alias may expand to, per file. Real values repos stay far below this. */
 export const maxAliasNodes = 10_000;
@@ -35,14 +35,14 @@ export function toTree(
 ): { value: Value | undefined; origins: Origins } {
   const ctx: Ctx = { doc, lines, file, layer, origins: new Map(), aliasNodes: 0 };
   if (doc.contents === null) return { value: undefined, origins: ctx.origins };
-  const value = convert(ctx, doc.contents as Node, [...base], false, undefined);
+  const value = convert(ctx, doc.contents as Node, pointer(base), false, undefined);
   return { value, origins: ctx.origins };
 }
 
 function convert(
   ctx: Ctx,
   node: Node,
-  path: string[],
+  path: string, // JSON pointer
   inAlias: boolean,
   keyOffset: number | undefined,
 ): Value {
@@ -69,22 +69,22 @@ function convert(
         throw new TreeError('map keys must be plain strings', (keyNode as Node | null)?.range?.[0] ?? 0);
       }
       const key = String(keyNode.value);
-      const childPath = [...path, key];
+      const childPath = child(path, key);
       const valueNode = pair.value as Node | null;
       const koff = keyNode.range?.[0] ?? 0;
-      let child: Value;
+      let value: Value;
       if (valueNode === null) {
-        child = null; // `key:` with nothing after it
+        value = null; // `key:` with nothing after it
         record(ctx, childPath, koff, koff);
-      } else child = convert(ctx, valueNode, childPath, inAlias, koff);
-      setKey(out, key, child);
+      } else value = convert(ctx, valueNode, childPath, inAlias, koff);
+      setKey(out, key, value);
     }
     return out;
   }
   if (isSeq(node)) {
     return node.items.map((item, i) => {
       if (item === null) return null;
-      return convert(ctx, item as Node, [...path, String(i)], inAlias, undefined);
+      return convert(ctx, item as Node, child(path, String(i)), inAlias, undefined);
     });
   }
   if (isScalar(node)) {
@@ -97,10 +97,10 @@ function convert(
   throw new TreeError('unsupported YAML node', (node as Node).range?.[0] ?? 0);
 }
 
-function record(ctx: Ctx, path: string[], offset: number, keyOffset: number | undefined): void {
+function record(ctx: Ctx, path: string, offset: number, keyOffset: number | undefined): void {
   const at = ctx.lines.linePos(offset);
   const key = keyOffset === undefined ? undefined : ctx.lines.linePos(keyOffset);
-  ctx.origins.set(pointer(path), {
+  ctx.origins.set(path, {
     file: ctx.file,
     line: at.line,
     col: at.col,
