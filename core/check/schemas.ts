@@ -16,7 +16,7 @@ import { lineOfPointer } from './locate.js';
 import { objectId } from './policies.js';
 import type { RenderedObject, RenderedSet } from './rendered.js';
 
-interface KubeconformResult {
+export interface KubeconformResult {
   filename: string;
   kind: string;
   name: string;
@@ -42,19 +42,21 @@ export function kubernetesSchemaDir(): string {
   return join(coreRoot, 'schemas/k8s', `v${minor}`);
 }
 
-export async function checkSchemas(set: RenderedSet, k8sDir = kubernetesSchemaDir()): Promise<Finding[]> {
+/**
+ * Start kubeconform over the whole render. It reads the files itself, so it runs while we parse
+ * them for the policies; it needs only the objects that define kinds (CRDs, ConstraintTemplates).
+ */
+export async function runKubeconform(
+  dir: string,
+  definers: readonly Record<string, unknown>[],
+  k8sDir = kubernetesSchemaDir(),
+): Promise<KubeconformResult[]> {
   const crdDir = await mkdtemp(join(tmpdir(), 'runlevel-crd-schemas-'));
   try {
-    const definers = set.objects.filter(
-      (o) => o.ref.kind === 'CustomResourceDefinition' || o.ref.kind === 'ConstraintTemplate',
-    );
-    for (const [file, schema] of customResourceSchemas(
-      definers.map((o) => o.body),
-      k8sDir,
-    )) {
+    for (const [file, schema] of customResourceSchemas(definers, k8sDir)) {
       await writeFile(join(crdDir, file), JSON.stringify(schema));
     }
-    const location = (dir: string) => `${dir}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
+    const location = (d: string) => `${d}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
     const result = await run(
       'kubeconform',
       [
@@ -69,7 +71,7 @@ export async function checkSchemas(set: RenderedSet, k8sDir = kubernetesSchemaDi
         location(crdDir),
         '-ignore-filename-pattern',
         'index\\.json$',
-        set.dir,
+        dir,
       ],
       { reject: false },
     );
@@ -81,10 +83,17 @@ export async function checkSchemas(set: RenderedSet, k8sDir = kubernetesSchemaDi
     const out = JSON.parse(String(result.stdout) || '{"resources":[]}') as {
       resources: KubeconformResult[] | null;
     };
-    return toFindings(set, out.resources ?? []);
+    return out.resources ?? [];
   } finally {
     await rm(crdDir, { recursive: true, force: true });
   }
+}
+
+export const definesKinds = (kind: string) =>
+  kind === 'CustomResourceDefinition' || kind === 'ConstraintTemplate';
+
+export function schemaFindings(set: RenderedSet, results: readonly KubeconformResult[]): Finding[] {
+  return toFindings(set, results);
 }
 
 function toFindings(set: RenderedSet, results: readonly KubeconformResult[]): Finding[] {

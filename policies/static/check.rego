@@ -16,44 +16,58 @@ import data.lib.runlevel.run_as_non_root
 import data.lib.runlevel.team_network_policy
 
 findings contains f if {
-	some [i, obj, p] in applies("privileged")
+	p := enabled("privileged")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	some v in privileged.violations(obj, p.parameters)
 	f := finding("privileged", i, v, p)
 }
 
 findings contains f if {
-	some [i, obj, p] in applies("resources")
+	p := enabled("resources")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	some v in resources.violations(obj, p.parameters)
 	f := finding("resources", i, v, p)
 }
 
 findings contains f if {
-	some [i, obj, p] in applies("image-tag")
+	p := enabled("image-tag")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	some v in image_tag.violations(obj, p.parameters)
 	f := finding("image-tag", i, v, p)
 }
 
 findings contains f if {
-	some [i, obj, p] in applies("allowed-registries")
+	p := enabled("allowed-registries")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	some v in allowed_registries.violations(obj, p.parameters)
 	f := finding("allowed-registries", i, v, p)
 }
 
 findings contains f if {
-	some [i, obj, p] in applies("run-as-non-root")
+	p := enabled("run-as-non-root")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	some v in run_as_non_root.violations(obj, p.parameters)
 	f := finding("run-as-non-root", i, v, p)
 }
 
 findings contains f if {
-	some [i, obj, p] in applies("team-network-policy")
+	p := enabled("team-network-policy")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	params := object.union(p.parameters, {"networkPolicyNamespaces": network_policy_namespaces})
 	some v in team_network_policy.violations(obj, params)
 	f := finding("team-network-policy", i, v, p)
 }
 
 findings contains f if {
-	some [i, obj, p] in applies("ingress-host")
+	p := enabled("ingress-host")
+	some i, obj in input.objects
+	not excluded(p, obj)
 	some v in ingress_host.violations(obj, p.parameters)
 	f := finding("ingress-host", i, v, p)
 }
@@ -64,15 +78,14 @@ network_policy_namespaces contains ns if {
 	ns := obj.metadata.namespace
 }
 
-# applies(id) is every [index, object, settings] the policy looks at: enabled, and the object not
+# enabled(id) is the policy's settings when it is switched on; excluded(p, obj) holds for an object
 # in an excepted namespace (the same list Gatekeeper gets as match.excludedNamespaces).
-applies(id) := {[i, obj, p] |
+enabled(id) := p if {
 	p := input.policies[id]
 	p.enabled == true
-	excluded := {ns | some ns in object.get(p, "excludedNamespaces", [])}
-	some i, obj in input.objects
-	not namespace_of(obj) in excluded
 }
+
+excluded(p, obj) if namespace_of(obj) in object.get(p, "excludedNamespaces", [])
 
 # A Namespace counts as inside itself, as Gatekeeper's match does.
 namespace_of(obj) := obj.metadata.name if obj.kind == "Namespace"
