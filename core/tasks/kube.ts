@@ -1,6 +1,13 @@
 // Small pieces the tasks share on top of core/shared/kube.ts: per-request abort and patch headers,
 // the labels that mark what a task wrote, and the check that team namespaces exist.
-import type { ConfigurationOptions, CoreV1Api } from '@kubernetes/client-node';
+import {
+  type ConfigurationOptions,
+  type CoreV1Api,
+  Observable,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isNotFound } from '../shared/kube.js';
@@ -12,19 +19,18 @@ export const writtenByLabel = 'runlevel.dev/task';
 
 /**
  * Per-request options: the task's signal (so a timeout or SIGINT cancels the HTTP request in
- * flight) and, for patches, the content type. client-node's promise API takes promise middleware;
- * its option type names the observable kind, hence the one cast here.
+ * flight) and, for patches, the content type.
  */
 export function requestOptions(signal: AbortSignal, contentType?: string): ConfigurationOptions {
-  const middleware = {
-    pre: async (request: { setSignal(s: AbortSignal): void; setHeaderParam(k: string, v: string): void }) => {
+  const middleware: ObservableMiddleware = {
+    pre: (request: RequestContext) => {
       request.setSignal(signal);
       if (contentType) request.setHeaderParam('Content-Type', contentType);
-      return request;
+      return new Observable(Promise.resolve(request));
     },
-    post: async <T>(response: T) => response,
+    post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
   };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' } as unknown as ConfigurationOptions;
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }
 
 export const mergePatch = 'application/merge-patch+json';

@@ -128,7 +128,11 @@ async function runOnce(
   graceMs: number,
 ): Promise<TaskResult> {
   ctx.signal.throwIfAborted();
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+  // Like AbortSignal.timeout, but a timer that keeps the process alive: a task stuck on a promise
+  // that holds no handle must still time out instead of letting Node exit mid-deploy.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new TaskTimeout(timeoutMs)), timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timeout.signal]);
   const running = task.run({ ...ctx, signal });
   let grace: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -149,6 +153,7 @@ async function runOnce(
     if (signal.aborted && !(err instanceof UserError)) throw new TaskTimeout(timeoutMs);
     throw err;
   } finally {
+    clearTimeout(timer);
     clearTimeout(grace);
     if (onAbort) signal.removeEventListener('abort', onAbort);
     running.catch(() => {}); // an abandoned task may still reject later
