@@ -3,6 +3,7 @@
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isTransient, shortError, withRetry } from '../shared/kube.js';
+import { log } from '../shared/log.js';
 import { copyPlatformCa } from './copy-platform-ca.js';
 import { copyPullSecret } from './copy-pull-secret.js';
 import { labelPolicyExceptions } from './label-policy-exceptions.js';
@@ -103,6 +104,8 @@ export async function runTask(task: Task, ctx: TaskContext, opts: RunTaskOptions
           return await runOnce(task, ctx, timeoutMs, opts.graceMs ?? 1_000);
         } catch (err) {
           last = err;
+          if (isTransient(err) && tries < attempts && !ctx.signal.aborted)
+            log.warn(`task ${task.name}: ${shortError(err)}; retry ${tries}/${attempts - 1}`);
           throw err;
         }
       },

@@ -197,6 +197,25 @@ test('runTask: an already aborted signal does not start the task', async () => {
   assert.is(calls.length, 0);
 });
 
+test('a real task against an API server that refuses connections: retried, then exit 5', async () => {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'gone', server: 'https://127.0.0.1:1', skipTLSVerify: true }],
+    users: [{ name: 'u', token: 'secret-token-value' }],
+    contexts: [{ name: 'gone', cluster: 'gone', user: 'u' }],
+    currentContext: 'gone',
+  });
+  const values = { teams: { web: {} } };
+  const started = Date.now();
+  const err = await rejection(
+    runTask(getTask('label-policy-exceptions'), { ...context(), kc, values }, { backoffMs: 30 }),
+  );
+  assert.ok(Date.now() - started >= 90, 'two pauses: 30 ms, then 60 ms');
+  assert.is(err.exitCode, ExitCode.deployFailed);
+  assert.match(err.message, /^task label-policy-exceptions failed after 3 attempts: .*ECONNREFUSED/);
+  assert.not.match(err.message, 'secret-token-value');
+});
+
 test('runlevel task --list prints every task with its description (stdout)', async () => {
   const r = await runCli(['task', '--list']);
   assert.is(r.code, 0, r.stderr);
