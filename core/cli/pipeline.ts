@@ -4,7 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { type CheckReport, type CheckValues, checkRendered, exitCodeOf, formatText, summary } from '../check/index.js';
+import {
+  type CheckReport,
+  type CheckValues,
+  checkRendered,
+  exitCodeOf,
+  formatText,
+  summary,
+} from '../check/index.js';
 import { type RenderResult, renderPlatform, writeRender } from '../render/index.js';
 import { UserError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
@@ -12,7 +19,11 @@ import { type Resolved, resolveValues } from '../values/index.js';
 import type { ResolvedConfig } from './config.js';
 
 export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolved> {
-  return resolveValues({ valuesDir: config.valuesDir, cluster: config.cluster, ageKeyFile: config.ageKeyFile });
+  return resolveValues({
+    valuesDir: config.valuesDir,
+    cluster: config.cluster,
+    ageKeyFile: config.ageKeyFile,
+  });
 }
 
 export async function renderResolved(
@@ -33,7 +44,11 @@ export async function renderResolved(
 }
 
 /** Check a render; violations stop whatever comes next with exit 4 and the full report. */
-export async function checkOrStop(resolved: Resolved, result: RenderResult, strict = false): Promise<CheckReport> {
+export async function checkOrStop(
+  resolved: Resolved,
+  result: RenderResult,
+  strict = false,
+): Promise<CheckReport> {
   const scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
   try {
     const dir = join(scratch, 'render');

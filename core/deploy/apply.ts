@@ -7,7 +7,7 @@ import { type HelmTarget, helmRollback, helmUninstall, helmUpgrade } from './hel
 import type { PlannedRelease, RunlevelPlan } from './plan.js';
 import type { Progress } from './progress.js';
 import type { ReleaseAction } from './record.js';
-import { gatedKinds, waitReady, type WaitTarget } from './wait.js';
+import { gatedKinds, type WaitTarget, waitReady } from './wait.js';
 
 export interface ApplyContext {
   kc: KubeConfig;
@@ -74,13 +74,18 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
         notReadyReleases = new Set(gate.notReady.map((n) => n.target.release));
         gateMessage = gate.notReady
           .slice(0, 5)
-          .map((n) => `${n.target.kind} ${n.target.namespace ? `${n.target.namespace}/` : ''}${n.target.name}: ${n.state}`)
+          .map(
+            (n) =>
+              `${n.target.kind} ${n.target.namespace ? `${n.target.namespace}/` : ''}${n.target.name}: ${n.state}`,
+          )
           .join('; ');
       }
     }
 
     const toRollBack = done.filter(
-      (d) => d.outcome.action === 'failed' || notReadyReleases.has(`${d.planned.release.namespace}/${d.planned.release.name}`),
+      (d) =>
+        d.outcome.action === 'failed' ||
+        notReadyReleases.has(`${d.planned.release.namespace}/${d.planned.release.name}`),
     );
     if (toRollBack.length > 0) {
       await rollBack(ctx, toRollBack);
@@ -90,7 +95,10 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
         failure: {
           release: first?.name,
           step: failedHelm.length > 0 ? 'release' : 'readiness',
-          message: failedHelm.length > 0 ? (first?.error ?? 'helm failed') : `not ready in ${rl.timeoutMs / 1000}s: ${gateMessage}`,
+          message:
+            failedHelm.length > 0
+              ? (first?.error ?? 'helm failed')
+              : `not ready in ${rl.timeoutMs / 1000}s: ${gateMessage}`,
         },
       };
     }
@@ -122,7 +130,12 @@ async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutM
       try {
         const revision = await helmUpgrade(
           ctx.helm,
-          { name: p.release.name, namespace: p.release.namespace, chartPath: p.release.chart.path, values: ctx.valuesOf(p) },
+          {
+            name: p.release.name,
+            namespace: p.release.namespace,
+            chartPath: p.release.chart.path,
+            values: ctx.valuesOf(p),
+          },
           timeoutMs,
         );
         const action = p.action === 'install' ? 'installed' : 'upgraded';

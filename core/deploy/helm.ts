@@ -15,12 +15,28 @@ export interface HelmTarget {
 const kube = (t: HelmTarget) => ['--kubeconfig', t.kubeconfig];
 
 export async function helmList(t: HelmTarget): Promise<HelmRelease[]> {
-  const r = await run('helm', ['list', '--all-namespaces', '--all', '--output', 'json', '--max', '0', ...kube(t)], {
-    exitCode: ExitCode.deployFailed,
-    timeoutMs: 60_000,
-  });
-  const rows = JSON.parse(String(r.stdout) || '[]') as { name: string; namespace: string; revision: string; status: string; chart: string }[];
-  return rows.map((x) => ({ name: x.name, namespace: x.namespace, revision: Number(x.revision), status: x.status, chart: x.chart }));
+  const r = await run(
+    'helm',
+    ['list', '--all-namespaces', '--all', '--output', 'json', '--max', '0', ...kube(t)],
+    {
+      exitCode: ExitCode.deployFailed,
+      timeoutMs: 60_000,
+    },
+  );
+  const rows = JSON.parse(String(r.stdout) || '[]') as {
+    name: string;
+    namespace: string;
+    revision: string;
+    status: string;
+    chart: string;
+  }[];
+  return rows.map((x) => ({
+    name: x.name,
+    namespace: x.namespace,
+    revision: Number(x.revision),
+    status: x.status,
+    chart: x.chart,
+  }));
 }
 
 /**
@@ -37,12 +53,22 @@ export async function helmUpgrade(
   args.push('--namespace', release.namespace, '--create-namespace', '--values', '-', '--history-max', '10');
   args.push('--timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...kube(t));
   args.push('--output', 'json');
-  const r = await run('helm', args, { input: stringify(release.values), reject: false, timeoutMs, uninterruptible: true });
+  const r = await run('helm', args, {
+    input: stringify(release.values),
+    reject: false,
+    timeoutMs,
+    uninterruptible: true,
+  });
   if (r.failed) throw helmFailure('upgrade', release.name, r);
   return (JSON.parse(String(r.stdout)) as { version: number }).version;
 }
 
-export async function helmRollback(t: HelmTarget, name: string, namespace: string, revision: number): Promise<void> {
+export async function helmRollback(
+  t: HelmTarget,
+  name: string,
+  namespace: string,
+  revision: number,
+): Promise<void> {
   const r = await run('helm', ['rollback', name, String(revision), '--namespace', namespace, ...kube(t)], {
     reject: false,
     uninterruptible: true,
@@ -52,15 +78,27 @@ export async function helmRollback(t: HelmTarget, name: string, namespace: strin
 }
 
 export async function helmUninstall(t: HelmTarget, name: string, namespace: string): Promise<void> {
-  const r = await run('helm', ['uninstall', name, '--namespace', namespace, '--ignore-not-found', ...kube(t)], {
-    reject: false,
-    uninterruptible: true,
-    timeoutMs: 120_000,
-  });
+  const r = await run(
+    'helm',
+    ['uninstall', name, '--namespace', namespace, '--ignore-not-found', ...kube(t)],
+    {
+      reject: false,
+      uninterruptible: true,
+      timeoutMs: 120_000,
+    },
+  );
   if (r.failed) throw helmFailure('uninstall', name, r);
 }
 
-function helmFailure(verb: string, name: string, r: { stderr: unknown; exitCode?: number; timedOut?: boolean; isCanceled?: boolean }): ToolError {
-  const why = r.timedOut ? 'timed out' : r.isCanceled ? 'was cancelled' : trimStderr(String(r.stderr ?? '')) || `exit ${r.exitCode}`;
+function helmFailure(
+  verb: string,
+  name: string,
+  r: { stderr: unknown; exitCode?: number; timedOut?: boolean; isCanceled?: boolean },
+): ToolError {
+  const why = r.timedOut
+    ? 'timed out'
+    : r.isCanceled
+      ? 'was cancelled'
+      : trimStderr(String(r.stderr ?? '')) || `exit ${r.exitCode}`;
   return new ToolError(`helm ${verb} ${name} failed: ${why}`, { exitCode: ExitCode.deployFailed });
 }

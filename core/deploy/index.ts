@@ -2,13 +2,26 @@
 // prune → record. A command composes it after validate, render and check.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { shortError } from '../shared/kube.js';
-import { type ReleaseOutcome, applyRunlevel } from './apply.js';
+import { log } from '../shared/log.js';
+import { applyRunlevel, type ReleaseOutcome } from './apply.js';
 import { type HelmTarget, helmList, helmUninstall } from './helm.js';
 import { acquireLock } from './lock.js';
-import { type DeployPlan, type DesiredRelease, type PlannedRelease, planDeploy, type RunlevelSettings } from './plan.js';
+import {
+  type DeployPlan,
+  type DesiredRelease,
+  type PlannedRelease,
+  planDeploy,
+  type RunlevelSettings,
+} from './plan.js';
 import { logProgress, type Progress } from './progress.js';
-import { closeAbandoned, type DeployRecord, readRecord, releaseKey, updateRecord, upsertDeploy } from './record.js';
-import { log } from '../shared/log.js';
+import {
+  closeAbandoned,
+  type DeployRecord,
+  readRecord,
+  releaseKey,
+  updateRecord,
+  upsertDeploy,
+} from './record.js';
 
 export type { DeployPlan } from './plan.js';
 export type { DeployRecord } from './record.js';
@@ -86,7 +99,9 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
     record.outcome = 'running';
     await updateRecord(opts.kc, (r) => {
       for (const d of closeAbandoned(r, started.toISOString())) {
-        log.warn(`the previous deploy ${d.id} (${d.started}) never finished: recorded as failed at ${d.at ?? 'start'}`);
+        log.warn(
+          `the previous deploy ${d.id} (${d.started}) never finished: recorded as failed at ${d.at ?? 'start'}`,
+        );
       }
       upsertDeploy(r, record);
     });
@@ -167,7 +182,13 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
     if (!opts.dryRun) {
       record.ended = new Date().toISOString();
       record.outcome = record.failure ? (opts.interrupted?.() ? 'interrupted' : 'failed') : 'succeeded';
-      record.releases = outcomes.map((o) => ({ runlevel: o.runlevel, name: o.name, action: o.action, revision: o.revision, seconds: o.seconds }));
+      record.releases = outcomes.map((o) => ({
+        runlevel: o.runlevel,
+        name: o.name,
+        action: o.action,
+        revision: o.revision,
+        seconds: o.seconds,
+      }));
       record.at = undefined;
       await updateRecord(opts.kc, (r) => upsertDeploy(r, record)).catch(() => {
         // The API is gone: the failure is reported to the user; the lock's TTL frees the cluster.
@@ -179,8 +200,14 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
 }
 
 /** Record each release as it lands, so a crash later still leaves a true record. */
-async function recordReleases(opts: DeployOptions, outcomes: ReleaseOutcome[], planned: PlannedRelease[]): Promise<void> {
-  const landed = outcomes.filter((o) => o.action === 'installed' || o.action === 'upgraded' || o.action === 'unchanged');
+async function recordReleases(
+  opts: DeployOptions,
+  outcomes: ReleaseOutcome[],
+  planned: PlannedRelease[],
+): Promise<void> {
+  const landed = outcomes.filter(
+    (o) => o.action === 'installed' || o.action === 'upgraded' || o.action === 'unchanged',
+  );
   if (landed.length === 0) return;
   const byKey = new Map(planned.map((p) => [releaseKey(p.release), p]));
   await updateRecord(opts.kc, (r) => {

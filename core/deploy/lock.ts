@@ -2,7 +2,13 @@
 // holder and is renewed while the deploy runs. Its TTL frees the cluster after a crash.
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type V1Lease,
+  V1MicroTime,
+} from '@kubernetes/client-node';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isConflict, isNotFound, withRetry } from '../shared/kube.js';
@@ -69,17 +75,20 @@ export async function acquireLock(kc: KubeConfig, opts: LockOptions): Promise<He
   }
 
   let lost = false;
-  const renew = setInterval(() => {
-    renewLease(api, identity).then(
-      (ok) => {
-        if (!ok && !lost) {
-          lost = true;
-          log.warn('the deploy lock was taken by another deploy; nothing new will start');
-        }
-      },
-      (err) => log.debug(() => `lock renewal failed: ${(err as Error).message}`),
-    );
-  }, (ttl * 1000) / 4);
+  const renew = setInterval(
+    () => {
+      renewLease(api, identity).then(
+        (ok) => {
+          if (!ok && !lost) {
+            lost = true;
+            log.warn('the deploy lock was taken by another deploy; nothing new will start');
+          }
+        },
+        (err) => log.debug(() => `lock renewal failed: ${(err as Error).message}`),
+      );
+    },
+    (ttl * 1000) / 4,
+  );
   renew.unref();
 
   return {
@@ -104,7 +113,12 @@ export async function acquireLock(kc: KubeConfig, opts: LockOptions): Promise<He
 
 type Attempt = 'acquired' | V1Lease;
 
-async function tryAcquire(api: CoordinationV1Api, identity: string, holder: LockHolder, ttl: number): Promise<Attempt> {
+async function tryAcquire(
+  api: CoordinationV1Api,
+  identity: string,
+  holder: LockHolder,
+  ttl: number,
+): Promise<Attempt> {
   const now = new V1MicroTime(); // the API wants microseconds; a plain Date sends milliseconds
   const body: V1Lease = {
     metadata: {
@@ -171,7 +185,9 @@ function lockHeldError(lease: V1Lease): UserError {
   const h = holderOf(lease);
   const since = lease.spec?.acquireTime ? new Date(lease.spec.acquireTime).toISOString() : 'unknown';
   const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime) : undefined;
-  const expires = renewed ? new Date(renewed.getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000) : undefined;
+  const expires = renewed
+    ? new Date(renewed.getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000)
+    : undefined;
   return new UserError(`another deploy holds the lock on this cluster: ${describe(lease)} since ${since}`, {
     exitCode: ExitCode.lockHeld,
     problems: [

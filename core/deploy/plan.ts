@@ -87,12 +87,17 @@ export function planDeploy(input: {
   const runlevels = input.runlevels.map((rl): RunlevelPlan => {
     const planned = input.desired
       .filter((r) => r.runlevel === rl.name)
-      .map((release) => decide(release, input.deployed[key(release)], helmByKey.get(key(release)), input.force));
+      .map((release) =>
+        decide(release, input.deployed[key(release)], helmByKey.get(key(release)), input.force),
+      );
     const first = planned.filter((p) => bringsDefinitions(p.release));
     const rest = planned.filter((p) => !bringsDefinitions(p.release));
     return {
       name: rl.name,
-      timeoutMs: Math.min(parseDuration(rl.settings.timeout) ?? defaultRunlevelTimeoutMs, input.timeoutCapMs ?? Infinity),
+      timeoutMs: Math.min(
+        parseDuration(rl.settings.timeout) ?? defaultRunlevelTimeoutMs,
+        input.timeoutCapMs ?? Infinity,
+      ),
       before: list(rl.settings.before),
       after: [...list(rl.settings.after), ...list(rl.settings.tasks)],
       waves: [first, rest].filter((w) => w.length > 0),
@@ -106,7 +111,10 @@ export function planDeploy(input: {
       ? []
       : Object.values(input.deployed)
           .filter((d) => !wanted.has(key(d)) && (input.selects?.(d.labels ?? {}) ?? true))
-          .sort((a, b) => (order.get(b.runlevel) ?? -1) - (order.get(a.runlevel) ?? -1) || a.name.localeCompare(b.name))
+          .sort(
+            (a, b) =>
+              (order.get(b.runlevel) ?? -1) - (order.get(a.runlevel) ?? -1) || a.name.localeCompare(b.name),
+          )
           .map((d) => ({ runlevel: d.runlevel, name: d.name, namespace: d.namespace }));
 
   const changes =
@@ -129,7 +137,11 @@ function decide(
   if (!healthy) return { ...base, action: 'upgrade', reason: `helm status ${helm.status}` };
   if (!deployed) return { ...base, action: 'upgrade', reason: 'not deployed by runlevel before' };
   if (deployed.revision !== helm.revision) {
-    return { ...base, action: 'upgrade', reason: `drift: revision ${helm.revision} is not runlevel's ${deployed.revision}` };
+    return {
+      ...base,
+      action: 'upgrade',
+      reason: `drift: revision ${helm.revision} is not runlevel's ${deployed.revision}`,
+    };
   }
   if (deployed.digest !== digest) return { ...base, action: 'upgrade', reason: 'changed' };
   return { ...base, action: 'unchanged', reason: 'digest matches' };

@@ -25,47 +25,90 @@ const actionMark: Record<ReleaseAction, 'done' | 'info' | 'fail' | 'warn'> = {
 };
 
 export function logProgress(): Progress {
-  const ev = (kind: string, mark: Parameters<typeof log.event>[0]['mark'], message: string, data: Record<string, unknown>) =>
-    log.event({ kind, mark, message, data });
+  const ev = (
+    kind: string,
+    mark: Parameters<typeof log.event>[0]['mark'],
+    message: string,
+    data: Record<string, unknown>,
+  ) => log.event({ kind, mark, message, data });
   return {
     runlevelStart: (name, changes, total) =>
-      ev('runlevel', 'start', `runlevel ${name}: ${changes} of ${total} releases to apply`, { runlevel: name, state: 'start', changes, total }),
+      ev('runlevel', 'start', `runlevel ${name}: ${changes} of ${total} releases to apply`, {
+        runlevel: name,
+        state: 'start',
+        changes,
+        total,
+      }),
     runlevelDone: (name, seconds) =>
-      ev('runlevel', 'done', `runlevel ${name} ready (${seconds.toFixed(1)}s)`, { runlevel: name, state: 'done', seconds }),
+      ev('runlevel', 'done', `runlevel ${name} ready (${seconds.toFixed(1)}s)`, {
+        runlevel: name,
+        state: 'done',
+        seconds,
+      }),
     releaseStart: (p) =>
       log.outputFormat === 'json'
-        ? ev('release', 'start', `${p.release.name}: ${p.action}`, { release: p.release.name, state: 'start', action: p.action })
+        ? ev('release', 'start', `${p.release.name}: ${p.action}`, {
+            release: p.release.name,
+            state: 'start',
+            action: p.action,
+          })
         : log.debug(() => `${p.release.name}: ${p.action} (${p.reason})`),
     release: (p, action, seconds, error) =>
       ev(
         'release',
         actionMark[action],
         `  ${p.release.name} ${action}${action === 'unchanged' ? '' : ` (${seconds.toFixed(1)}s)`}${error ? `: ${error}` : ''}`,
-        { release: p.release.name, namespace: p.release.namespace, runlevel: p.release.runlevel, action, seconds, error },
+        {
+          release: p.release.name,
+          namespace: p.release.namespace,
+          runlevel: p.release.runlevel,
+          action,
+          seconds,
+          error,
+        },
       ),
     waiting: (runlevel, objects) =>
-      ev('runlevel', 'waiting', `  waiting for ${objects} objects of ${runlevel} to be ready`, { runlevel, state: 'waiting', objects }),
+      ev('runlevel', 'waiting', `  waiting for ${objects} objects of ${runlevel} to be ready`, {
+        runlevel,
+        state: 'waiting',
+        objects,
+      }),
     task: (name, phase, state, detail) =>
-      ev('task', state === 'start' ? 'start' : state === 'done' ? 'done' : 'fail', `  task ${name} (${phase})${detail ? `: ${detail}` : ''}`, {
-        task: name,
-        phase,
-        state,
-        detail,
-      }),
+      ev(
+        'task',
+        state === 'start' ? 'start' : state === 'done' ? 'done' : 'fail',
+        `  task ${name} (${phase})${detail ? `: ${detail}` : ''}`,
+        {
+          task: name,
+          phase,
+          state,
+          detail,
+        },
+      ),
     prune: (name, namespace, state, detail) =>
-      ev('prune', state === 'start' ? 'start' : state === 'done' ? 'done' : 'fail', `  ${name} ${state === 'done' ? 'pruned' : state === 'start' ? 'pruning' : `prune failed: ${detail}`}`, {
-        release: name,
-        namespace,
-        state,
-      }),
+      ev(
+        'prune',
+        state === 'start' ? 'start' : state === 'done' ? 'done' : 'fail',
+        `  ${name} ${state === 'done' ? 'pruned' : state === 'start' ? 'pruning' : `prune failed: ${detail}`}`,
+        {
+          release: name,
+          namespace,
+          state,
+        },
+      ),
   };
 }
 
-export function summaryTable(rows: { name: string; runlevel: string; action: string; seconds: number }[], totalSeconds: number): string {
+export function summaryTable(
+  rows: { name: string; runlevel: string; action: string; seconds: number }[],
+  totalSeconds: number,
+): string {
   const width = Math.max(7, ...rows.map((r) => r.name.length));
   const lines = [`${'RELEASE'.padEnd(width)}  ${'RUNLEVEL'.padEnd(12)}  ${'ACTION'.padEnd(11)}  DURATION`];
   for (const r of rows) {
-    lines.push(`${r.name.padEnd(width)}  ${r.runlevel.padEnd(12)}  ${r.action.padEnd(11)}  ${r.seconds.toFixed(1)}s`);
+    lines.push(
+      `${r.name.padEnd(width)}  ${r.runlevel.padEnd(12)}  ${r.action.padEnd(11)}  ${r.seconds.toFixed(1)}s`,
+    );
   }
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);

@@ -18,7 +18,14 @@ export interface DeployedRelease {
   deployedAt: string;
 }
 
-export type ReleaseAction = 'installed' | 'upgraded' | 'unchanged' | 'pruned' | 'failed' | 'rolled-back' | 'skipped';
+export type ReleaseAction =
+  | 'installed'
+  | 'upgraded'
+  | 'unchanged'
+  | 'pruned'
+  | 'failed'
+  | 'rolled-back'
+  | 'skipped';
 
 export interface DeployRecord {
   id: string;
@@ -64,7 +71,10 @@ function parseRecord(cm: V1ConfigMap): ClusterRecord {
 }
 
 /** Read-modify-write with the ConfigMap's resourceVersion, retried on conflicts. */
-export async function updateRecord(kc: KubeConfig, change: (r: ClusterRecord) => void): Promise<ClusterRecord> {
+export async function updateRecord(
+  kc: KubeConfig,
+  change: (r: ClusterRecord) => void,
+): Promise<ClusterRecord> {
   const api = kc.makeApiClient(CoreV1Api);
   return withRetry('write deploy record', async () => {
     for (;;) {
@@ -90,7 +100,8 @@ export async function updateRecord(kc: KubeConfig, change: (r: ClusterRecord) =>
         },
       };
       try {
-        if (existing) await api.replaceNamespacedConfigMap({ name: configMapName, namespace: systemNamespace, body });
+        if (existing)
+          await api.replaceNamespacedConfigMap({ name: configMapName, namespace: systemNamespace, body });
         else await api.createNamespacedConfigMap({ namespace: systemNamespace, body });
         return record;
       } catch (err) {

@@ -2,7 +2,7 @@
 // ready before the next runlevel starts. All objects are watched at once, so the gate costs as
 // long as the slowest object, not the sum.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { type KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { isNotFound, isTransient, shortError } from '../shared/kube.js';
 
 export interface WaitTarget {
@@ -13,16 +13,22 @@ export interface WaitTarget {
   namespace?: string;
 }
 
-export const gatedKinds = new Set(['CustomResourceDefinition', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+export const gatedKinds = new Set([
+  'CustomResourceDefinition',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+]);
 
 export type Readiness = { ready: true } | { ready: false; failed: boolean; state: string };
 
 type Obj = KubernetesObject & { spec?: Record<string, any>; status?: Record<string, any> };
 
 const condition = (o: Obj, type: string) =>
-  (o.status?.conditions as { type: string; status: string; reason?: string; message?: string }[] | undefined)?.find(
-    (c) => c.type === type,
-  );
+  (
+    o.status?.conditions as { type: string; status: string; reason?: string; message?: string }[] | undefined
+  )?.find((c) => c.type === type);
 
 /** Pure: is this object ready, still progressing, or failed for good? */
 export function readiness(o: Obj): Readiness {
@@ -36,11 +42,16 @@ export function readiness(o: Obj): Readiness {
       const s = o.status ?? {};
       const progressing = condition(o, 'Progressing');
       if (progressing?.reason === 'ProgressDeadlineExceeded') {
-        return { ready: false, failed: true, state: `progress deadline exceeded: ${progressing.message ?? ''}` };
+        return {
+          ready: false,
+          failed: true,
+          state: `progress deadline exceeded: ${progressing.message ?? ''}`,
+        };
       }
       if (!generationSeen) return pending('rollout not observed yet');
       if ((s.updatedReplicas ?? 0) < want) return pending(`${s.updatedReplicas ?? 0}/${want} updated`);
-      if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0)) return pending(`${s.replicas - s.updatedReplicas} old replicas left`);
+      if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0))
+        return pending(`${s.replicas - s.updatedReplicas} old replicas left`);
       if ((s.availableReplicas ?? 0) < want) return pending(`${s.availableReplicas ?? 0}/${want} available`);
       return { ready: true };
     }
@@ -58,14 +69,16 @@ export function readiness(o: Obj): Readiness {
       const s = o.status ?? {};
       const want = s.desiredNumberScheduled ?? 0;
       if (!generationSeen) return pending('rollout not observed yet');
-      if ((s.updatedNumberScheduled ?? 0) < want) return pending(`${s.updatedNumberScheduled ?? 0}/${want} updated`);
+      if ((s.updatedNumberScheduled ?? 0) < want)
+        return pending(`${s.updatedNumberScheduled ?? 0}/${want} updated`);
       if ((s.numberAvailable ?? 0) < want) return pending(`${s.numberAvailable ?? 0}/${want} available`);
       return { ready: true };
     }
     case 'Job': {
       if (condition(o, 'Complete')?.status === 'True') return { ready: true };
       const failed = condition(o, 'Failed');
-      if (failed?.status === 'True') return { ready: false, failed: true, state: `failed: ${failed.message ?? failed.reason ?? ''}` };
+      if (failed?.status === 'True')
+        return { ready: false, failed: true, state: `failed: ${failed.message ?? failed.reason ?? ''}` };
       return pending(`${o.status?.succeeded ?? 0} succeeded`);
     }
     default:
@@ -87,7 +100,9 @@ export async function waitReady(
   const api = KubernetesObjectApi.makeApiClient(kc);
   const deadline = Date.now() + opts.timeoutMs;
   const state = new Map<WaitTarget, { ready: boolean; failed: boolean; text: string }>(
-    targets.filter((t) => gatedKinds.has(t.kind)).map((t) => [t, { ready: false, failed: false, text: 'not checked yet' }]),
+    targets
+      .filter((t) => gatedKinds.has(t.kind))
+      .map((t) => [t, { ready: false, failed: false, text: 'not checked yet' }]),
   );
   let apiErrors = 0;
   while (state.size > 0) {
@@ -95,9 +110,18 @@ export async function waitReady(
       [...state].map(async ([t, s]) => {
         if (s.ready) return;
         try {
-          const o = (await api.read({ apiVersion: t.apiVersion, kind: t.kind, metadata: { name: t.name, namespace: t.namespace } })) as Obj;
+          const o = (await api.read({
+            apiVersion: t.apiVersion,
+            kind: t.kind,
+            metadata: { name: t.name, namespace: t.namespace },
+          })) as Obj;
           const r = readiness(o);
-          state.set(t, r.ready ? { ready: true, failed: false, text: 'ready' } : { ready: false, failed: r.failed, text: r.state });
+          state.set(
+            t,
+            r.ready
+              ? { ready: true, failed: false, text: 'ready' }
+              : { ready: false, failed: r.failed, text: r.state },
+          );
           apiErrors = 0;
         } catch (err) {
           if (isNotFound(err)) state.set(t, { ready: false, failed: false, text: 'not found' });
@@ -112,7 +136,10 @@ export async function waitReady(
     if (pending.length === 0) return { ok: true, notReady: [] };
     const failedForGood = pending.some(([, s]) => s.failed);
     if (failedForGood || Date.now() >= deadline || opts.stop?.() || apiErrors > 20 * state.size) {
-      return { ok: false, notReady: pending.map(([target, s]) => ({ target, state: s.text, failed: s.failed })) };
+      return {
+        ok: false,
+        notReady: pending.map(([target, s]) => ({ target, state: s.text, failed: s.failed })),
+      };
     }
     await sleep(opts.intervalMs ?? 500);
   }

@@ -1,5 +1,5 @@
-import { parseDuration } from '../../deploy/plan.js';
 import { runDeploy } from '../../deploy/index.js';
+import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { matchesAny, parseSelectors } from '../../render/selector.js';
 import { UserError } from '../../shared/errors.js';
@@ -14,16 +14,34 @@ import { coreVersion } from './version.js';
 
 export const command: Command = {
   summary: 'validate, render, check and deploy every runlevel in order',
-  usage: 'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
+  usage:
+    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
   options: {
-    selector: { type: 'string', short: 'l', multiple: true, help: 'only releases whose labels match; repeat to OR' },
+    selector: {
+      type: 'string',
+      short: 'l',
+      multiple: true,
+      help: 'only releases whose labels match; repeat to OR',
+    },
     'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
     force: { type: 'boolean', env: 'RUNLEVEL_FORCE', help: 'redeploy releases whose digest matches too' },
     'no-prune': { type: 'boolean', env: 'RUNLEVEL_NO_PRUNE', help: 'keep releases removed from values' },
-    'wait-lock': { type: 'string', env: 'RUNLEVEL_WAIT_LOCK', help: 'wait this long (90s, 5m) for another deploy' },
+    'wait-lock': {
+      type: 'string',
+      env: 'RUNLEVEL_WAIT_LOCK',
+      help: 'wait this long (90s, 5m) for another deploy',
+    },
     'lock-ttl': { type: 'string', env: 'RUNLEVEL_LOCK_TTL', help: 'lock lease duration (default 60s)' },
-    concurrency: { type: 'string', env: 'RUNLEVEL_CONCURRENCY', help: 'releases applied at once per runlevel (default 4)' },
-    timeout: { type: 'string', env: 'RUNLEVEL_TIMEOUT', help: 'cap on each runlevel readiness timeout (90s, 5m)' },
+    concurrency: {
+      type: 'string',
+      env: 'RUNLEVEL_CONCURRENCY',
+      help: 'releases applied at once per runlevel (default 4)',
+    },
+    timeout: {
+      type: 'string',
+      env: 'RUNLEVEL_TIMEOUT',
+      help: 'cap on each runlevel readiness timeout (90s, 5m)',
+    },
     strict: { type: 'boolean', env: 'RUNLEVEL_CHECK_STRICT', help: 'policy warnings stop the deploy too' },
   },
   async run({ config, flags }) {
@@ -45,7 +63,9 @@ export const command: Command = {
     const kubeconfig = kubeconfigFile(config);
     const kc = loadKubeConfig(kubeconfig);
     const dryRun = flags['dry-run'] === true;
-    log.start(`${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${kc.getCurrentCluster()?.server ?? 'unknown server'})`);
+    log.start(
+      `${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${kc.getCurrentCluster()?.server ?? 'unknown server'})`,
+    );
     const report = await runDeploy({
       kc,
       kubeconfig,
@@ -68,15 +88,25 @@ export const command: Command = {
 
     if (dryRun) {
       const rows = report.plan.runlevels.flatMap((rl) =>
-        rl.waves.flat().map((p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`),
+        rl.waves
+          .flat()
+          .map(
+            (p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`,
+          ),
       );
       const prune = report.plan.prune.map((p) => `${p.runlevel.padEnd(12)} ${p.name.padEnd(32)} prune`);
-      if (config.output === 'json') log.writeData(JSON.stringify({ changes: report.plan.changes, plan: report.plan }, stripValues, 2));
+      if (config.output === 'json')
+        log.writeData(JSON.stringify({ changes: report.plan.changes, plan: report.plan }, stripValues, 2));
       else log.writeData([...rows, ...prune, `${report.plan.changes} changes`].join('\n'));
       return;
     }
     const total = (Date.now() - started) / 1000;
-    const rows = report.outcomes.map((o) => ({ name: o.name, runlevel: o.runlevel, action: o.action, seconds: o.seconds }));
+    const rows = report.outcomes.map((o) => ({
+      name: o.name,
+      runlevel: o.runlevel,
+      action: o.action,
+      seconds: o.seconds,
+    }));
     if (config.output === 'json') log.writeData(JSON.stringify(report.record, null, 2));
     else log.info(`\n${summaryTable(rows, total)}`);
     const failure = report.record.failure;
@@ -98,7 +128,8 @@ export const command: Command = {
 function durationFlag(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(String(value));
-  if (ms === undefined) throw new UserError(`${flag} ${String(value)} is not a duration`, { hint: 'use 90s, 5m or 1h' });
+  if (ms === undefined)
+    throw new UserError(`${flag} ${String(value)} is not a duration`, { hint: 'use 90s, 5m or 1h' });
   return ms;
 }
 

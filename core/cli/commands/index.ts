@@ -26,6 +26,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'validate, render, check and deploy every runlevel in order',
     load: async () => (await import('./deploy.js')).command,
   },
+  status: {
+    summary: 'what is deployed: releases, digests against the values on disk, readiness, last deploys',
+    load: async () => (await import('./status.js')).command,
+  },
   version: {
     summary: 'core version and the pinned tools found',
     load: async () => (await import('./version.js')).command,

@@ -12,7 +12,10 @@ import type { DeployedRelease } from '../../../core/deploy/record.js';
 
 const runlevels: RunlevelSettings[] = [
   { name: '00-init', settings: { timeout: '60s', after: 'wait-crds' } },
-  { name: '60-teams', settings: { before: 'label-policy-exceptions', after: 'copy-platform-ca,team-credentials' } },
+  {
+    name: '60-teams',
+    settings: { before: 'label-policy-exceptions', after: 'copy-platform-ca,team-credentials' },
+  },
   { name: '90-apps', settings: {} },
 ];
 
@@ -43,7 +46,11 @@ function deployedFrom(r: DesiredRelease, revision: number): DeployedRelease {
   };
 }
 
-const helmOf = (r: { name: string; namespace: string }, revision: number, status = 'deployed'): HelmRelease => ({
+const helmOf = (
+  r: { name: string; namespace: string },
+  revision: number,
+  status = 'deployed',
+): HelmRelease => ({
   name: r.name,
   namespace: r.namespace,
   revision,
@@ -74,7 +81,12 @@ test('a fresh cluster installs everything, runlevel by runlevel, CRD and namespa
 
 test('a release whose digest matches the deployed one is unchanged; --force upgrades it', () => {
   const web = desired('web', '90-apps');
-  const input = { runlevels, desired: [web], deployed: { 'ns/web': deployedFrom(web, 3) }, helm: [helmOf(web, 3)] };
+  const input = {
+    runlevels,
+    desired: [web],
+    deployed: { 'ns/web': deployedFrom(web, 3) },
+    helm: [helmOf(web, 3)],
+  };
   assert.is(planDeploy(input).runlevels[2]?.waves[0]?.[0]?.action, 'unchanged');
   assert.is(planDeploy(input).changes, 0);
   const forced = planDeploy({ ...input, force: true }).runlevels[2]?.waves[0]?.[0];
@@ -86,8 +98,8 @@ test('changed values, a helm revision made by hand and a failed release are all 
   const web = desired('web', '90-apps');
   const changed = { ...web, valuesDigest: 'v-new' };
   const reason = (d: DesiredRelease, helm: HelmRelease) =>
-    planDeploy({ runlevels, desired: [d], deployed: { 'ns/web': deployedFrom(web, 3) }, helm: [helm] }).runlevels[2]
-      ?.waves[0]?.[0]?.reason;
+    planDeploy({ runlevels, desired: [d], deployed: { 'ns/web': deployedFrom(web, 3) }, helm: [helm] })
+      .runlevels[2]?.waves[0]?.[0]?.reason;
   assert.is(reason(changed, helmOf(web, 3)), 'changed');
   assert.match(reason(web, helmOf(web, 4)) ?? '', 'drift');
   assert.is(reason(web, helmOf(web, 4, 'failed')), 'helm status failed');

@@ -10,7 +10,9 @@ const deployment = (spec: number, status: Record<string, unknown>, generation = 
 });
 
 test('a Deployment is ready when the new generation is observed and every replica is updated and available', () => {
-  assert.equal(readiness(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2 })), { ready: true });
+  assert.equal(readiness(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2 })), {
+    ready: true,
+  });
   assert.equal(readiness(deployment(2, { replicas: 2, updatedReplicas: 2, availableReplicas: 2 }, 3)), {
     ready: false,
     failed: false,
@@ -25,34 +27,55 @@ test('a Deployment is ready when the new generation is observed and every replic
 
 test('a Deployment past its progress deadline has failed for good', () => {
   const d = deployment(1, {
-    conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'slow' }],
+    conditions: [
+      { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'slow' },
+    ],
   });
   assert.equal(readiness(d), { ready: false, failed: true, state: 'progress deadline exceeded: slow' });
 });
 
 test('Jobs complete or fail; CRDs must be Established', () => {
-  assert.equal(readiness({ kind: 'Job', status: { conditions: [{ type: 'Complete', status: 'True' }] } }), { ready: true });
+  assert.equal(readiness({ kind: 'Job', status: { conditions: [{ type: 'Complete', status: 'True' }] } }), {
+    ready: true,
+  });
   assert.is(
-    (readiness({ kind: 'Job', status: { conditions: [{ type: 'Failed', status: 'True', message: 'backoff' }] } }) as { failed: boolean })
-      .failed,
+    (
+      readiness({
+        kind: 'Job',
+        status: { conditions: [{ type: 'Failed', status: 'True', message: 'backoff' }] },
+      }) as { failed: boolean }
+    ).failed,
     true,
   );
   assert.equal(
-    readiness({ kind: 'CustomResourceDefinition', status: { conditions: [{ type: 'Established', status: 'False' }] } }),
+    readiness({
+      kind: 'CustomResourceDefinition',
+      status: { conditions: [{ type: 'Established', status: 'False' }] },
+    }),
     { ready: false, failed: false, state: 'not Established' },
   );
 });
 
 test('StatefulSets and DaemonSets count ready and updated replicas', () => {
   assert.equal(
-    readiness({ kind: 'StatefulSet', metadata: { generation: 1 }, spec: { replicas: 2 }, status: { observedGeneration: 1, readyReplicas: 1 } }),
+    readiness({
+      kind: 'StatefulSet',
+      metadata: { generation: 1 },
+      spec: { replicas: 2 },
+      status: { observedGeneration: 1, readyReplicas: 1 },
+    }),
     { ready: false, failed: false, state: '1/2 ready' },
   );
   assert.equal(
     readiness({
       kind: 'DaemonSet',
       metadata: { generation: 1 },
-      status: { observedGeneration: 1, desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberAvailable: 1 },
+      status: {
+        observedGeneration: 1,
+        desiredNumberScheduled: 1,
+        updatedNumberScheduled: 1,
+        numberAvailable: 1,
+      },
     }),
     { ready: true },
   );

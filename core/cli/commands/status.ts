@@ -1,0 +1,124 @@
+// What is deployed, per runlevel and release, against what the values on disk would deploy.
+
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { helmList } from '../../deploy/helm.js';
+import { planDeploy } from '../../deploy/plan.js';
+import { readRecord, releaseKey } from '../../deploy/record.js';
+import { gatedKinds, readiness } from '../../deploy/wait.js';
+import { loadKubeConfig, withRetry } from '../../shared/kube.js';
+import { log } from '../../shared/log.js';
+import type { Command } from '../command.js';
+import { kubeconfigFile, renderResolved, resolveFromConfig } from '../pipeline.js';
+
+export const command: Command = {
+  summary: 'what is deployed: releases, digests against the values on disk, readiness, last deploys',
+  usage: 'runlevel status --cluster C [-o json]',
+  options: {
+    deploys: { type: 'string', help: 'how many past deploys to show (default 5)' },
+  },
+  async run({ config, flags }) {
+    const kubeconfig = kubeconfigFile(config);
+    const kc = loadKubeConfig(kubeconfig);
+    const resolved = await resolveFromConfig(config);
+    const [rendered, record, helm] = await Promise.all([
+      renderResolved(config, resolved),
+      readRecord(kc),
+      helmList({ kubeconfig }),
+    ]);
+    const plan = planDeploy({
+      runlevels: rendered.runlevels,
+      desired: rendered.releases,
+      deployed: record.releases,
+      helm,
+    });
+    const helmByKey = new Map(helm.map((h) => [releaseKey(h), h]));
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+
+    const releases = await Promise.all(
+      plan.runlevels.flatMap((rl) =>
+        rl.waves.flat().map(async (p) => {
+          const h = helmByKey.get(releaseKey(p.release));
+          const notReady: string[] = [];
+          if (h) {
+            for (const o of p.release.objects.filter((x) => gatedKinds.has(x.kind))) {
+              const live = await withRetry('read object', () =>
+                objects.read({
+                  apiVersion: o.apiVersion,
+                  kind: o.kind,
+                  metadata: { name: o.name, namespace: o.namespace },
+                }),
+              ).catch(() => undefined);
+              const r = live ? readiness(live) : { ready: false as const, state: 'missing' };
+              if (!r.ready) notReady.push(`${o.kind}/${o.name}: ${r.state}`);
+            }
+          }
+          const state = !h
+            ? 'not deployed'
+            : p.action === 'unchanged'
+              ? 'in sync'
+              : p.reason.startsWith('drift')
+                ? 'drifted'
+                : 'out of sync';
+          return {
+            runlevel: rl.name,
+            release: p.release.name,
+            namespace: p.release.namespace,
+            chart: `${p.release.chart.name}-${p.release.chart.version}`,
+            revision: h?.revision,
+            helmStatus: h?.status ?? 'absent',
+            state,
+            reason: p.reason,
+            ready: h ? notReady.length === 0 : false,
+            notReady,
+          };
+        }),
+      ),
+    );
+    const orphans = plan.prune.map((p) => ({
+      runlevel: p.runlevel,
+      release: p.name,
+      namespace: p.namespace,
+      state: 'removed from values',
+    }));
+    const deploys = record.deploys.slice(0, Number(flags.deploys ?? 5));
+    const inSync = releases.every((r) => r.state === 'in sync') && orphans.length === 0;
+
+    if (config.output === 'json') {
+      log.writeData(
+        JSON.stringify({ cluster: resolved.cluster, inSync, releases, orphans, deploys }, null, 2),
+      );
+      return;
+    }
+    const w = Math.max(7, ...releases.map((r) => r.release.length));
+    const lines = [
+      `${'RUNLEVEL'.padEnd(12)} ${'RELEASE'.padEnd(w)} ${'CHART'.padEnd(22)} REV  ${'STATE'.padEnd(13)} READY`,
+    ];
+    for (const r of releases) {
+      lines.push(
+        `${r.runlevel.padEnd(12)} ${r.release.padEnd(w)} ${r.chart.padEnd(22)} ${String(r.revision ?? '-').padEnd(4)} ${r.state.padEnd(13)} ${r.ready ? 'yes' : `no${r.notReady.length ? ` (${r.notReady[0]})` : ''}`}`,
+      );
+    }
+    for (const o of orphans)
+      lines.push(
+        `${o.runlevel.padEnd(12)} ${o.release.padEnd(w)} ${''.padEnd(22)} -    removed from values (pruned by the next deploy)`,
+      );
+    lines.push('', 'last deploys:');
+    for (const d of deploys) {
+      const where = d.failure
+        ? `  at ${[d.failure.runlevel, d.failure.release].filter(Boolean).join('/')}: ${d.failure.message}`
+        : '';
+      lines.push(
+        `  ${d.started}  ${d.outcome.padEnd(11)} values ${d.valuesCommit}  core ${d.coreVersion}${where}`,
+      );
+    }
+    if (deploys.length === 0) lines.push('  none');
+    lines.push(
+      '',
+      inSync
+        ? 'values on disk match what is deployed'
+        : 'values on disk differ from what is deployed: run `runlevel deploy`',
+    );
+    log.writeData(lines.join('\n'));
+    return;
+  },
+};
