@@ -156,8 +156,9 @@ function bringsDefinitions(r: DesiredRelease): boolean {
   return r.objects.some((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
 }
 
+/** "a,b(x,y),c" → ["a", "b(x,y)", "c"]: commas inside a task's arguments do not split. */
 function list(value: string | undefined): string[] {
-  return value ? value.split(',').filter(Boolean) : [];
+  return value?.match(/[^,(]+(\([^)]*\))?/g)?.filter((t) => t.trim() !== '') ?? [];
 }
 
 /** "90s", "5m", "1h30m", "300" (seconds) → milliseconds; undefined when absent or malformed. */
