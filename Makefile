@@ -31,5 +31,9 @@ test: deps tools check
 demo: deps tools build
 	@bash scripts/demo.sh
 
+# Regenerates schemas/k8s/<version>/ from the pinned kube-apiserver's own OpenAPI document.
+k8s-schemas: build tools
+	@bash tools/k8s-schemas.sh
+
 clean:
 	rm -rf dist .tools
