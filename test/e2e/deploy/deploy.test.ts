@@ -1,0 +1,169 @@
+// The main job against the real local cluster: deploy the platform from a values repo made by
+// `runlevel init`, then change, prune and redeploy it, and fight over the lock.
+import { execa } from 'execa';
+import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadKubeConfig } from '../../../core/shared/kube.js';
+import { findTool, toolEnv } from '../../../core/shared/tools.js';
+import { runCli } from '../../helpers/cli.js';
+import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
+
+const kubeconfig = process.env.KUBECONFIG ?? '';
+let repo: ValuesRepo;
+
+const deploy = (...args: string[]) =>
+  runCli(['deploy', '--cluster', repo.cluster, '--values', repo.dir, '--kubeconfig', kubeconfig, ...args], {
+    timeoutMs: 300_000,
+  });
+
+async function helmReleases(): Promise<Map<string, { revision: number; status: string }>> {
+  const r = await execa(findTool('helm') ?? 'helm', ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig], {
+    env: toolEnv(),
+  });
+  const rows = JSON.parse(r.stdout) as { name: string; revision: string; status: string }[];
+  return new Map(rows.map((x) => [x.name, { revision: Number(x.revision), status: x.status }]));
+}
+
+async function deployRecords(): Promise<{ outcome: string; releases: { name: string; action: string }[] }[]> {
+  const cm = await loadKubeConfig(kubeconfig)
+    .makeApiClient(CoreV1Api)
+    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
+  return JSON.parse(cm.data?.['deploys.json'] ?? '[]');
+}
+
+const actionOf = (stderr: string, release: string) =>
+  new RegExp(`^${release}\\s+\\S+\\s+(\\S+)`, 'm').exec(stderr)?.[1];
+
+test.before(async () => {
+  assert.ok(kubeconfig, 'the e2e tier sets KUBECONFIG to the shared local cluster');
+  repo = await initValuesRepo('dev');
+});
+
+test.after(async () => {
+  await repo?.remove();
+});
+
+test('the first deploy installs every runlevel in order; helm lists the releases; the record says succeeded', async () => {
+  const r = await deploy();
+  assert.is(r.code, 0, r.stderr);
+  const order = [...r.stderr.matchAll(/► runlevel (\S+):/g)].map((m) => m[1]);
+  assert.equal(order, [...order].sort());
+  assert.ok(order.length >= 5, `runlevels: ${order.join(' ')}`);
+  const helm = await helmReleases();
+  for (const name of ['platform-init', 'policy-templates', 'policy-constraints', 'team-demo', 'demo-hello']) {
+    assert.is(helm.get(name)?.status, 'deployed', `${name}: ${JSON.stringify(helm.get(name))}`);
+  }
+  assert.is(actionOf(r.stderr, 'demo-hello'), 'installed');
+  const [last] = await deployRecords();
+  assert.is(last?.outcome, 'succeeded');
+});
+
+test('a deploy with nothing changed changes nothing: every release unchanged, no new helm revision', async () => {
+  const before = await helmReleases();
+  const r = await deploy();
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /total [\d.]+s: \d+ unchanged$/m);
+  const after = await helmReleases();
+  for (const [name, rel] of before) assert.is(after.get(name)?.revision, rel.revision, name);
+});
+
+test('changing one app upgrades only its release', async () => {
+  const before = await helmReleases();
+  await repo.edit('common/apps/hello.yaml', (app) => {
+    app.replicas = 2;
+  });
+  const r = await deploy();
+  assert.is(r.code, 0, r.stderr);
+  assert.is(actionOf(r.stderr, 'demo-hello'), 'upgraded');
+  assert.is(actionOf(r.stderr, 'team-demo'), 'unchanged');
+  const after = await helmReleases();
+  assert.is(after.get('demo-hello')?.revision, (before.get('demo-hello')?.revision ?? 0) + 1);
+  assert.is(after.get('team-demo')?.revision, before.get('team-demo')?.revision);
+});
+
+test('status reports every release in sync after a deploy, and out of sync after a values change', async () => {
+  const inSync = await runCli(['status', '--cluster', 'dev', '--values', repo.dir, '--kubeconfig', kubeconfig, '-o', 'json']);
+  assert.is(inSync.code, 0, inSync.stderr);
+  assert.is(JSON.parse(inSync.stdout).inSync, true);
+  await repo.edit('common/apps/hello.yaml', (app) => {
+    app.replicas = 3;
+  });
+  const drifted = JSON.parse(
+    (await runCli(['status', '--cluster', 'dev', '--values', repo.dir, '--kubeconfig', kubeconfig, '-o', 'json'])).stdout,
+  );
+  assert.is(drifted.inSync, false);
+  assert.is(drifted.releases.find((r: { release: string }) => r.release === 'demo-hello').state, 'out of sync');
+});
+
+test('an app removed from its team is pruned after the rest is up; added back it returns', async () => {
+  await repo.edit('common/teams/demo.yaml', (team) => {
+    team.apps = [];
+  });
+  const pruned = await deploy();
+  assert.is(pruned.code, 0, pruned.stderr);
+  assert.match(pruned.stderr, 'demo-hello pruned');
+  assert.not.ok((await helmReleases()).has('demo-hello'));
+
+  await repo.edit('common/teams/demo.yaml', (team) => {
+    team.apps = ['hello'];
+  });
+  const back = await deploy();
+  assert.is(back.code, 0, back.stderr);
+  assert.is(actionOf(back.stderr, 'demo-hello'), 'installed');
+  assert.is((await helmReleases()).get('demo-hello')?.status, 'deployed');
+});
+
+test('a disabled app is pruned and comes back when enabled again', async () => {
+  await repo.edit('common/apps/hello.yaml', (app) => {
+    app.enabled = false;
+  });
+  assert.match((await deploy()).stderr, 'demo-hello pruned');
+  await repo.edit('common/apps/hello.yaml', (app) => {
+    app.enabled = true;
+  });
+  const r = await deploy();
+  assert.is(actionOf(r.stderr, 'demo-hello'), 'installed');
+});
+
+test('two deploys at once: exactly one proceeds, the other exits 6 naming the holder', async () => {
+  const [a, b] = await Promise.all([deploy('--force'), deploy('--force')]);
+  const codes = [a.code, b.code].sort();
+  assert.equal(codes, [0, 6], `${a.stderr}\n---\n${b.stderr}`);
+  const loser = a.code === 6 ? a : b;
+  assert.match(loser.stderr, /another deploy holds the lock on this cluster: \S+ \(pid \d+\) since /);
+  assert.match(loser.stderr, 'hint: wait for it to finish, or pass --wait-lock');
+});
+
+test('a live lock held elsewhere stops the deploy at once; an expired one is taken over', async () => {
+  const leases = loadKubeConfig(kubeconfig).makeApiClient(CoordinationV1Api);
+  const lease = (renew: Date) => ({
+    metadata: {
+      name: 'runlevel-deploy',
+      namespace: 'runlevel-system',
+      annotations: { 'runlevel.dev/holder': JSON.stringify({ host: 'ci-runner-7', pid: 4242, valuesCommit: 'abc123', coreVersion: '0.1.0', command: 'deploy' }) },
+    },
+    spec: { holderIdentity: 'ci-runner-7/4242/1', leaseDurationSeconds: 60, acquireTime: new V1MicroTime(renew), renewTime: new V1MicroTime(renew) },
+  });
+  await leases.createNamespacedLease({ namespace: 'runlevel-system', body: lease(new Date()) });
+  try {
+    const held = await deploy();
+    assert.is(held.code, 6, held.stderr);
+    assert.match(held.stderr, 'ci-runner-7 (pid 4242)');
+    assert.match(held.stderr, 'values abc123');
+  } finally {
+    await leases.deleteNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
+  }
+  await leases.createNamespacedLease({ namespace: 'runlevel-system', body: lease(new Date(Date.now() - 3_600_000)) });
+  const taken = await deploy();
+  assert.is(taken.code, 0, taken.stderr);
+  assert.match(taken.stderr, 'taking over an expired deploy lock from ci-runner-7 (pid 4242)');
+});
+
+test('the record keeps the last deploys, newest first', async () => {
+  const records = await deployRecords();
+  assert.ok(records.length >= 8 && records.length <= 20, `${records.length} records`);
+  assert.is(records[0]?.outcome, 'succeeded');
+});
+
+test.run();

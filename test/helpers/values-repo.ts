@@ -1,0 +1,36 @@
+// A real values repo made by `runlevel init`, for tests that deploy the platform.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { runCli } from './cli.js';
+import { fixture } from './fixture.js';
+
+export interface ValuesRepo {
+  dir: string;
+  cluster: string;
+  /** Read, change and write one YAML file of the repo (comments are not kept). */
+  edit(file: string, change: (doc: Record<string, any>) => void): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export async function initValuesRepo(cluster = 'dev'): Promise<ValuesRepo> {
+  const parent = await fixture({}, 'runlevel-values-');
+  const dir = join(parent, `values-${Math.random().toString(36).slice(2, 8)}`);
+  const r = await runCli(['init', dir, '--cluster', cluster, '--domain', `${cluster}.example.com`]);
+  if (r.code !== 0) throw new Error(`runlevel init failed:\n${r.stderr}`);
+  return {
+    dir,
+    cluster,
+    async edit(file, change) {
+      const path = join(dir, file);
+      const doc = (parse(await readFile(path, 'utf8')) ?? {}) as Record<string, any>;
+      change(doc);
+      await writeFile(path, stringify(doc));
+    },
+    async remove() {
+      await rm(parent, { recursive: true, force: true });
+      await rm(join(homedir(), '.config/runlevel/age', `${basename(dir)}.key`), { force: true });
+    },
+  };
+}
