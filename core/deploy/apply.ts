@@ -128,6 +128,11 @@ async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutM
       const started = Date.now();
       ctx.progress.releaseStart(p);
       try {
+        if (p.recover === 'rollback' && p.previousRevision) {
+          await helmRollback(ctx.helm, p.release.name, p.release.namespace, p.previousRevision);
+        } else if (p.recover === 'uninstall') {
+          await helmUninstall(ctx.helm, p.release.name, p.release.namespace);
+        }
         const revision = await helmUpgrade(
           ctx.helm,
           {

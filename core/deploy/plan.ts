@@ -33,6 +33,11 @@ export interface PlannedRelease {
   reason: string;
   /** Revision to roll back to if this release fails (undefined: uninstall a failed first install). */
   previousRevision: number | undefined;
+  /**
+   * A release helm left mid-operation (a killed deploy, a lost API server) blocks every later
+   * upgrade: first roll it back to the last good revision, or uninstall a first install.
+   */
+  recover?: 'rollback' | 'uninstall';
 }
 
 export interface RunlevelSettings {
@@ -134,6 +139,10 @@ function decide(
   const base = { release, digest, previousRevision };
   if (!helm) return { ...base, action: 'install', reason: 'not installed' };
   if (force) return { ...base, action: 'upgrade', reason: '--force' };
+  if (helm.status.startsWith('pending')) {
+    const recover = previousRevision ? 'rollback' : 'uninstall';
+    return { ...base, action: recover === 'rollback' ? 'upgrade' : 'install', reason: `helm status ${helm.status}`, recover };
+  }
   if (!healthy) return { ...base, action: 'upgrade', reason: `helm status ${helm.status}` };
   if (!deployed) return { ...base, action: 'upgrade', reason: 'not deployed by runlevel before' };
   if (deployed.revision !== helm.revision) {

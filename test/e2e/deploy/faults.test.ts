@@ -1,0 +1,158 @@
+// Deploy faults against a real local cluster of this file's own (it stops the API server):
+// a runlevel that never becomes ready, a task that fails, a lost API server, a SIGINT.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { clusterDown, clusterUp } from '../../../core/cluster/index.js';
+import { isNotFound, loadKubeConfig } from '../../../core/shared/kube.js';
+import { coreRoot } from '../../../core/shared/paths.js';
+import { findTool, toolEnv } from '../../../core/shared/tools.js';
+import { cleanEnv, runCli } from '../../helpers/cli.js';
+import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
+
+let stateDir = '';
+let kubeconfig = '';
+let repo: ValuesRepo;
+
+const args = (...extra: string[]) => ['deploy', '--cluster', 'dev', '--values', repo.dir, '--kubeconfig', kubeconfig, ...extra];
+const deploy = (...extra: string[]) => runCli(args(...extra), { timeoutMs: 300_000 });
+
+/** A deploy as a child process we can signal, resolved once its stderr shows `marker`. */
+function startDeploy(marker: RegExp, ...extra: string[]) {
+  const child = execa(join(coreRoot, 'bin/runlevel'), args(...extra), {
+    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
+    extendEnv: false,
+    reject: false,
+  });
+  let stderr = '';
+  const seen = new Promise<void>((resolve) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (marker.test(stderr)) resolve();
+    });
+  });
+  return { child, seen, stderr: () => stderr };
+}
+
+async function helmRevisions(): Promise<Map<string, { revision: number; status: string }>> {
+  const r = await execa(findTool('helm') ?? 'helm', ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig], { env: toolEnv() });
+  return new Map((JSON.parse(r.stdout) as { name: string; revision: string; status: string }[]).map((x) => [x.name, { revision: Number(x.revision), status: x.status }]));
+}
+
+async function lastRecord() {
+  const cm = await loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
+  return JSON.parse(cm.data?.['deploys.json'] ?? '[]')[0] as { outcome: string; failure?: { runlevel?: string; release?: string; step: string; message: string } };
+}
+
+async function leaseExists(): Promise<boolean> {
+  try {
+    await loadKubeConfig(kubeconfig).makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+async function setNodeTaint(on: boolean): Promise<void> {
+  const taint = on ? ['kwok-node-0', 'runlevel-test=blocked:NoSchedule', '--overwrite'] : ['kwok-node-0', 'runlevel-test-'];
+  await execa(findTool('kubectl') ?? 'kubectl', ['taint', 'nodes', ...taint, '--kubeconfig', kubeconfig], { env: toolEnv() });
+}
+
+test.before(async () => {
+  stateDir = await fixture({}, 'runlevel-faults-');
+  kubeconfig = (await clusterUp({ stateDir })).kubeconfig;
+  repo = await initValuesRepo('dev');
+  const first = await deploy();
+  assert.is(first.code, 0, first.stderr);
+});
+
+test.after(async () => {
+  await clusterDown({ stateDir, purge: true });
+  await removeFixture(stateDir);
+  await repo?.remove();
+});
+
+test('a runlevel that never becomes ready is rolled back, later runlevels are untouched, exit 5', async () => {
+  const before = await helmRevisions();
+  await setNodeTaint(true); // new Pods cannot be scheduled anywhere
+  try {
+    await repo.edit('common/settings.yaml', (s) => {
+      s.platform.ingress.className = 'nginx-internal'; // new controller Pods in 20-ingress; new Ingress classes in 90
+    });
+    const r = await deploy('--timeout', '8s');
+    assert.is(r.code, 5, r.stderr);
+    assert.match(r.stderr, /deploy failed at 20-ingress \/ ingress \(readiness\): not ready in 8s: Deployment ingress-system\/\S+: /);
+    assert.match(r.stderr, /ingress rolled-back/);
+    const after = await helmRevisions();
+    assert.is(after.get('ingress')?.status, 'deployed');
+    assert.is(after.get('ingress')?.revision, (before.get('ingress')?.revision ?? 0) + 2, 'upgrade, then rollback');
+    for (const name of ['sso', 'team-demo', 'demo-hello']) assert.equal(after.get(name), before.get(name), `${name} untouched`);
+    const record = await lastRecord();
+    assert.is(record.outcome, 'failed');
+    assert.is(record.failure?.runlevel, '20-ingress');
+    assert.is(record.failure?.release, 'ingress');
+    assert.not.ok(await leaseExists(), 'lock released');
+  } finally {
+    await setNodeTaint(false);
+  }
+  const fixed = await deploy();
+  assert.is(fixed.code, 0, fixed.stderr);
+});
+
+test('a task that fails stops the deploy at its runlevel with the task error', async () => {
+  const core = loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api);
+  // A platform CA ConfigMap without its certificate: copy-platform-ca (after 60-teams) must fail.
+  await core.createNamespacedConfigMap({ namespace: 'runlevel-system', body: { metadata: { name: 'platform-ca' }, data: { wrong: 'x' } } });
+  try {
+    const before = await helmRevisions();
+    const r = await deploy('--force');
+    assert.is(r.code, 5, r.stderr);
+    assert.match(r.stderr, /deploy failed at 60-teams \(task copy-platform-ca\)/);
+    assert.match(r.stderr, 'ca.crt');
+    const after = await helmRevisions();
+    assert.equal(after.get('demo-hello'), before.get('demo-hello'), 'runlevel 90 not touched');
+    assert.is((await lastRecord()).failure?.step, 'task copy-platform-ca');
+  } finally {
+    await core.deleteNamespacedConfigMap({ name: 'platform-ca', namespace: 'runlevel-system' });
+  }
+});
+
+test('SIGINT during a deploy: the release in flight finishes, nothing new starts, lock released, exit 130', async () => {
+  const run = startDeploy(/► runlevel 20-ingress/, '--force');
+  await run.seen;
+  run.child.kill('SIGINT');
+  const r = await run.child;
+  assert.is(r.exitCode, 130, run.stderr());
+  assert.match(run.stderr(), 'SIGINT received');
+  assert.not.match(run.stderr(), '► runlevel 90-apps');
+  for (const [name, rel] of await helmRevisions()) assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
+  assert.not.ok(await leaseExists(), 'lock released');
+  assert.is((await lastRecord()).outcome, 'interrupted');
+});
+
+test('the API server stops mid-deploy: bounded retries, exit 5; once it is back a re-run converges', async () => {
+  const run = startDeploy(/► runlevel 30-sso/, '--force', '--lock-ttl', '5s');
+  await run.seen;
+  const state = JSON.parse(await readFile(join(stateDir, 'cluster.json'), 'utf8'));
+  const apiserver = state.daemons.find((d: { name: string }) => d.name === 'kube-apiserver');
+  process.kill(apiserver.pid, 'SIGKILL');
+  const r = await run.child;
+  assert.is(r.exitCode, 5, run.stderr());
+  assert.match(run.stderr(), /unreachable|connection refused/);
+  assert.not.match(run.stderr(), /\n\s+at .*\.js:\d+/, 'no stack trace');
+
+  await clusterUp({ stateDir }); // finds the dead API server, restarts the control plane on the same etcd data
+  await new Promise((resolve) => setTimeout(resolve, 5_500)); // the lock's TTL
+  const again = await deploy();
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stderr, /never finished: recorded as failed at \S+/);
+  assert.match(again.stderr, /deployed dev in/);
+  for (const [name, rel] of await helmRevisions()) assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
+});
+
+test.run();
