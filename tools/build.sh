@@ -56,7 +56,8 @@ pin() {
   case $1 in
     helm) echo "$HELM" ;; helmfile) echo "$HELMFILE" ;; helm-diff) echo "$HELM_DIFF" ;;
     kubernetes) echo "$KUBERNETES" ;; kwok) echo "$KWOK" ;; opa) echo "$OPA" ;;
-    kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; etcd) echo "$ETCD" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
+    kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; etcd) echo "$ETCD" ;;
+    gatekeeper) echo "$GATEKEEPER" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
   esac
 }
 
@@ -76,6 +77,7 @@ build opa "" github.com/open-policy-agent/opa
 build kubeconform "-X main.version=$KUBECONFORM" github.com/yannh/kubeconform/cmd/kubeconform
 build sops "" github.com/getsops/sops/v3/cmd/sops
 build etcd "" etcd=go.etcd.io/etcd/server/v3
+build gatekeeper "" gatekeeper=github.com/open-policy-agent/gatekeeper/v3
 
 # helm-diff is a helm plugin: a directory with plugin.yaml and the binary helm runs.
 diff_src=$(cd tools/go/helm-diff && go list -m -f '{{.Dir}}' github.com/databus23/helm-diff/v3) ||

@@ -46,6 +46,7 @@ gen_helm() { module helm; add_tool helm helm.sh/helm/v3/cmd/helm@"$HELM"; }
 gen_kubeconform() { module kubeconform; add_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@"$KUBECONFORM"; }
 gen_opa() { module opa; add_tool opa github.com/open-policy-agent/opa@"$OPA"; }
 gen_sops() { module sops; add_tool sops github.com/getsops/sops/v3/cmd/sops@"$SOPS"; }
+gen_gatekeeper() { module gatekeeper; add_tool gatekeeper github.com/open-policy-agent/gatekeeper/v3@"$GATEKEEPER"; }
 gen_kwok() { module kwok; add_tool kwok sigs.k8s.io/kwok/cmd/kwok@"$KWOK"; }
 gen_helmfile() {
   module helmfile
@@ -83,6 +84,6 @@ gen_kubernetes() {
 }
 
 tools=("$@")
-[[ ${#tools[@]} -gt 0 ]] || tools=(helm kubeconform opa sops kwok helmfile helm-diff etcd kubernetes)
+[[ ${#tools[@]} -gt 0 ]] || tools=(helm kubeconform opa sops kwok helmfile helm-diff etcd gatekeeper kubernetes)
 for t in "${tools[@]}"; do "gen_$t"; done
 echo "✔ modules written under tools/go/"
