@@ -102,3 +102,21 @@ function helmFailure(
       : trimStderr(String(r.stderr ?? '')) || `exit ${r.exitCode}`;
   return new ToolError(`helm ${verb} ${name} failed: ${why}`, { exitCode: ExitCode.deployFailed });
 }
+
+/**
+ * The manifest helm stored with the release's current revision (what `helm upgrade` applied),
+ * or undefined when helm has no such release. Read-only: used by `runlevel diff`.
+ */
+export async function helmGetManifest(
+  t: HelmTarget,
+  name: string,
+  namespace: string,
+): Promise<string | undefined> {
+  const r = await run('helm', ['get', 'manifest', name, '--namespace', namespace, ...kube(t)], {
+    reject: false,
+    timeoutMs: 60_000,
+  });
+  if (!r.failed) return String(r.stdout);
+  if (/release: not found/i.test(String(r.stderr ?? ''))) return undefined;
+  throw helmFailure('get manifest', name, r);
+}
