@@ -1,0 +1,109 @@
+// Deploy benchmark, side by side in one run on the same helmfile.d, values and local clusters:
+//   (a) first deploy:      runlevel deploy      vs helmfile sync
+//   (b) no-op re-deploy:   runlevel deploy      vs helmfile apply, helmfile sync
+//   (c) one app changed:   runlevel deploy      vs helmfile apply, and the single helm upgrade it needs
+// Each tool gets its own fresh local cluster so neither sees the other's releases.
+// Usage: node dist/bench/deploy/run.js [--teams 10,50] [--write-docs]
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { clusterDown, clusterUp } from '../../core/cluster/index.js';
+import { coreRoot } from '../../core/shared/paths.js';
+import { findTool, toolEnv } from '../../core/shared/tools.js';
+import { resolveValues } from '../../core/values/index.js';
+import { writeBenchRepo } from '../render/generate.js';
+
+const argv = process.argv.slice(2);
+const teamCounts = (argv[argv.indexOf('--teams') + 1] ?? '10,50').split(',').map(Number);
+const writeDocs = argv.includes('--write-docs');
+
+async function timed(label: string, cmd: string, args: string[], env: Record<string, string>, cwd = coreRoot) {
+  const started = process.hrtime.bigint();
+  const r = await execa(cmd, args, { env: { ...toolEnv(), ...env }, cwd, reject: false, all: true });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.exitCode !== 0) throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
+  console.error(`  ${label.padEnd(34)} ${seconds.toFixed(2)}s`);
+  return seconds;
+}
+
+async function stateValues(repo: string, dir: string): Promise<string> {
+  const resolved = await resolveValues({ valuesDir: repo, cluster: 'bench' });
+  const file = join(dir, 'state-values.yaml');
+  await writeFile(file, stringify(resolved.values), { mode: 0o600 });
+  await chmod(file, 0o600);
+  return file;
+}
+
+interface Row {
+  teams: number;
+  releases: number;
+  first: { runlevel: number; helmfileSync: number };
+  noop: { runlevel: number; helmfileApply: number; helmfileSync: number };
+  change: { runlevel: number; helmfileApply: number; helmUpgrade: number };
+}
+
+async function benchOne(teams: number): Promise<Row> {
+  const work = await mkdtemp(join(tmpdir(), 'runlevel-bench-deploy-'));
+  const repo = join(work, 'values');
+  await writeBenchRepo(repo, teams);
+  // One app only team001 runs, so (c) changes exactly one release.
+  await writeFile(join(repo, 'common/apps/solo.yaml'), 'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 1\n');
+  const teamFile = join(repo, 'common/teams/team001.yaml');
+  await writeFile(teamFile, (await readFile(teamFile, 'utf8')).replace('apps: [web, api, worker]', 'apps: [web, api, worker, solo]'));
+  const [a, b] = [join(work, 'cluster-runlevel'), join(work, 'cluster-helmfile')];
+  try {
+    const ca = await clusterUp({ stateDir: a });
+    const cb = await clusterUp({ stateDir: b });
+    const runlevel = (label: string) =>
+      timed(label, join(coreRoot, 'bin/runlevel'), ['deploy', '--cluster', 'bench', '--values', repo, '--kubeconfig', ca.kubeconfig], {
+        RUNLEVEL_LOG_FORMAT: 'plain',
+      });
+    const helmfile = async (label: string, verb: string) =>
+      timed(label, findTool('helmfile') ?? 'helmfile', ['--file', 'helmfile.d', '--state-values-file', await stateValues(repo, work), verb, '--skip-deps'], {
+        KUBECONFIG: cb.kubeconfig,
+      });
+    console.error(`\n► ${teams} teams`);
+    const first = { runlevel: await runlevel('(a) runlevel deploy (first)'), helmfileSync: await helmfile('(a) helmfile sync (first)', 'sync') };
+    const noop = {
+      runlevel: await runlevel('(b) runlevel deploy (no-op)'),
+      helmfileApply: await helmfile('(b) helmfile apply (no-op)', 'apply'),
+      helmfileSync: await helmfile('(b) helmfile sync (no-op)', 'sync'),
+    };
+    // (c) one team's app changes: team001's solo app gets 2 replicas.
+    await writeFile(join(repo, 'common/apps/solo.yaml'), 'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 2\n');
+    const changeRunlevel = await runlevel('(c) runlevel deploy (1 app changed)');
+    const changeApply = await helmfile('(c) helmfile apply (1 app changed)', 'apply');
+    // The floor: the one helm upgrade that change needs (one more replica change, on cluster B).
+    const values = join(work, 'solo-values.yaml');
+    await writeFile(values, 'replicas: 3\n', { mode: 0o600 });
+    const helmUpgrade = await timed('(c) helm upgrade (the floor)', findTool('helm') ?? 'helm', ['upgrade', 'team001-solo', join(coreRoot, 'charts/app'), '-n', 'team-team001', '--reuse-values', '-f', values], { KUBECONFIG: cb.kubeconfig });
+    const releases = (await execa(findTool('helm') ?? 'helm', ['list', '-A', '-q', '--max', '0'], { env: { ...toolEnv(), KUBECONFIG: ca.kubeconfig } })).stdout.split('\n').filter(Boolean).length;
+    return { teams, releases, first, noop, change: { runlevel: changeRunlevel, helmfileApply: changeApply, helmUpgrade } };
+  } finally {
+    await clusterDown({ stateDir: a, purge: true });
+    await clusterDown({ stateDir: b, purge: true });
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const rows: Row[] = [];
+for (const n of teamCounts) rows.push(await benchOne(n));
+const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
+const table = [
+  '| teams | releases | (a) runlevel first | helmfile sync | ratio | (b) runlevel no-op | helmfile apply | helmfile sync | vs apply | (c) runlevel 1 change | helmfile apply | helm upgrade | vs helm upgrade |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.teams} | ${r.releases} | ${r.first.runlevel.toFixed(1)} s | ${r.first.helmfileSync.toFixed(1)} s | ${ratio(r.first.runlevel, r.first.helmfileSync)} | ${r.noop.runlevel.toFixed(1)} s | ${r.noop.helmfileApply.toFixed(1)} s | ${r.noop.helmfileSync.toFixed(1)} s | ${(r.noop.helmfileApply / r.noop.runlevel).toFixed(1)}× faster | ${r.change.runlevel.toFixed(1)} s | ${r.change.helmfileApply.toFixed(1)} s | ${r.change.helmUpgrade.toFixed(1)} s | ${ratio(r.change.runlevel, r.change.helmUpgrade)} |`,
+  ),
+].join('\n');
+console.log(table);
+if (writeDocs) {
+  const doc = join(coreRoot, 'docs/benchmarks.md');
+  const text = await readFile(doc, 'utf8').catch(() => '# Benchmarks\n');
+  const section = `## deploy\n\nCommand: \`node dist/bench/deploy/run.js --teams ${teamCounts.join(',')} --write-docs\` (${new Date().toISOString().slice(0, 10)}, load average at start ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}).\nEach tool deploys to its own fresh embedded cluster; runlevel's time includes validate, render, check and its readiness gates; helmfile runs with its defaults (no --wait).\n\n${table}\n`;
+  const next = /## deploy\n[\s\S]*?(?=\n## |$)/.test(text) ? text.replace(/## deploy\n[\s\S]*?(?=\n## |$)/, section) : `${text.trimEnd()}\n\n${section}`;
+  await writeFile(doc, next);
+}
