@@ -3,13 +3,14 @@
 import type { Problem } from '../shared/errors.js';
 import { UserError } from '../shared/errors.js';
 import { lineColAt } from '../shared/source.js';
-import { type LayerEntry, listLayer, type ParsedFile, parseYaml, type Repo, readYaml } from './load.js';
+import { type LayerEntry, listLayer, type ParsedFile, parseYaml, type Repo, readText } from './load.js';
 import { mergeLayers, type PlacedTree } from './merge.js';
 import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile } from './repo.js';
 import { crossFieldProblems } from './rules.js';
 import { chooseAgeKeyFile, decrypt, registerSecrets, secretLeaves } from './secrets.js';
+import { readSimpleYaml } from './simple-yaml.js';
 import type { ResolvedValues } from './types.generated.js';
 import { schemaFile, schemaProblems, validators } from './validate.js';
 import { TreeError, toTree } from './yaml-tree.js';
@@ -172,9 +173,22 @@ async function loadFile(
 ): Promise<Loaded> {
   const scope: Repo = { root: repo.root, texts: repo.texts, problems: [] };
   const result: Loaded = { secrets: [], problems: scope.problems };
-  const parsed = await readYaml(scope, entry);
-  if (!parsed) return result;
+  const text = readText(scope, entry);
+  if (text === undefined) return result;
   const secret = entry.file.endsWith('.sops.yaml');
+  // Most files are plain YAML the fast reader understands; anything else goes to the full parser.
+  const simple = secret ? undefined : readSimpleYaml(text, entry.file, entry.layer, entry.placement);
+  if (simple) {
+    result.tree = {
+      ...simple,
+      placement: entry.placement,
+      file: entry.file,
+      layer: entry.layer as PlacedTree['layer'],
+    };
+    return result;
+  }
+  const parsed = parseYaml(scope, entry, text);
+  if (!parsed) return result;
   try {
     const shape = toTree(parsed.doc, parsed.lines, entry.file, entry.layer, entry.placement);
     if (shape.value !== undefined && shape.value !== null && !isMap(shape.value)) {

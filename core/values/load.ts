@@ -140,6 +140,12 @@ export interface ParsedFile {
 
 /** Read, decode and parse one file. Undefined (with problems recorded) when it cannot be used. */
 export async function readYaml(repo: Repo, entry: LayerEntry): Promise<ParsedFile | undefined> {
+  const text = readText(repo, entry);
+  return text === undefined ? undefined : parseYaml(repo, entry, text);
+}
+
+/** Read and decode one file (kept in repo.texts for code frames). Undefined when it cannot be used. */
+export function readText(repo: Repo, entry: LayerEntry): string | undefined {
   const bytes = readFileSync(join(repo.root, entry.file));
   if (bytes.length > maxFileBytes) {
     repo.problems.push({
@@ -151,7 +157,7 @@ export async function readYaml(repo: Repo, entry: LayerEntry): Promise<ParsedFil
   const text = decodeUtf8(repo, entry.file, bytes);
   if (text === undefined) return undefined;
   repo.texts.set(entry.file, text);
-  return parseYaml(repo, entry, text);
+  return text;
 }
 
 export function parseYaml(repo: Repo, entry: LayerEntry, text: string): ParsedFile | undefined {
