@@ -26,6 +26,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'validate, render, check and deploy every runlevel in order',
     load: async () => (await import('./deploy.js')).command,
   },
+  diff: {
+    summary: 'what a deploy would change: releases and objects, with a diff of each changed object',
+    load: async () => (await import('./diff.js')).command,
+  },
   status: {
     summary: 'what is deployed: releases, digests against the values on disk, readiness, last deploys',
     load: async () => (await import('./status.js')).command,

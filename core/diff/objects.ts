@@ -1,0 +1,100 @@
+// Two manifests of one release compared object by object: what is added, removed, and for each
+// changed object a unified diff of its YAML. Pure: the manifests come from the caller.
+import { parse, stringify } from 'yaml';
+import { splitDocuments } from '../render/manifests.js';
+import { isSecret, type KeyChange, maskSecretPair } from './secrets.js';
+import { unifiedDiff } from './unified.js';
+
+export interface ObjectId {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface ChangedObject extends ObjectId {
+  /** Unified diff (3 lines of context) of the object's YAML, deployed → on disk; Secrets masked. */
+  diff: string;
+  /** For Secrets: per data/stringData key whether its value changed (values never shown). */
+  secretKeys?: Record<string, KeyChange>;
+}
+
+export interface ManifestDiff {
+  added: ObjectId[];
+  removed: ObjectId[];
+  changed: ChangedObject[];
+}
+
+type Obj = Record<string, unknown>;
+
+interface Parsed {
+  id: ObjectId;
+  body: Obj;
+}
+
+/** Objects of a manifest by identity. API group, not version: moving v1beta1 → v1 is a change. */
+export function parseObjects(manifest: string): Map<string, Parsed> {
+  const out = new Map<string, Parsed>();
+  for (const doc of splitDocuments(manifest)) {
+    const body = parse(doc.text) as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) continue;
+    const obj = body as Obj;
+    const meta = (obj.metadata ?? {}) as Obj;
+    const id: ObjectId = {
+      apiVersion: String(obj.apiVersion ?? ''),
+      kind: String(obj.kind ?? ''),
+      name: String(meta.name ?? ''),
+      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+    };
+    out.set(identity(id), { id, body: obj });
+  }
+  return out;
+}
+
+export function identity(id: ObjectId): string {
+  const group = id.apiVersion.includes('/') ? id.apiVersion.split('/')[0] : '';
+  return `${group}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
+}
+
+export function diffManifests(deployed: string, desired: string): ManifestDiff {
+  const before = parseObjects(deployed);
+  const after = parseObjects(desired);
+  const result: ManifestDiff = { added: [], removed: [], changed: [] };
+  for (const [key, b] of before) if (!after.has(key)) result.removed.push(b.id);
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    if (!b) {
+      result.added.push(a.id);
+      continue;
+    }
+    const changed = diffObject(b.body, a.body, a.id);
+    if (changed) result.changed.push(changed);
+  }
+  const order = (x: ObjectId, y: ObjectId) => identity(x).localeCompare(identity(y));
+  result.added.sort(order);
+  result.removed.sort(order);
+  result.changed.sort(order);
+  return result;
+}
+
+function diffObject(from: Obj, to: Obj, id: ObjectId): ChangedObject | undefined {
+  let secretKeys: Record<string, KeyChange> | undefined;
+  if (isSecret(from) || isSecret(to)) {
+    const m = maskSecretPair(from, to);
+    from = m.from ?? {};
+    to = m.to ?? {};
+    secretKeys = m.keys;
+  }
+  const label = `${id.kind}/${id.name}`;
+  const diff = unifiedDiff(yamlOf(from), yamlOf(to), {
+    fromLabel: `${label} (deployed)`,
+    toLabel: `${label} (values on disk)`,
+  });
+  if (diff === '') return undefined;
+  return { ...id, diff, ...(secretKeys ? { secretKeys } : {}) };
+}
+
+/** The chart's own key order, re-serialised so comments and quoting style do not count as changes. */
+function yamlOf(obj: Obj): string {
+  return stringify(obj, { lineWidth: 0 });
+}
