@@ -103,7 +103,8 @@ console.log(table);
 if (writeDocs) {
   const doc = join(coreRoot, 'docs/benchmarks.md');
   const text = await readFile(doc, 'utf8').catch(() => '# Benchmarks\n');
-  const section = `## deploy\n\nCommand: \`node dist/bench/deploy/run.js --teams ${teamCounts.join(',')} --write-docs\` (${new Date().toISOString().slice(0, 10)}, load average at start ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}).\nEach tool deploys to its own fresh embedded cluster; runlevel's time includes validate, render, check and its readiness gates; helmfile runs with its defaults (no --wait).\n\n${table}\n`;
-  const next = /## deploy\n[\s\S]*?(?=\n## |$)/.test(text) ? text.replace(/## deploy\n[\s\S]*?(?=\n## |$)/, section) : `${text.trimEnd()}\n\n${section}`;
+  const section = `<!-- deploy:start (written by bench/deploy; do not edit by hand) -->\n## deploy\n\nCommand: \`node dist/bench/deploy/run.js --teams ${teamCounts.join(',')} --write-docs\` (${new Date().toISOString().slice(0, 10)}, load average at start ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}).\nEach tool deploys to its own fresh embedded cluster; runlevel's time includes validate, render, check and its readiness gates; helmfile runs with its defaults (no --wait).\n\n${table}\n<!-- deploy:end -->`;
+  const marked = /<!-- deploy:start[\s\S]*?<!-- deploy:end -->/;
+  const next = marked.test(text) ? text.replace(marked, section) : `${text.trimEnd()}\n\n${section}\n`;
   await writeFile(doc, next);
 }
