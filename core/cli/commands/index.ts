@@ -34,6 +34,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'what is deployed: releases, digests against the values on disk, readiness, last deploys',
     load: async () => (await import('./status.js')).command,
   },
+  destroy: {
+    summary: 'uninstall every release runlevel deployed, in reverse runlevel order, then runlevel-system',
+    load: async () => (await import('./destroy.js')).command,
+  },
   version: {
     summary: 'core version and the pinned tools found',
     load: async () => (await import('./version.js')).command,
