@@ -1,19 +1,15 @@
 // The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
 // every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
-import type { Problem } from '../shared/errors.js';
-import { UserError } from '../shared/errors.js';
-import { lineColAt } from '../shared/source.js';
-import { type LayerEntry, listLayer, type ParsedFile, parseYaml, type Repo, readText } from './load.js';
-import { mergeLayers, type PlacedTree } from './merge.js';
+import { type LayerEntry, listLayer, type Repo } from './load.js';
+import { type Loaded, loadFile } from './load-file.js';
+import { mergeLayers } from './merge.js';
 import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile } from './repo.js';
 import { crossFieldProblems } from './rules.js';
-import { chooseAgeKeyFile, decrypt, registerSecrets, secretLeaves } from './secrets.js';
-import { readSimpleYaml } from './simple-yaml.js';
+import { chooseAgeKeyFile, registerSecrets } from './secrets.js';
 import type { ResolvedValues } from './types.generated.js';
 import { schemaFile, schemaProblems, validators } from './validate.js';
-import { TreeError, toTree } from './yaml-tree.js';
 
 export type { Origin, Origins } from './model.js';
 export type * from './types.generated.js';
@@ -36,12 +32,6 @@ export interface Resolved {
   secretPaths: Set<string>;
   /** Files merged, in order. */
   files: string[];
-}
-
-interface Loaded {
-  tree?: PlacedTree;
-  secrets: string[];
-  problems: Problem[];
 }
 
 /** A values repo opened once; resolving several clusters reuses the files they share. */
@@ -164,96 +154,6 @@ export class ValuesRepo {
 export async function resolveValues(opts: ResolveOptions): Promise<Resolved> {
   const repo = await ValuesRepo.open(opts.valuesDir, opts.ageKeyFile);
   return repo.resolve(opts.cluster);
-}
-
-async function loadFile(
-  repo: OpenedRepo,
-  entry: LayerEntry,
-  ageKeyFile: string | undefined,
-): Promise<Loaded> {
-  const scope: Repo = { root: repo.root, texts: repo.texts, problems: [] };
-  const result: Loaded = { secrets: [], problems: scope.problems };
-  const text = readText(scope, entry);
-  if (text === undefined) return result;
-  const secret = entry.file.endsWith('.sops.yaml');
-  // Most files are plain YAML the fast reader understands; anything else goes to the full parser.
-  const simple = secret ? undefined : readSimpleYaml(text, entry.file, entry.layer, entry.placement);
-  if (simple) {
-    result.tree = {
-      ...simple,
-      placement: entry.placement,
-      file: entry.file,
-      layer: entry.layer as PlacedTree['layer'],
-    };
-    return result;
-  }
-  const parsed = parseYaml(scope, entry, text);
-  if (!parsed) return result;
-  try {
-    const shape = toTree(parsed.doc, parsed.lines, entry.file, entry.layer, entry.placement);
-    if (shape.value !== undefined && shape.value !== null && !isMap(shape.value)) {
-      const at = lineColAt(parsed.text, parsed.doc.contents?.range?.[0] ?? 0);
-      scope.problems.push(
-        problemAt(repo.texts, { file: entry.file, ...at }, 'the file must hold a map of keys (key: value)', {
-          hint: entry.placement.length
-            ? `its keys merge under ${entry.placement.join('.')}`
-            : 'its keys merge at the root of the values',
-        }),
-      );
-      return result;
-    }
-    let value = shape.value ?? undefined;
-    if (secret) {
-      const plain = await decryptTree(repo, parsed, ageKeyFile, scope);
-      if (!plain) return result;
-      value = plain;
-      result.secrets = secretLeaves(plain);
-      for (const ptr of [...shape.origins.keys()])
-        if (ptr.startsWith(pointer([...entry.placement, 'sops']))) shape.origins.delete(ptr);
-    }
-    result.tree = {
-      value: value ?? undefined,
-      origins: shape.origins,
-      placement: entry.placement,
-      file: entry.file,
-      layer: entry.layer as PlacedTree['layer'],
-    };
-  } catch (err) {
-    if (!(err instanceof TreeError)) throw err;
-    const at = lineColAt(parsed.text, err.offset);
-    scope.problems.push(problemAt(repo.texts, { file: entry.file, ...at }, err.message, { hint: err.hint }));
-  }
-  return result;
-}
-
-/** Decrypt in memory; the plaintext's own positions are never shown (frames come from the ciphertext). */
-async function decryptTree(
-  repo: OpenedRepo,
-  parsed: ParsedFile,
-  ageKeyFile: string | undefined,
-  scope: Repo,
-) {
-  const { entry } = parsed;
-  let plaintext: string;
-  try {
-    plaintext = await decrypt(entry.file, parsed.text, ageKeyFile);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    scope.problems.push({ message: err.message, hint: err.hint });
-    return undefined;
-  }
-  const quiet: Repo = { root: repo.root, texts: new Map(), problems: [] };
-  const doc = parseYaml(quiet, entry, plaintext);
-  if (!doc) {
-    scope.problems.push({
-      message: `${entry.file} decrypts to invalid YAML`,
-      hint: 're-create it with `sops --encrypt`',
-    });
-    return undefined;
-  }
-  const tree = toTree(doc.doc, doc.lines, entry.file, entry.layer, []).value;
-  if (isMap(tree)) delete tree.sops;
-  return isMap(tree) ? tree : undefined;
 }
 
 /** Nodes without an origin were filled in from schema defaults. */

@@ -3,10 +3,9 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from '../shared/errors.js';
 import { lineColAt } from '../shared/source.js';
-import type { LayerFile, LayerName } from './model.js';
+import type { LayerName } from './model.js';
 import { problemAt, type Texts } from './problems.js';
 
 const maxFileBytes = 4 * 1024 * 1024;
@@ -131,19 +130,6 @@ function inside(repo: Repo, rel: string): string | undefined {
   return real;
 }
 
-export interface ParsedFile {
-  entry: LayerEntry;
-  text: string;
-  doc: LayerFile['doc'];
-  lines: LineCounter;
-}
-
-/** Read, decode and parse one file. Undefined (with problems recorded) when it cannot be used. */
-export async function readYaml(repo: Repo, entry: LayerEntry): Promise<ParsedFile | undefined> {
-  const text = readText(repo, entry);
-  return text === undefined ? undefined : parseYaml(repo, entry, text);
-}
-
 /** Read and decode one file (kept in repo.texts for code frames). Undefined when it cannot be used. */
 export function readText(repo: Repo, entry: LayerEntry): string | undefined {
   const bytes = readFileSync(join(repo.root, entry.file));
@@ -158,41 +144,6 @@ export function readText(repo: Repo, entry: LayerEntry): string | undefined {
   if (text === undefined) return undefined;
   repo.texts.set(entry.file, text);
   return text;
-}
-
-export function parseYaml(repo: Repo, entry: LayerEntry, text: string): ParsedFile | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: true,
-  });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const at = lineColAt(text, e.pos[0]);
-      repo.problems.push(
-        problemAt(repo.texts, { file: entry.file, ...at }, yamlMessage(e.code, e.message), {
-          hint: yamlHint(e.code),
-        }),
-      );
-    }
-    return undefined;
-  }
-  return { entry, text, doc, lines };
-}
-
-function yamlMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
-  const first = message.split('\n')[0] ?? message;
-  return `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
-}
-
-function yamlHint(code: string): string | undefined {
-  if (code === 'DUPLICATE_KEY') return 'remove one of the two entries, or merge them into one';
-  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR')
-    return 'check the indentation and the ":" after each key';
-  return undefined;
 }
 
 /** Strict UTF-8 (a BOM is dropped); a problem at the first bad byte otherwise. */

@@ -1,7 +1,15 @@
 // The merge, pure: layers from generic to specific. Maps merge deeply, a later scalar wins, arrays
 // are replaced whole, null removes a key. Each node keeps the origin of the layer that set it.
-import { child, isMap, type LayerName, type Origins, pointer, type Tree, type Value } from './model.js';
-import { setKey } from './yaml-tree.js';
+import {
+  child,
+  isMap,
+  type LayerName,
+  type Origins,
+  pointer,
+  setKey,
+  type Tree,
+  type Value,
+} from './model.js';
 
 /** One layer file's tree, placed at `placement` (its origins are already keyed by full path). */
 export interface PlacedTree extends Tree {

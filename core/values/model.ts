@@ -69,3 +69,10 @@ export function dotted(path: readonly (string | number)[]): string {
   }
   return out || '(root)';
 }
+
+/** Assign without letting a key named __proto__ change the object's prototype. */
+export function setKey(obj: { [key: string]: Value }, key: string, value: Value): void {
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}

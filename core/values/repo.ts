@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { lineColAt } from '../shared/source.js';
-import { openRepo, type Repo, readYaml } from './load.js';
+import { type LayerEntry, openRepo, type Repo, readText } from './load.js';
 import { isMap, type Origins } from './model.js';
 import { closest, plural, problemAt, sortProblems } from './problems.js';
+import { readSimpleYaml } from './simple-yaml.js';
 import type { RunlevelFile } from './types.generated.js';
 import { schemaProblems, validators } from './validate.js';
-import { TreeError, toTree } from './yaml-tree.js';
 
 export const repoFileName = 'runlevel.yaml';
 
@@ -32,21 +32,13 @@ export async function readRepoFile(valuesDir: string): Promise<OpenedRepo> {
     });
   }
   const entry = { file: repoFileName, layer: 'common' as const, placement: [] };
-  const parsed = await readYaml(repo, entry);
+  const text = readText(repo, entry);
   let value: unknown;
   let origins: Origins = new Map();
-  if (parsed) {
-    try {
-      ({ value, origins } = toTree(parsed.doc, parsed.lines, repoFileName, 'repo', []));
-    } catch (err) {
-      if (!(err instanceof TreeError)) throw err;
-      const at = lineColAt(parsed.text, err.offset);
-      repo.problems.push(
-        problemAt(repo.texts, { file: repoFileName, ...at }, err.message, { hint: err.hint }),
-      );
-    }
-  }
-  if (parsed && repo.problems.length === 0) {
+  const simple = text === undefined ? undefined : readSimpleYaml(text, repoFileName, 'repo', []);
+  if (simple) ({ value, origins } = simple);
+  else if (text !== undefined) ({ value, origins } = await readFull(repo, entry, text));
+  if (text !== undefined && repo.problems.length === 0) {
     const check = validators().repoFile;
     const data = value ?? {};
     if (!check(data)) {
@@ -57,6 +49,26 @@ export async function readRepoFile(valuesDir: string): Promise<OpenedRepo> {
   }
   if (repo.problems.length > 0) throw invalid(`${repoFileName} is invalid`, repo);
   return { ...repo, file: value as RunlevelFile, origins };
+}
+
+/** runlevel.yaml through the full parser (lazily imported), problems recorded in the repo. */
+async function readFull(
+  repo: Repo,
+  entry: LayerEntry,
+  text: string,
+): Promise<{ value?: unknown; origins: Origins }> {
+  const { parseYaml } = await import('./yaml-parse.js');
+  const { TreeError, toTree } = await import('./yaml-tree.js');
+  const parsed = parseYaml(repo, entry, text);
+  if (!parsed) return { origins: new Map() };
+  try {
+    return toTree(parsed.doc, parsed.lines, repoFileName, 'repo', []);
+  } catch (err) {
+    if (!(err instanceof TreeError)) throw err;
+    const at = lineColAt(parsed.text, err.offset);
+    repo.problems.push(problemAt(repo.texts, { file: repoFileName, ...at }, err.message, { hint: err.hint }));
+    return { origins: new Map() };
+  }
 }
 
 /** The cluster's entry, or an error pointing at the clusters map with the names it holds. */

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UserError } from '../shared/errors.js';
-import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
 import { isMap, type Value } from './model.js';
@@ -38,6 +37,8 @@ export async function decrypt(
   // `sops decrypt --filename-override F` without a file argument reads stdin itself; /dev/stdin
   // cannot be opened here because Node gives the child a socket, not a pipe.
   const args = ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml', '--filename-override', file];
+  // Imported here: execa is heavy and most runs decrypt nothing.
+  const { run } = await import('../shared/exec.js');
   const r = await run('sops', args, {
     input: ciphertext,
     env,
@@ -105,6 +106,7 @@ export function registerSecrets(secrets: readonly string[]): void {
  * .sops.yaml. The plaintext goes in on stdin; only the ciphertext comes back.
  */
 export async function encrypt(repoRoot: string, file: string, plaintext: string): Promise<string> {
+  const { run } = await import('../shared/exec.js');
   const r = await run('sops', ['encrypt', '--filename-override', file], {
     cwd: repoRoot,
     input: plaintext,

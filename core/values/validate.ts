@@ -19,17 +19,24 @@ interface Validators {
 
 let cached: Validators | undefined;
 
+/**
+ * The schema ships with the code, so checking it against the 2020-12 meta-schema on every run (which
+ * compiles the meta-schema, half of ajv's start-up) is left to test/unit/values/schema-meta.test.ts;
+ * so is ajv's code optimiser, which costs more start-up than it saves on one validation.
+ */
+export const ajvOptions = {
+  allErrors: true,
+  useDefaults: true,
+  verbose: true,
+  strict: true,
+  allowUnionTypes: true,
+} as const;
+
 /** Compiled once per process: compiling is the slow part of ajv. */
 export function validators(): Validators {
   if (cached) return cached;
   const schema = JSON.parse(readFileSync(join(coreRoot, schemaFile), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    useDefaults: true,
-    verbose: true,
-    strict: true,
-    allowUnionTypes: true,
-  });
+  const ajv = new Ajv2020({ ...ajvOptions, validateSchema: false, code: { optimize: false } });
   const addFormats = addFormatsModule as unknown as (a: Ajv2020, formats: string[]) => void;
   addFormats(ajv, ['hostname', 'email', 'uri']);
   const values = ajv.compile(schema);

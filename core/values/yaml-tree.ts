@@ -1,7 +1,7 @@
 // A parsed YAML document → a plain value tree plus the origin of every node. Aliases are expanded
 // here, with a bound, so an alias bomb stops with an error instead of eating memory.
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import { child, type Origin, type Origins, pointer, type Value } from './model.js';
+import { child, type Origin, type Origins, pointer, setKey, type Value } from './model.js';
 
 /** Nodes an alias may expand to, per file. Real values repos stay far below this. */
 export const maxAliasNodes = 10_000;
@@ -107,11 +107,4 @@ function record(ctx: Ctx, path: string, offset: number, keyOffset: number | unde
     layer: ctx.layer,
     ...(key ? { key } : {}),
   });
-}
-
-/** Assign without letting a key named __proto__ change the object's prototype. */
-export function setKey(obj: { [key: string]: Value }, key: string, value: Value): void {
-  if (key === '__proto__')
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
