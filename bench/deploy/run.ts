@@ -19,11 +19,18 @@ const argv = process.argv.slice(2);
 const teamCounts = (argv[argv.indexOf('--teams') + 1] ?? '10,50').split(',').map(Number);
 const writeDocs = argv.includes('--write-docs');
 
-async function timed(label: string, cmd: string, args: string[], env: Record<string, string>, cwd = coreRoot) {
+async function timed(
+  label: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd = coreRoot,
+) {
   const started = process.hrtime.bigint();
   const r = await execa(cmd, args, { env: { ...toolEnv(), ...env }, cwd, reject: false, all: true });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.exitCode !== 0) throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
+  if (r.exitCode !== 0)
+    throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
   console.error(`  ${label.padEnd(34)} ${seconds.toFixed(2)}s`);
   return seconds;
 }
@@ -49,38 +56,86 @@ async function benchOne(teams: number): Promise<Row> {
   const repo = join(work, 'values');
   await writeBenchRepo(repo, teams);
   // One app only team001 runs, so (c) changes exactly one release.
-  await writeFile(join(repo, 'common/apps/solo.yaml'), 'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 1\n');
+  await writeFile(
+    join(repo, 'common/apps/solo.yaml'),
+    'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 1\n',
+  );
   const teamFile = join(repo, 'common/teams/team001.yaml');
-  await writeFile(teamFile, (await readFile(teamFile, 'utf8')).replace('apps: [web, api, worker]', 'apps: [web, api, worker, solo]'));
+  await writeFile(
+    teamFile,
+    (await readFile(teamFile, 'utf8')).replace('apps: [web, api, worker]', 'apps: [web, api, worker, solo]'),
+  );
   const [a, b] = [join(work, 'cluster-runlevel'), join(work, 'cluster-helmfile')];
   try {
     const ca = await clusterUp({ stateDir: a });
     const cb = await clusterUp({ stateDir: b });
     const runlevel = (label: string) =>
-      timed(label, join(coreRoot, 'bin/runlevel'), ['deploy', '--cluster', 'bench', '--values', repo, '--kubeconfig', ca.kubeconfig], {
-        RUNLEVEL_LOG_FORMAT: 'plain',
-      });
+      timed(
+        label,
+        join(coreRoot, 'bin/runlevel'),
+        ['deploy', '--cluster', 'bench', '--values', repo, '--kubeconfig', ca.kubeconfig],
+        {
+          RUNLEVEL_LOG_FORMAT: 'plain',
+        },
+      );
     const helmfile = async (label: string, verb: string) =>
-      timed(label, findTool('helmfile') ?? 'helmfile', ['--file', 'helmfile.d', '--state-values-file', await stateValues(repo, work), verb, '--skip-deps'], {
-        KUBECONFIG: cb.kubeconfig,
-      });
+      timed(
+        label,
+        findTool('helmfile') ?? 'helmfile',
+        ['--file', 'helmfile.d', '--state-values-file', await stateValues(repo, work), verb, '--skip-deps'],
+        {
+          KUBECONFIG: cb.kubeconfig,
+        },
+      );
     console.error(`\n► ${teams} teams`);
-    const first = { runlevel: await runlevel('(a) runlevel deploy (first)'), helmfileSync: await helmfile('(a) helmfile sync (first)', 'sync') };
+    const first = {
+      runlevel: await runlevel('(a) runlevel deploy (first)'),
+      helmfileSync: await helmfile('(a) helmfile sync (first)', 'sync'),
+    };
     const noop = {
       runlevel: await runlevel('(b) runlevel deploy (no-op)'),
       helmfileApply: await helmfile('(b) helmfile apply (no-op)', 'apply'),
       helmfileSync: await helmfile('(b) helmfile sync (no-op)', 'sync'),
     };
     // (c) one team's app changes: team001's solo app gets 2 replicas.
-    await writeFile(join(repo, 'common/apps/solo.yaml'), 'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 2\n');
+    await writeFile(
+      join(repo, 'common/apps/solo.yaml'),
+      'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 2\n',
+    );
     const changeRunlevel = await runlevel('(c) runlevel deploy (1 app changed)');
     const changeApply = await helmfile('(c) helmfile apply (1 app changed)', 'apply');
     // The floor: the one helm upgrade that change needs (one more replica change, on cluster B).
     const values = join(work, 'solo-values.yaml');
     await writeFile(values, 'replicas: 3\n', { mode: 0o600 });
-    const helmUpgrade = await timed('(c) helm upgrade (the floor)', findTool('helm') ?? 'helm', ['upgrade', 'team001-solo', join(coreRoot, 'charts/app'), '-n', 'team-team001', '--reuse-values', '-f', values], { KUBECONFIG: cb.kubeconfig });
-    const releases = (await execa(findTool('helm') ?? 'helm', ['list', '-A', '-q', '--max', '0'], { env: { ...toolEnv(), KUBECONFIG: ca.kubeconfig } })).stdout.split('\n').filter(Boolean).length;
-    return { teams, releases, first, noop, change: { runlevel: changeRunlevel, helmfileApply: changeApply, helmUpgrade } };
+    const helmUpgrade = await timed(
+      '(c) helm upgrade (the floor)',
+      findTool('helm') ?? 'helm',
+      [
+        'upgrade',
+        'team001-solo',
+        join(coreRoot, 'charts/app'),
+        '-n',
+        'team-team001',
+        '--reuse-values',
+        '-f',
+        values,
+      ],
+      { KUBECONFIG: cb.kubeconfig },
+    );
+    const releases = (
+      await execa(findTool('helm') ?? 'helm', ['list', '-A', '-q', '--max', '0'], {
+        env: { ...toolEnv(), KUBECONFIG: ca.kubeconfig },
+      })
+    ).stdout
+      .split('\n')
+      .filter(Boolean).length;
+    return {
+      teams,
+      releases,
+      first,
+      noop,
+      change: { runlevel: changeRunlevel, helmfileApply: changeApply, helmUpgrade },
+    };
   } finally {
     await clusterDown({ stateDir: a, purge: true });
     await clusterDown({ stateDir: b, purge: true });

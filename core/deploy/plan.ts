@@ -141,7 +141,12 @@ function decide(
   if (force) return { ...base, action: 'upgrade', reason: '--force' };
   if (helm.status.startsWith('pending')) {
     const recover = previousRevision ? 'rollback' : 'uninstall';
-    return { ...base, action: recover === 'rollback' ? 'upgrade' : 'install', reason: `helm status ${helm.status}`, recover };
+    return {
+      ...base,
+      action: recover === 'rollback' ? 'upgrade' : 'install',
+      reason: `helm status ${helm.status}`,
+      recover,
+    };
   }
   if (!healthy) return { ...base, action: 'upgrade', reason: `helm status ${helm.status}` };
   if (!deployed) return { ...base, action: 'upgrade', reason: 'not deployed by runlevel before' };

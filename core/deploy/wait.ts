@@ -23,7 +23,30 @@ export const gatedKinds = new Set([
 
 export type Readiness = { ready: true } | { ready: false; failed: boolean; state: string };
 
-type Obj = KubernetesObject & { spec?: Record<string, any>; status?: Record<string, any> };
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/** The status fields the gate reads, across the workload kinds it knows. */
+interface WorkloadStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  readyReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  desiredNumberScheduled?: number;
+  updatedNumberScheduled?: number;
+  numberAvailable?: number;
+  succeeded?: number;
+  conditions?: Condition[];
+}
+
+type Obj = KubernetesObject & { spec?: { replicas?: number }; status?: WorkloadStatus };
 
 const condition = (o: Obj, type: string) =>
   (
@@ -50,8 +73,8 @@ export function readiness(o: Obj): Readiness {
       }
       if (!generationSeen) return pending('rollout not observed yet');
       if ((s.updatedReplicas ?? 0) < want) return pending(`${s.updatedReplicas ?? 0}/${want} updated`);
-      if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0))
-        return pending(`${s.replicas - s.updatedReplicas} old replicas left`);
+      const old = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
+      if (old > 0) return pending(`${old} old replicas left`);
       if ((s.availableReplicas ?? 0) < want) return pending(`${s.availableReplicas ?? 0}/${want} available`);
       return { ready: true };
     }

@@ -36,7 +36,9 @@ export function isTransient(err: unknown): boolean {
   const code = statusCode(err);
   if (code !== undefined) return code === 429 || code >= 500;
   const text = `${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|fetch failed|network|EHOSTUNREACH/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|fetch failed|network|EHOSTUNREACH/i.test(
+    text,
+  );
 }
 
 export interface RetryOptions {
@@ -50,7 +52,11 @@ export interface RetryOptions {
  * Run an API call, retrying transient failures with exponential backoff. After the last attempt a
  * transient failure becomes a ToolError with exit code 5 ("the API server is unreachable").
  */
-export async function withRetry<T>(what: string, call: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  what: string,
+  call: () => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
   const attempts = opts.attempts ?? 6;
   let delay = opts.baseMs ?? 250;
   for (let attempt = 1; ; attempt++) {

@@ -1,7 +1,8 @@
 // The main job against the real local cluster: deploy the platform from a values repo made by
 // `runlevel init`, then change, prune and redeploy it, and fight over the lock.
-import { execa } from 'execa';
+
 import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
+import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
@@ -18,9 +19,13 @@ const deploy = (...args: string[]) =>
   });
 
 async function helmReleases(): Promise<Map<string, { revision: number; status: string }>> {
-  const r = await execa(findTool('helm') ?? 'helm', ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig], {
-    env: toolEnv(),
-  });
+  const r = await execa(
+    findTool('helm') ?? 'helm',
+    ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig],
+    {
+      env: toolEnv(),
+    },
+  );
   const rows = JSON.parse(r.stdout) as { name: string; revision: string; status: string }[];
   return new Map(rows.map((x) => [x.name, { revision: Number(x.revision), status: x.status }]));
 }
@@ -83,17 +88,42 @@ test('changing one app upgrades only its release', async () => {
 });
 
 test('status reports every release in sync after a deploy, and out of sync after a values change', async () => {
-  const inSync = await runCli(['status', '--cluster', 'dev', '--values', repo.dir, '--kubeconfig', kubeconfig, '-o', 'json']);
+  const inSync = await runCli([
+    'status',
+    '--cluster',
+    'dev',
+    '--values',
+    repo.dir,
+    '--kubeconfig',
+    kubeconfig,
+    '-o',
+    'json',
+  ]);
   assert.is(inSync.code, 0, inSync.stderr);
   assert.is(JSON.parse(inSync.stdout).inSync, true);
   await repo.edit('common/apps/hello.yaml', (app) => {
     app.replicas = 3;
   });
   const drifted = JSON.parse(
-    (await runCli(['status', '--cluster', 'dev', '--values', repo.dir, '--kubeconfig', kubeconfig, '-o', 'json'])).stdout,
+    (
+      await runCli([
+        'status',
+        '--cluster',
+        'dev',
+        '--values',
+        repo.dir,
+        '--kubeconfig',
+        kubeconfig,
+        '-o',
+        'json',
+      ])
+    ).stdout,
   );
   assert.is(drifted.inSync, false);
-  assert.is(drifted.releases.find((r: { release: string }) => r.release === 'demo-hello').state, 'out of sync');
+  assert.is(
+    drifted.releases.find((r: { release: string }) => r.release === 'demo-hello').state,
+    'out of sync',
+  );
 });
 
 test('an app removed from its team is pruned after the rest is up; added back it returns', async () => {
@@ -141,9 +171,22 @@ test('a live lock held elsewhere stops the deploy at once; an expired one is tak
     metadata: {
       name: 'runlevel-deploy',
       namespace: 'runlevel-system',
-      annotations: { 'runlevel.dev/holder': JSON.stringify({ host: 'ci-runner-7', pid: 4242, valuesCommit: 'abc123', coreVersion: '0.1.0', command: 'deploy' }) },
+      annotations: {
+        'runlevel.dev/holder': JSON.stringify({
+          host: 'ci-runner-7',
+          pid: 4242,
+          valuesCommit: 'abc123',
+          coreVersion: '0.1.0',
+          command: 'deploy',
+        }),
+      },
     },
-    spec: { holderIdentity: 'ci-runner-7/4242/1', leaseDurationSeconds: 60, acquireTime: new V1MicroTime(renew), renewTime: new V1MicroTime(renew) },
+    spec: {
+      holderIdentity: 'ci-runner-7/4242/1',
+      leaseDurationSeconds: 60,
+      acquireTime: new V1MicroTime(renew),
+      renewTime: new V1MicroTime(renew),
+    },
   });
   await leases.createNamespacedLease({ namespace: 'runlevel-system', body: lease(new Date()) });
   try {
@@ -154,7 +197,10 @@ test('a live lock held elsewhere stops the deploy at once; an expired one is tak
   } finally {
     await leases.deleteNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
   }
-  await leases.createNamespacedLease({ namespace: 'runlevel-system', body: lease(new Date(Date.now() - 3_600_000)) });
+  await leases.createNamespacedLease({
+    namespace: 'runlevel-system',
+    body: lease(new Date(Date.now() - 3_600_000)),
+  });
   const taken = await deploy();
   assert.is(taken.code, 0, taken.stderr);
   assert.match(taken.stderr, 'taking over an expired deploy lock from ci-runner-7 (pid 4242)');

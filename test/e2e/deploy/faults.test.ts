@@ -18,7 +18,16 @@ let stateDir = '';
 let kubeconfig = '';
 let repo: ValuesRepo;
 
-const args = (...extra: string[]) => ['deploy', '--cluster', 'dev', '--values', repo.dir, '--kubeconfig', kubeconfig, ...extra];
+const args = (...extra: string[]) => [
+  'deploy',
+  '--cluster',
+  'dev',
+  '--values',
+  repo.dir,
+  '--kubeconfig',
+  kubeconfig,
+  ...extra,
+];
 const deploy = (...extra: string[]) => runCli(args(...extra), { timeoutMs: 300_000 });
 
 /** A deploy as a child process we can signal, resolved once its stderr shows `marker`. */
@@ -39,18 +48,34 @@ function startDeploy(marker: RegExp, ...extra: string[]) {
 }
 
 async function helmRevisions(): Promise<Map<string, { revision: number; status: string }>> {
-  const r = await execa(findTool('helm') ?? 'helm', ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig], { env: toolEnv() });
-  return new Map((JSON.parse(r.stdout) as { name: string; revision: string; status: string }[]).map((x) => [x.name, { revision: Number(x.revision), status: x.status }]));
+  const r = await execa(
+    findTool('helm') ?? 'helm',
+    ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig],
+    { env: toolEnv() },
+  );
+  return new Map(
+    (JSON.parse(r.stdout) as { name: string; revision: string; status: string }[]).map((x) => [
+      x.name,
+      { revision: Number(x.revision), status: x.status },
+    ]),
+  );
 }
 
 async function lastRecord() {
-  const cm = await loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
-  return JSON.parse(cm.data?.['deploys.json'] ?? '[]')[0] as { outcome: string; failure?: { runlevel?: string; release?: string; step: string; message: string } };
+  const cm = await loadKubeConfig(kubeconfig)
+    .makeApiClient(CoreV1Api)
+    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
+  return JSON.parse(cm.data?.['deploys.json'] ?? '[]')[0] as {
+    outcome: string;
+    failure?: { runlevel?: string; release?: string; step: string; message: string };
+  };
 }
 
 async function leaseExists(): Promise<boolean> {
   try {
-    await loadKubeConfig(kubeconfig).makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
+    await loadKubeConfig(kubeconfig)
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -59,8 +84,12 @@ async function leaseExists(): Promise<boolean> {
 }
 
 async function setNodeTaint(on: boolean): Promise<void> {
-  const taint = on ? ['kwok-node-0', 'runlevel-test=blocked:NoSchedule', '--overwrite'] : ['kwok-node-0', 'runlevel-test-'];
-  await execa(findTool('kubectl') ?? 'kubectl', ['taint', 'nodes', ...taint, '--kubeconfig', kubeconfig], { env: toolEnv() });
+  const taint = on
+    ? ['kwok-node-0', 'runlevel-test=blocked:NoSchedule', '--overwrite']
+    : ['kwok-node-0', 'runlevel-test-'];
+  await execa(findTool('kubectl') ?? 'kubectl', ['taint', 'nodes', ...taint, '--kubeconfig', kubeconfig], {
+    env: toolEnv(),
+  });
 }
 
 test.before(async () => {
@@ -86,12 +115,20 @@ test('a runlevel that never becomes ready is rolled back, later runlevels are un
     });
     const r = await deploy('--timeout', '8s');
     assert.is(r.code, 5, r.stderr);
-    assert.match(r.stderr, /deploy failed at 20-ingress \/ ingress \(readiness\): not ready in 8s: Deployment ingress-system\/\S+: /);
+    assert.match(
+      r.stderr,
+      /deploy failed at 20-ingress \/ ingress \(readiness\): not ready in 8s: Deployment ingress-system\/\S+: /,
+    );
     assert.match(r.stderr, /ingress rolled-back/);
     const after = await helmRevisions();
     assert.is(after.get('ingress')?.status, 'deployed');
-    assert.is(after.get('ingress')?.revision, (before.get('ingress')?.revision ?? 0) + 2, 'upgrade, then rollback');
-    for (const name of ['sso', 'team-demo', 'demo-hello']) assert.equal(after.get(name), before.get(name), `${name} untouched`);
+    assert.is(
+      after.get('ingress')?.revision,
+      (before.get('ingress')?.revision ?? 0) + 2,
+      'upgrade, then rollback',
+    );
+    for (const name of ['sso', 'team-demo', 'demo-hello'])
+      assert.equal(after.get(name), before.get(name), `${name} untouched`);
     const record = await lastRecord();
     assert.is(record.outcome, 'failed');
     assert.is(record.failure?.runlevel, '20-ingress');
@@ -107,7 +144,10 @@ test('a runlevel that never becomes ready is rolled back, later runlevels are un
 test('a task that fails stops the deploy at its runlevel with the task error', async () => {
   const core = loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api);
   // A platform CA ConfigMap without its certificate: copy-platform-ca (after 60-teams) must fail.
-  await core.createNamespacedConfigMap({ namespace: 'runlevel-system', body: { metadata: { name: 'platform-ca' }, data: { wrong: 'x' } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'runlevel-system',
+    body: { metadata: { name: 'platform-ca' }, data: { wrong: 'x' } },
+  });
   try {
     const before = await helmRevisions();
     const r = await deploy('--force');
@@ -130,7 +170,8 @@ test('SIGINT during a deploy: the release in flight finishes, nothing new starts
   assert.is(r.exitCode, 130, run.stderr());
   assert.match(run.stderr(), 'SIGINT received');
   assert.not.match(run.stderr(), '► runlevel 90-apps');
-  for (const [name, rel] of await helmRevisions()) assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
+  for (const [name, rel] of await helmRevisions())
+    assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
   assert.not.ok(await leaseExists(), 'lock released');
   assert.is((await lastRecord()).outcome, 'interrupted');
 });
@@ -152,7 +193,8 @@ test('the API server stops mid-deploy: bounded retries, exit 5; once it is back 
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stderr, /never finished: recorded as failed at \S+/);
   assert.match(again.stderr, /deployed dev in/);
-  for (const [name, rel] of await helmRevisions()) assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
+  for (const [name, rel] of await helmRevisions())
+    assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
 });
 
 test.run();

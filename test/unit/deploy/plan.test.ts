@@ -108,12 +108,20 @@ test('changed values, a helm revision made by hand and a failed release are all 
 test('a release helm left pending (killed deploy) is first recovered: rolled back, or uninstalled if it was new', () => {
   const web = desired('web', '90-apps');
   const deployed = { 'ns/web': deployedFrom(web, 3) };
-  const upgrade = planDeploy({ runlevels, desired: [web], deployed, helm: [helmOf(web, 4, 'pending-upgrade')] })
-    .runlevels[2]?.waves[0]?.[0];
+  const upgrade = planDeploy({
+    runlevels,
+    desired: [web],
+    deployed,
+    helm: [helmOf(web, 4, 'pending-upgrade')],
+  }).runlevels[2]?.waves[0]?.[0];
   assert.is(upgrade?.recover, 'rollback');
   assert.is(upgrade?.previousRevision, 3);
-  const install = planDeploy({ runlevels, desired: [web], deployed: {}, helm: [helmOf(web, 1, 'pending-install')] })
-    .runlevels[2]?.waves[0]?.[0];
+  const install = planDeploy({
+    runlevels,
+    desired: [web],
+    deployed: {},
+    helm: [helmOf(web, 1, 'pending-install')],
+  }).runlevels[2]?.waves[0]?.[0];
   assert.is(install?.recover, 'uninstall');
   assert.is(install?.action, 'install');
 });
