@@ -1,9 +1,9 @@
 // parse → options → command → one catch. The only place that calls process.exit.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InterruptedError, isUserError, UserError } from '../shared/errors.js';
-import { shutdown } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
+import { shutdown } from '../shared/shutdown.js';
 import type { Command, Flags, OptionSpec } from './command.js';
 import { commands } from './commands/index.js';
 import { type GlobalFlags, globalOptions, resolveConfig } from './config.js';

@@ -1,16 +1,13 @@
 // The one way we spawn processes: argv arrays, a timeout, the shared abort signal, and
 // execa's error fields translated once into our own error with stderr trimmed to what matters.
-import { setMaxListeners } from 'node:events';
 import { execa, type Options, type Result } from 'execa';
 import { ToolError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { log } from './log.js';
+import { shutdown } from './shutdown.js';
 import { findTool, type ToolName, toolEnv } from './tools.js';
 
-/** Aborted by main() on SIGINT/SIGTERM so every child stops with us. */
-export const shutdown = new AbortController();
-// Every concurrent child listens on the one signal; dozens at once are normal, not a leak.
-setMaxListeners(1000, shutdown.signal);
+export { shutdown } from './shutdown.js';
 
 export interface RunOptions {
   cwd?: string;
