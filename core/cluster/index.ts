@@ -4,8 +4,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolError } from '../shared/errors.js';
+import { loadKubeConfig } from '../shared/kube.js'; // gatekeeper hook
 import { log } from '../shared/log.js';
 import { findTool, type ToolName } from '../shared/tools.js';
+import { installGatekeeper } from './gatekeeper.js'; // gatekeeper hook
 import { coreApi, ensureFakeNode, nodeReady, readyz, waitFor } from './health.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { kwokStages } from './kwok-stages.js';
@@ -109,8 +111,8 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
   const daemons: DaemonRecord[] = [];
   const state: ClusterState = { ports, daemons, kubeconfig, startedAt: new Date().toISOString() };
   const saveState = () => writeFile(stateFile(stateDir), JSON.stringify(state, null, 2), { mode: 0o600 });
-  const start = async (name: string, bin: string, args: string[]) => {
-    daemons.push(startDaemon(name, bin, args, join(dirs.logs, `${name}.log`)));
+  const start = async (name: string, bin: string, args: string[], env?: Record<string, string>) => {
+    daemons.push(startDaemon(name, bin, args, join(dirs.logs, `${name}.log`), env));
     await saveState(); // recorded at once: a crash from here on leaves PIDs `down` can stop
   };
 
@@ -141,6 +143,17 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
     await start('kwok', bins.kwok, kwokArgs(await componentConfig('kwok'), ports, stagesFile));
     const api = coreApi(kubeconfig);
     await ensureFakeNode(api);
+    // --- gatekeeper hook (core/cluster/gatekeeper.ts): its CRDs, Pod and webhook, applied while
+    // kwok readies the node; then the daemon, which waits for runlevel 00's ConstraintTemplate CRD.
+    const gatekeeper = installGatekeeper({
+      kc: loadKubeConfig(kubeconfig),
+      pki,
+      server,
+      kubeconfigDir: dirs.kc,
+      kubectl: binary('kubectl'),
+    });
+    gatekeeper.catch(() => {}); // awaited below; a failed node wait must not leave it unhandled
+    // --- end gatekeeper hook
     log.waiting('waiting for the fake node to be Ready');
     await waitFor(
       async () => {
@@ -150,6 +163,11 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
       timeoutMs,
       () => new ToolError(`node did not become Ready in ${timeoutMs / 1000}s (see ${dirs.logs}/kwok.log)`),
     );
+    // --- gatekeeper hook
+    log.start('starting gatekeeper (admission webhook; it waits for runlevel 00)');
+    const launch = await gatekeeper;
+    await start('gatekeeper', launch.bin, launch.args, launch.env);
+    // --- end gatekeeper hook
   } catch (err) {
     await stopAll(daemons); // never leave half a cluster running
     throw err;

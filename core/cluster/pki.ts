@@ -23,6 +23,9 @@ export const clients = {
   'kube-controller-manager': { cn: 'system:kube-controller-manager', o: '' },
   'kube-scheduler': { cn: 'system:kube-scheduler', o: '' },
   kwok: { cn: 'kwok', o: 'system:masters' },
+  // Gatekeeper creates a CRD per ConstraintTemplate and watches whatever constraints match: it
+  // needs about what its upstream ClusterRole grants, which for a local cluster is simply admin.
+  gatekeeper: { cn: 'gatekeeper', o: 'system:masters' },
 } as const;
 export type ClientName = keyof typeof clients;
 
@@ -96,4 +99,36 @@ export async function ensurePki(dir: string): Promise<Pki> {
     );
   }
   return pki;
+}
+
+/** A serving certificate signed by the cluster CA, for a webhook the API server calls on loopback
+ * (Gatekeeper). Written as tls.crt/tls.key in `dir`, the names controller-runtime looks for. */
+export async function ensureServingCert(
+  pki: Pki,
+  dir: string,
+  cn: string,
+): Promise<{ cert: string; key: string }> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const cert = join(dir, 'tls.crt');
+  const key = join(dir, 'tls.key');
+  if (!existsSync(cert)) {
+    const args = [
+      'req',
+      '-x509',
+      ...ecKey,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '825',
+      '-subj',
+      `/CN=${cn}`,
+    ];
+    args.push('-CA', pki.caCert, '-CAkey', pki.caKey);
+    for (const ext of ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth'])
+      args.push('-addext', ext);
+    await openssl(args, `create ${cn} serving certificate`);
+  }
+  return { cert, key };
 }
