@@ -4,7 +4,7 @@
 //
 //   npx tsc -p . && node dist/bench/render/run.js [--teams 10,50,200] [--runs 3] [--write-docs]
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { helmTemplateArgs, mergeValues } from '../../core/render/helm.js';
@@ -24,6 +24,8 @@ interface Row {
   helmfileSerial: number;
   floor: number;
   helmCpu: number;
+  runlevelCpu: number;
+  helmfileCpu: number;
 }
 
 const argv = process.argv.slice(2);
@@ -51,22 +53,24 @@ async function bench(teams: number): Promise<Row> {
     const hf = ['--file', dir, '--state-values-file', stateFile, '--helm-binary', helm, 'template'];
 
     const rl: number[] = [];
+    const rlCpu: number[] = [];
+    const hdCpu: number[] = [];
     const hd: number[] = [];
     const h1: number[] = [];
     const floor: number[] = [];
     let helmCpu = 0;
     for (let i = 0; i < runs; i++) {
       const out = join(work, `out-${i}`);
-      rl.push(
-        (
-          await timeCommand(
-            join(coreRoot, 'bin/runlevel'),
-            ['template', '--values', repo, '--cluster', 'bench', '--out', out],
-            { env },
-          )
-        ).seconds,
+      const ours = await timeCommand(
+        join(coreRoot, 'bin/runlevel'),
+        ['template', '--values', repo, '--cluster', 'bench', '--out', out],
+        { env },
       );
-      hd.push((await timeCommand(helmfile, hf, { env })).seconds);
+      rl.push(ours.seconds);
+      rlCpu.push(ours.cpu);
+      const theirs = await timeCommand(helmfile, hf, { env });
+      hd.push(theirs.seconds);
+      hdCpu.push(theirs.cpu);
       h1.push((await timeCommand(helmfile, [...hf, '--concurrency', '1'], { env })).seconds);
       // The floor: every release rendered by helm alone, one after another; its CPU time over the cores.
       const cpu0 = childCpuSeconds();
@@ -88,6 +92,8 @@ async function bench(teams: number): Promise<Row> {
       helmfileSerial: median(h1),
       floor: median(floor),
       helmCpu,
+      runlevelCpu: median(rlCpu),
+      helmfileCpu: median(hdCpu),
     };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -97,17 +103,18 @@ async function bench(teams: number): Promise<Row> {
 function table(rows: Row[]): string {
   const s = (x: number) => `${x.toFixed(2)} s`;
   const lines = [
-    '| teams | releases | runlevel template | helmfile template | helmfile template --concurrency 1 | floor (helm CPU / cores) | runlevel ÷ helmfile | runlevel ÷ floor |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| teams | releases | runlevel template | helmfile template | helmfile template --concurrency 1 | floor (helm CPU / cores) | runlevel ÷ helmfile | runlevel ÷ floor | CPU: runlevel / helmfile / helm alone |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.teams} | ${r.releases} | ${s(r.runlevel)} | ${s(r.helmfile)} | ${s(r.helmfileSerial)} | ${s(r.floor)} | ${(r.runlevel / r.helmfile).toFixed(2)}× | ${(r.runlevel / r.floor).toFixed(2)}× |`,
+      `| ${r.teams} | ${r.releases} | ${s(r.runlevel)} | ${s(r.helmfile)} | ${s(r.helmfileSerial)} | ${s(r.floor)} | ${(r.runlevel / r.helmfile).toFixed(2)}× | ${(r.runlevel / r.floor).toFixed(2)}× | ${r.runlevelCpu.toFixed(1)} / ${r.helmfileCpu.toFixed(1)} / ${r.helmCpu.toFixed(1)} s |`,
     );
   }
   return lines.join('\n');
 }
 
+const load0 = loadavg()[0] ?? 0;
 const rows: Row[] = [];
 for (const n of teamCounts) {
   process.stderr.write(`► ${n} teams × 3 apps, ${runs} runs each\n`);
@@ -115,7 +122,7 @@ for (const n of teamCounts) {
 }
 const machine = `${cores} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`;
 const report = [
-  `Median of ${runs} runs on ${machine}.`,
+  `Median of ${runs} runs on ${machine}; load average ${load0.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
   'Command: `npx tsc -p . && node dist/bench/render/run.js --teams ' +
     teamCounts.join(',') +
     ` --runs ${runs}\``,

@@ -1,7 +1,7 @@
 // The rendered platform for each fixture values repo, compared file by file with
 // test/golden/render/<case>/. After an intended change: UPDATE_GOLDEN=1 node dist/test/run.js integration
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -10,10 +10,42 @@ import { coreRoot } from '../../../core/shared/paths.js';
 import { runCli } from '../../helpers/cli.js';
 import { fixtures, readTree } from './render-helpers.js';
 
-// The values-template example joins this table once `runlevel init` can produce it.
-const cases = [
-  { name: 'minimal', values: join(fixtures, 'minimal'), cluster: 'dev' },
-  { name: 'large', values: join(fixtures, 'large'), cluster: 'prod-eu' },
+interface Case {
+  name: string;
+  cluster: string;
+  /** The values repo to render (made in `work` when it has to be generated). */
+  values: (work: string) => Promise<string>;
+}
+
+/**
+ * The values-template example as `runlevel init` writes it. Its SSO admin password is generated
+ * at random and sops-encrypted; for a stable render it is swapped for a fixed, plain one.
+ */
+async function valuesTemplateExample(work: string): Promise<string> {
+  const repo = join(work, 'example');
+  const r = await runCli([
+    'init',
+    repo,
+    '--cluster',
+    'dev',
+    '--domain',
+    'dev.example.com',
+    '--age-key-file',
+    join(work, 'age.key'),
+  ]);
+  assert.is(r.code, 0, r.stderr);
+  await rm(join(repo, 'clusters/dev/secrets.sops.yaml'));
+  await writeFile(
+    join(repo, 'clusters/dev/secrets.yaml'),
+    'platform:\n  sso:\n    adminPassword: golden-admin-password\n',
+  );
+  return repo;
+}
+
+const cases: Case[] = [
+  { name: 'values-template', cluster: 'dev', values: valuesTemplateExample },
+  { name: 'minimal', cluster: 'dev', values: async () => join(fixtures, 'minimal') },
+  { name: 'large', cluster: 'prod-eu', values: async () => join(fixtures, 'large') },
 ];
 
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -23,10 +55,11 @@ for (const c of cases) {
     const out = await mkdtemp(join(tmpdir(), `runlevel-golden-${c.name}-`));
     const golden = join(coreRoot, 'test/golden/render', c.name);
     try {
+      const values = await c.values(out);
       const r = await runCli([
         'template',
         '--values',
-        c.values,
+        values,
         '--cluster',
         c.cluster,
         '--out',
