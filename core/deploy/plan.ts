@@ -14,6 +14,8 @@ export interface DesiredRelease {
   valuesDigest: string;
   manifestDigest: string;
   objects: { kind: string; apiVersion: string; name: string; namespace?: string }[];
+  /** helmfile `needs` ([namespace/]name): releases of the same runlevel that must be ready first. */
+  needs?: string[];
 }
 
 export interface HelmRelease {
@@ -50,7 +52,11 @@ export interface RunlevelPlan {
   timeoutMs: number;
   before: string[]; // tasks
   after: string[];
-  waves: PlannedRelease[][]; // wave 0: CRDs and namespaces; wave 1: the rest (empty waves dropped)
+  /**
+   * Batches applied one after another, each followed by its readiness gate: releases ordered by
+   * their `needs`, and inside each level the ones bringing CRDs or Namespaces first.
+   */
+  waves: PlannedRelease[][];
 }
 
 export interface PrunePlan {
@@ -95,8 +101,10 @@ export function planDeploy(input: {
       .map((release) =>
         decide(release, input.deployed[key(release)], helmByKey.get(key(release)), input.force),
       );
-    const first = planned.filter((p) => bringsDefinitions(p.release));
-    const rest = planned.filter((p) => !bringsDefinitions(p.release));
+    const waves = needLevels(planned).flatMap((level) => [
+      level.filter((p) => bringsDefinitions(p.release)),
+      level.filter((p) => !bringsDefinitions(p.release)),
+    ]);
     return {
       name: rl.name,
       timeoutMs: Math.min(
@@ -105,7 +113,7 @@ export function planDeploy(input: {
       ),
       before: list(rl.settings.before),
       after: [...list(rl.settings.after), ...list(rl.settings.tasks)],
-      waves: [first, rest].filter((w) => w.length > 0),
+      waves: waves.filter((w) => w.length > 0),
     };
   });
 
@@ -164,6 +172,36 @@ function decide(
 function lastGood(deployed: DeployedRelease | undefined, helm: HelmRelease | undefined): number | undefined {
   if (!helm) return undefined;
   return deployed && deployed.revision < helm.revision ? deployed.revision : undefined;
+}
+
+/**
+ * Dependency levels inside one runlevel: level 0 needs nothing here, level n needs something at
+ * level n-1. Needs on other runlevels are met by runlevel order; a cycle falls back to one level.
+ */
+function needLevels(planned: PlannedRelease[]): PlannedRelease[][] {
+  const byName = new Map<string, PlannedRelease>();
+  for (const p of planned) {
+    byName.set(p.release.name, p);
+    byName.set(`${p.release.namespace}/${p.release.name}`, p);
+  }
+  const level = new Map<PlannedRelease, number>();
+  const visiting = new Set<PlannedRelease>();
+  const depth = (p: PlannedRelease): number => {
+    const known = level.get(p);
+    if (known !== undefined) return known;
+    if (visiting.has(p)) return 0; // a cycle: helmfile itself refuses these; do not loop
+    visiting.add(p);
+    const deps = (p.release.needs ?? [])
+      .map((n) => byName.get(n))
+      .filter((d): d is PlannedRelease => !!d && d !== p);
+    const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depth));
+    visiting.delete(p);
+    level.set(p, d);
+    return d;
+  };
+  const levels: PlannedRelease[][] = [];
+  for (const p of planned) (levels[depth(p)] ??= []).push(p);
+  return levels.filter(Boolean);
 }
 
 function bringsDefinitions(r: DesiredRelease): boolean {

@@ -43,6 +43,7 @@ interface WorkloadStatus {
   updatedNumberScheduled?: number;
   numberAvailable?: number;
   succeeded?: number;
+  created?: boolean; // ConstraintTemplate
   conditions?: Condition[];
 }
 
@@ -97,6 +98,10 @@ export function readiness(o: Obj): Readiness {
       if ((s.numberAvailable ?? 0) < want) return pending(`${s.numberAvailable ?? 0}/${want} available`);
       return { ready: true };
     }
+    case 'ConstraintTemplate':
+      return o.status?.created === true
+        ? { ready: true }
+        : pending('constraint CRD not created by Gatekeeper yet');
     case 'Job': {
       if (condition(o, 'Complete')?.status === 'True') return { ready: true };
       const failed = condition(o, 'Failed');

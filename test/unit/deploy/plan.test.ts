@@ -79,6 +79,23 @@ test('a fresh cluster installs everything, runlevel by runlevel, CRD and namespa
   assert.is(plan.runlevels[0]?.timeoutMs, 60_000);
 });
 
+test('helmfile needs order releases inside a runlevel into successive waves', () => {
+  const templates = desired('policy-templates', '60-teams');
+  const constraints = desired('policy-constraints', '60-teams', { needs: ['ns/policy-templates'] });
+  const audit = desired('audit', '60-teams', { needs: ['policy-constraints'] });
+  const other = desired('other', '60-teams');
+  const plan = planDeploy({
+    runlevels,
+    desired: [audit, constraints, templates, other],
+    deployed: {},
+    helm: [],
+  });
+  assert.equal(
+    plan.runlevels[1]?.waves.map((w) => w.map((p) => p.release.name)),
+    [['policy-templates', 'other'], ['policy-constraints'], ['audit']],
+  );
+});
+
 test('a release whose digest matches the deployed one is unchanged; --force upgrades it', () => {
   const web = desired('web', '90-apps');
   const input = {

@@ -56,6 +56,11 @@ test('Jobs complete or fail; CRDs must be Established', () => {
   );
 });
 
+test('a ConstraintTemplate is ready once Gatekeeper reports its constraint CRD created', () => {
+  assert.equal(readiness({ kind: 'ConstraintTemplate', status: { created: true } }), { ready: true });
+  assert.is(readiness({ kind: 'ConstraintTemplate', status: {} }).ready, false);
+});
+
 test('StatefulSets and DaemonSets count ready and updated replicas', () => {
   assert.equal(
     readiness({
