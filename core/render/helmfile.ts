@@ -2,7 +2,7 @@
 // the state values into the planned releases (name, namespace, chart, labels, values documents).
 // Rendering itself is done per release by helm (see helm.ts), in parallel.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
@@ -45,14 +45,29 @@ export async function planReleases(
   stateValuesFile: string,
 ): Promise<PlannedRelease[]> {
   const r = await run('helmfile', helmfileArgs(dir, stateValuesFile), { reject: false, timeoutMs: 120_000 });
-  if (r.failed) {
-    throw new UserError('helmfile could not plan the releases', {
-      exitCode: ExitCode.renderFailed,
-      problems: [helmfileProblem(String(r.stderr || r.stdout), runlevels)],
-      hint: 'fix the runlevel file (or the values it reads) named above',
-    });
-  }
+  if (r.failed) throw planError(String(r.stderr || r.stdout), runlevels);
   return parseBuild(String(r.stdout), runlevels);
+}
+
+/** The releases of one runlevel file: one helmfile process, so runlevels plan side by side. */
+export async function planRunlevel(
+  runlevel: RunlevelFile,
+  stateValuesFile: string,
+): Promise<PlannedRelease[]> {
+  const r = await run('helmfile', helmfileArgs(runlevel.file, stateValuesFile), {
+    reject: false,
+    timeoutMs: 120_000,
+  });
+  if (r.failed) throw planError(String(r.stderr || r.stdout), [runlevel]);
+  return parseBuild(String(r.stdout), [runlevel]);
+}
+
+function planError(stderr: string, runlevels: readonly RunlevelFile[]): UserError {
+  return new UserError('helmfile could not plan the releases', {
+    exitCode: ExitCode.renderFailed,
+    problems: [helmfileProblem(stderr, runlevels)],
+    hint: 'fix the runlevel file (or the values it reads) named above',
+  });
 }
 
 /** The multi-document output of `helmfile build --embed-values` → planned releases. */
@@ -63,9 +78,12 @@ export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): 
   for (const doc of parseAllDocuments(stdout)) {
     const state = doc.toJS() as BuiltState | null;
     if (!state?.filepath) continue;
-    const file = isAbsolute(state.filepath) ? state.filepath : resolve(coreRoot, state.filepath);
-    const runlevel = byFile.get(file);
+    // helmfile reports an absolute path for a directory and the bare name for a single file.
+    const runlevel = isAbsolute(state.filepath)
+      ? byFile.get(state.filepath)
+      : runlevels.find((r) => basename(r.file) === state.filepath);
     if (!runlevel) continue; // a base pulled in by a runlevel file, not a runlevel itself
+    const file = runlevel.file;
     seenFiles.add(file);
     for (const rel of state.releases ?? []) {
       if (!rel.chart) throw releaseError(runlevel, rel.name, 'declares no chart');

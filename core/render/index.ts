@@ -8,7 +8,8 @@ import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { helmTemplate, mergeValues } from './helm.js';
-import { type PlannedRelease, planReleases } from './helmfile.js';
+import { type PlannedRelease, planRunlevel } from './helmfile.js';
+import { allInOrder, OrderedLimiter } from './limiter.js';
 import {
   clusterScopedKinds,
   crdScopes,
@@ -16,10 +17,9 @@ import {
   type RenderedFile,
   splitManifest,
 } from './manifests.js';
-import { mapLimit } from './pool.js';
 import type { OriginMap } from './provenance.js';
 import { helmfileDir, listRunlevels, type RunlevelFile } from './runlevels.js';
-import { matchesAny, parseSelectors } from './selector.js';
+import { matchesAny, mayMatchRunlevel, parseSelectors } from './selector.js';
 import { withStateValues } from './state-values.js';
 
 export type { ObjectRef, RenderedFile } from './manifests.js';
@@ -65,16 +65,36 @@ export function defaultConcurrency(): number {
 
 export async function renderPlatform(opts: RenderOptions): Promise<RenderResult> {
   const dir = opts.helmfileDir ?? helmfileDir();
-  const runlevels = listRunlevels(dir);
   const selectors = parseSelectors(opts.selectors ?? []);
-  const planned = await withStateValues(opts.values, (file) => planReleases(dir, runlevels, file));
-  const chosen = planned.filter((r) => r.installed && matchesAny(selectors, r.labels));
-  log.debug(() => `render: ${chosen.length} of ${planned.length} releases selected`);
+  const runlevels = listRunlevels(dir);
+  // A selector that names runlevels spares planning the others at all.
+  const wanted = runlevels.filter((r) => mayMatchRunlevel(selectors, r.name));
+  const limiter = new OrderedLimiter(opts.concurrency ?? defaultConcurrency());
+  const ctx = { origins: opts.origins, valuesDir: opts.valuesDir };
 
-  const rendered = await mapLimit(chosen, opts.concurrency ?? defaultConcurrency(), async (rel) => {
-    const values = mergeValues(rel.values);
-    const manifest = await helmTemplate(rel, values, { origins: opts.origins, valuesDir: opts.valuesDir });
-    return { rel, values, manifest };
+  // Each runlevel file is planned by its own helmfile process and its releases start rendering as
+  // soon as it is planned, so planning the big runlevels overlaps with rendering the small ones.
+  const rendered = await withStateValues(opts.values, async (stateFile) => {
+    const perRunlevel = wanted.map((runlevel, r) => ({
+      order: [r],
+      promise: limiter
+        .run([r, -1], () => planRunlevel(runlevel, stateFile))
+        .then((planned) => {
+          const chosen = planned.filter((rel) => rel.installed && matchesAny(selectors, rel.labels));
+          log.debug(
+            () => `render: ${runlevel.name}: ${chosen.length} of ${planned.length} releases selected`,
+          );
+          const tasks = chosen.map((rel, i) => ({
+            order: [r, i],
+            promise: limiter.run([r, i], async () => {
+              const values = mergeValues(rel.values);
+              return { rel, values, manifest: await helmTemplate(rel, values, ctx) };
+            }),
+          }));
+          return allInOrder(tasks);
+        }),
+    }));
+    return (await allInOrder(perRunlevel)).flat();
   });
 
   // Object namespaces need to know which kinds are cluster-wide, including our own CRDs' kinds.

@@ -31,3 +31,11 @@ export function matchesAny(
   if (selectors.length === 0) return true;
   return selectors.some((sel) => sel.every((t) => ((labels[t.key] ?? '') === t.value) !== t.negate));
 }
+
+/** False only when every selector requires another runlevel (runlevel=X): that file need not be planned. */
+export function mayMatchRunlevel(selectors: readonly Selector[], runlevel: string): boolean {
+  if (selectors.length === 0) return true;
+  return selectors.some((sel) =>
+    sel.every((t) => t.key !== 'runlevel' || (t.value === runlevel) !== t.negate),
+  );
+}

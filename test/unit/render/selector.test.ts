@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { matchesAny, parseSelectors } from '../../../core/render/selector.js';
+import { matchesAny, mayMatchRunlevel, parseSelectors } from '../../../core/render/selector.js';
 import { UserError } from '../../../core/shared/errors.js';
 
 const labels = { runlevel: '90-apps', team: 'alpha', app: 'web' };
@@ -29,6 +29,16 @@ test('a malformed selector is a user error that names the bad term', () => {
     assert.instance(err, UserError);
     assert.match((err as Error).message, '"oops" is not key=value');
   }
+});
+
+test('only runlevels a selector can match are planned', () => {
+  const only = (...s: string[]) =>
+    ['00-init', '60-teams', '90-apps'].filter((r) => mayMatchRunlevel(parseSelectors(s), r));
+  assert.equal(only(), ['00-init', '60-teams', '90-apps']);
+  assert.equal(only('runlevel=90-apps,team=a'), ['90-apps']);
+  assert.equal(only('runlevel=90-apps', 'runlevel=00-init'), ['00-init', '90-apps']);
+  assert.equal(only('runlevel!=60-teams'), ['00-init', '90-apps']);
+  assert.equal(only('team=a'), ['00-init', '60-teams', '90-apps']);
 });
 
 test.run();
