@@ -83,22 +83,26 @@ export async function installGatekeeper(opts: {
 
   const webhookUrl = `https://127.0.0.1:${webhookPort}/v1/admit`;
   const caBundle = (await readFile(opts.pki.caCert)).toString('base64');
-  const objects: KubernetesObject[] = [
-    ...gatekeeperRuntimeCrds.map(runtimeCrdManifest),
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: gatekeeperNamespace, labels: systemLabels } },
-    // Pods need their ServiceAccount to exist; the controller-manager makes `default` too late.
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'gatekeeper-admin', namespace: gatekeeperNamespace, labels: systemLabels },
-    },
-    gatekeeperPod(),
-    webhookConfiguration(webhookUrl, caBundle),
-  ];
   const api = KubernetesObjectApi.makeApiClient(opts.kc);
-  for (const object of objects) {
-    await api.patch(object, undefined, undefined, 'runlevel-cluster', true, PatchStrategy.ServerSideApply);
-  }
+  const apply = (object: KubernetesObject) =>
+    api.patch(object, undefined, undefined, 'runlevel-cluster', true, PatchStrategy.ServerSideApply);
+  // In three steps, each in parallel (this runs inside `cluster up`): the namespace before what lives in it.
+  await Promise.all([
+    ...gatekeeperRuntimeCrds.map((crd) => apply(runtimeCrdManifest(crd))),
+    apply(webhookConfiguration(webhookUrl, caBundle)),
+    apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: gatekeeperNamespace, labels: systemLabels },
+    }),
+  ]);
+  // Pods need their ServiceAccount to exist; the controller-manager makes `default` too late.
+  await apply({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'gatekeeper-admin', namespace: gatekeeperNamespace, labels: systemLabels },
+  });
+  await apply(gatekeeperPod());
 
   return {
     bin: '/bin/sh',

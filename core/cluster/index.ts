@@ -131,6 +131,17 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
       timeoutMs,
       () => new ToolError(`kube-apiserver did not become ready in ${timeoutMs / 1000}s`),
     );
+    // --- gatekeeper hook (core/cluster/gatekeeper.ts): its CRDs, Pod and webhook, applied while
+    // the other daemons start; then the daemon, which waits for runlevel 00's ConstraintTemplate CRD.
+    const gatekeeper = installGatekeeper({
+      kc: loadKubeConfig(kubeconfig),
+      pki,
+      server,
+      kubeconfigDir: dirs.kc,
+      kubectl: binary('kubectl'),
+    });
+    gatekeeper.catch(() => {}); // awaited below; a failed node wait must not leave it unhandled
+    // --- end gatekeeper hook
     log.start('starting kube-controller-manager, kube-scheduler and kwok');
     await start(
       'kube-controller-manager',
@@ -143,17 +154,6 @@ export async function clusterUp(opts: { stateDir: string; timeoutMs?: number }):
     await start('kwok', bins.kwok, kwokArgs(await componentConfig('kwok'), ports, stagesFile));
     const api = coreApi(kubeconfig);
     await ensureFakeNode(api);
-    // --- gatekeeper hook (core/cluster/gatekeeper.ts): its CRDs, Pod and webhook, applied while
-    // kwok readies the node; then the daemon, which waits for runlevel 00's ConstraintTemplate CRD.
-    const gatekeeper = installGatekeeper({
-      kc: loadKubeConfig(kubeconfig),
-      pki,
-      server,
-      kubeconfigDir: dirs.kc,
-      kubectl: binary('kubectl'),
-    });
-    gatekeeper.catch(() => {}); // awaited below; a failed node wait must not leave it unhandled
-    // --- end gatekeeper hook
     log.waiting('waiting for the fake node to be Ready');
     await waitFor(
       async () => {
