@@ -23,6 +23,7 @@ export interface PlannedRelease {
   labels: Record<string, string>;
   installed: boolean;
   values: unknown[]; // values documents in helmfile's order; later ones win
+  needs: string[]; // helmfile `needs`: [namespace/]name of releases to deploy first
 }
 
 export function helmfileArgs(dir: string, stateValuesFile: string): string[] {
@@ -98,6 +99,7 @@ export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): 
         labels: stringLabels({ ...state.commonLabels, ...rel.labels }),
         installed: rel.installed !== false,
         values: (rel.values ?? []).filter((v) => v !== null && typeof v === 'object'),
+        needs: (rel.needs ?? []).map(String),
       });
     }
   }
@@ -132,6 +134,7 @@ interface BuiltState {
     installed?: boolean;
     labels?: Record<string, unknown>;
     values?: unknown[];
+    needs?: string[];
   }[];
 }
 

@@ -45,6 +45,7 @@ export interface RenderedRelease {
   namespace: string;
   chart: { name: string; version: string; path: string };
   labels: Record<string, string>;
+  needs: string[];
   values: Record<string, unknown>; // merged release values, as helm gets them (may hold secrets)
   valuesDigest: string;
   manifestDigest: string;
@@ -116,6 +117,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
       namespace: rel.namespace,
       chart: chartInfo(rel.chartDir),
       labels: rel.labels,
+      needs: rel.needs,
       values,
       valuesDigest: sha256(canonicalJson(values)),
       manifestDigest: sha256(manifest),

@@ -54,6 +54,7 @@ export async function renderFixture(
     namespace: c.namespace,
     chart: { name: 'fixture', version: '0.1.0', path: 'charts/fixture' },
     labels: { runlevel: c.runlevel },
+    needs: [],
     values: {},
     valuesDigest: '',
     manifestDigest: '',
