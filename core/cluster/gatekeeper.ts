@@ -124,9 +124,11 @@ export async function installGatekeeper(opts: {
 const systemLabels = { 'gatekeeper.sh/system': 'yes', 'admission.gatekeeper.sh/ignore': 'no-self-managing' };
 
 /**
- * $1 kubectl, $2 kubeconfig, then Gatekeeper's argv. Waits (a watch, not a poll) for the
- * ConstraintTemplate CRD, retrying while the API server is away; the waits run as background
- * children so a SIGTERM from `down` ends them too instead of leaving an orphan kubectl behind.
+ * $1 kubectl, $2 kubeconfig, then Gatekeeper's argv. Waits for the ConstraintTemplate CRD with one
+ * long-lived `kubectl wait` (it polls in-process every 0.5 s: about 1% of a core, no process per
+ * poll), retrying while the API server is away. The waits run as background children so a SIGTERM
+ * from `down` ends them too instead of leaving an orphan kubectl behind; their timeout bounds one
+ * that a SIGKILL of the shell orphans anyway.
  */
 const waitThenExec = `kubectl=$1 kubeconfig=$2
 shift 2
@@ -135,7 +137,7 @@ w=
 trap 'kill $w 2>/dev/null; exit 143' TERM INT
 child() { "$@" & w=$!; wait $w; }
 echo "waiting for $crd (runlevel 00 installs it) before starting gatekeeper"
-until child "$kubectl" --kubeconfig "$kubeconfig" wait --for=create "$crd" --timeout=1h >/dev/null &&
+until child "$kubectl" --kubeconfig "$kubeconfig" wait --for=create "$crd" --timeout=10m >/dev/null &&
   child "$kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Established "$crd" --timeout=1m >/dev/null
 do
   child sleep 2
