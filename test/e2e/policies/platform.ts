@@ -19,7 +19,9 @@ export function valuesRepo(): Promise<string> {
   return fixture(
     {
       'runlevel.yaml': `core: "0.1.0"\nclusters:\n  ${cluster}:\n    environment: dev\n`,
-      'common/teams/enforce.yaml': 'members: [ { name: alice@example.com, role: admin } ]\napps: []\n',
+      // The app is rendered and checked, not synced: this test stops at runlevel 60.
+      'common/teams/enforce.yaml': 'members: [ { name: alice@example.com, role: admin } ]\napps: [web]\n',
+      'common/apps/web.yaml': 'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\n',
       'common/teams/exempt.yaml': 'members: [ { name: bob@example.com, role: admin } ]\napps: []\n',
       [`clusters/${cluster}/settings.yaml`]: [
         'cluster:',
