@@ -59,6 +59,9 @@ export async function planRunlevel(
     reject: false,
     timeoutMs: 120_000,
   });
+  // A runlevel with nothing enabled (no teams list an app, say) is empty, not broken: helmfile
+  // reports it as an error, runlevel plans it as no releases.
+  if (r.failed && /no releases found that matches/.test(String(r.stderr))) return [];
   if (r.failed) throw planError(String(r.stderr || r.stdout), [runlevel]);
   return parseBuild(String(r.stdout), [runlevel]);
 }
