@@ -94,6 +94,7 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       force: opts.force,
       prune: opts.prune,
       selects: opts.selects,
+      timeoutCapMs: opts.timeoutMs,
     });
     if (opts.dryRun) return { record, plan, outcomes };
     record.outcome = 'running';
@@ -139,7 +140,9 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       }
       const result = await applyRunlevel(ctx, rl);
       outcomes.push(...result.outcomes);
-      await recordReleases(opts, result.outcomes, releases);
+      // Only a runlevel that passed its gate is recorded as deployed: releases upgraded but never
+      // seen ready (an interrupt during the gate) must be upgraded and waited for again next time.
+      if (!result.failure) await recordReleases(opts, result.outcomes, releases);
       if (result.failure) {
         record.failure = { runlevel: rl.name, ...result.failure };
         break;
