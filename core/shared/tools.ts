@@ -17,6 +17,7 @@ export const ToolNames = [
   'opa',
   'kubeconform',
   'sops',
+  'gatekeeper',
 ] as const;
 export type ToolName = (typeof ToolNames)[number];
 
@@ -34,6 +35,7 @@ const pinKey: Record<ToolName, string> = {
   opa: 'OPA',
   kubeconform: 'KUBECONFORM',
   sops: 'SOPS',
+  gatekeeper: 'GATEKEEPER',
 };
 
 let pinsCache: Record<string, string> | undefined;

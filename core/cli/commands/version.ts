@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
@@ -6,8 +6,8 @@ import { coreRoot } from '../../shared/paths.js';
 import { findTool, pinnedVersion, type ToolName, ToolNames } from '../../shared/tools.js';
 import type { Command } from '../command.js';
 
-/** How each tool states its version (argv), all offline. */
-const versionArgs: Record<ToolName, [Exclude<ToolName, 'helm-diff'>, string[]]> = {
+/** How each tool states its version (argv), all offline. Gatekeeper has no such flag: see below. */
+const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'helm-diff'>, string[]]> = {
   helm: ['helm', ['version', '--short']],
   helmfile: ['helmfile', ['--version']],
   'helm-diff': ['helm', ['diff', 'version']],
@@ -37,16 +37,42 @@ export function coreVersion(): string {
 export async function toolVersions(): Promise<ToolVersion[]> {
   return Promise.all(
     ToolNames.map(async (tool): Promise<ToolVersion> => {
-      const [bin, args] = versionArgs[tool];
       const pinned = pinnedVersion(tool);
-      const path = findTool(bin);
+      const path = findTool(tool === 'gatekeeper' ? 'gatekeeper' : versionArgs[tool][0]);
       if (!path) return { tool, pinned, found: undefined, path, matches: false };
-      const r = await run(bin, args, { reject: false, timeoutMs: 20_000 });
-      const found = /v?\d+\.\d+\.\d+/.exec(`${r.stdout}${r.stderr}`)?.[0];
+      const found =
+        tool === 'gatekeeper'
+          ? await goModuleVersion(path, 'github.com/open-policy-agent/gatekeeper/v3')
+          : await askVersion(tool);
       const norm = (v: string | undefined) => v?.replace(/^v/, '');
       return { tool, pinned, found, path, matches: norm(found) === norm(pinned) };
     }),
   );
+}
+
+async function askVersion(tool: Exclude<ToolName, 'gatekeeper'>): Promise<string | undefined> {
+  const [bin, args] = versionArgs[tool];
+  const r = await run(bin, args, { reject: false, timeoutMs: 20_000 });
+  return /v?\d+\.\d+\.\d+/.exec(`${r.stdout}${r.stderr}`)?.[0];
+}
+
+/**
+ * The version of a Go module built into a binary, from the build information Go embeds
+ * ("dep <module> <version>"): for tools that print no version of their own.
+ */
+async function goModuleVersion(binary: string, module: string): Promise<string | undefined> {
+  const needle = Buffer.from(`${module}\t`);
+  let tail = Buffer.alloc(0);
+  for await (const chunk of createReadStream(binary, { highWaterMark: 4 << 20 })) {
+    const data = Buffer.concat([tail, chunk as Buffer]);
+    const at = data.indexOf(needle);
+    if (at >= 0)
+      return /^v[\w.+-]+/.exec(
+        data.subarray(at + needle.length, at + needle.length + 64).toString('latin1'),
+      )?.[0];
+    tail = data.subarray(Math.max(0, data.length - needle.length));
+  }
+  return undefined;
 }
 
 export const command: Command = {
