@@ -3,8 +3,7 @@
 FROM golang:1.26-bookworm AS tools
 WORKDIR /src
 COPY tools/ tools/
-RUN apt-get update && apt-get install -y --no-install-recommends etcd-server && \
-    RUNLEVEL_TOOLS_CACHE=/cache bash tools/build.sh && \
+RUN RUNLEVEL_TOOLS_CACHE=/cache bash tools/build.sh && \
     mkdir -p /out/bin && cp -L .tools/bin/* /out/bin/ && cp -rL .tools/helm-plugins /out/helm-plugins
 
 FROM node:20-bookworm-slim AS core
