@@ -23,7 +23,7 @@ async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<
   const dir = join(coreRoot, 'dist/test', tier);
   if (!existsSync(dir)) return crashed(tier, started, `no compiled tests in ${dir}`);
   const r = await execa(process.execPath, [join(coreRoot, 'node_modules/uvu/bin.js'), dir, '\\.test\\.js$'], {
-    env: { ...cleanEnv(), NO_COLOR: '1', ...env },
+    env: { ...cleanEnv(), ...env },
     extendEnv: false,
     reject: false,
     stdout: 'pipe',

@@ -19,6 +19,7 @@ export const gatedKinds = new Set([
   'StatefulSet',
   'DaemonSet',
   'Job',
+  'ConstraintTemplate', // ready once Gatekeeper has made its constraint CRD
 ]);
 
 export type Readiness = { ready: true } | { ready: false; failed: boolean; state: string };

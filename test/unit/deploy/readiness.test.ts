@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readiness } from '../../../core/deploy/wait.js';
+import { gatedKinds, readiness } from '../../../core/deploy/wait.js';
 
 const deployment = (spec: number, status: Record<string, unknown>, generation = 2) => ({
   kind: 'Deployment',
@@ -57,6 +57,7 @@ test('Jobs complete or fail; CRDs must be Established', () => {
 });
 
 test('a ConstraintTemplate is ready once Gatekeeper reports its constraint CRD created', () => {
+  assert.ok(gatedKinds.has('ConstraintTemplate'), 'the gate waits for ConstraintTemplates');
   assert.equal(readiness({ kind: 'ConstraintTemplate', status: { created: true } }), { ready: true });
   assert.is(readiness({ kind: 'ConstraintTemplate', status: {} }).ready, false);
 });
