@@ -200,7 +200,10 @@ function needLevels(planned: PlannedRelease[]): PlannedRelease[][] {
     return d;
   };
   const levels: PlannedRelease[][] = [];
-  for (const p of planned) (levels[depth(p)] ??= []).push(p);
+  for (const p of planned) {
+    const d = depth(p);
+    levels[d] = [...(levels[d] ?? []), p];
+  }
   return levels.filter(Boolean);
 }
 

@@ -48,7 +48,10 @@ test('a second cluster up reuses the running cluster instead of starting another
   const after = JSON.parse(await readFile(join(stateDir, 'cluster.json'), 'utf8'));
   assert.equal(after.daemons, before.daemons);
   // The same processes, none added (Gatekeeper's start-up wait may hold one kubectl child).
-  assert.equal((await processesMentioning(stateDir)).filter((p) => !processes.includes(p)), []);
+  assert.equal(
+    (await processesMentioning(stateDir)).filter((p) => !processes.includes(p)),
+    [],
+  );
   for (const d of before.daemons) assert.ok(processes.includes(d.pid), `${d.name} is running`);
 });
 
