@@ -6,10 +6,11 @@
 // Usage: node dist/bench/deploy/run.js [--teams 10,50] [--write-docs]
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { clusterDown, clusterUp } from '../../core/cluster/index.js';
+import { listRunlevels } from '../../core/render/runlevels.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../core/shared/tools.js';
 import { resolveValues } from '../../core/values/index.js';
@@ -19,19 +20,18 @@ const argv = process.argv.slice(2);
 const teamCounts = (argv[argv.indexOf('--teams') + 1] ?? '10,50').split(',').map(Number);
 const writeDocs = argv.includes('--write-docs');
 
-async function timed(
-  label: string,
-  cmd: string,
-  args: string[],
-  env: Record<string, string>,
-  cwd = coreRoot,
-) {
+async function timed(label: string, cmd: string, args: string[], env: Record<string, string>, quiet = false) {
   const started = process.hrtime.bigint();
-  const r = await execa(cmd, args, { env: { ...toolEnv(), ...env }, cwd, reject: false, all: true });
+  const r = await execa(cmd, args, {
+    env: { ...toolEnv(), ...env },
+    cwd: coreRoot,
+    reject: false,
+    all: true,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.exitCode !== 0)
     throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
-  console.error(`  ${label.padEnd(34)} ${seconds.toFixed(2)}s`);
+  if (!quiet) console.error(`  ${label.padEnd(34)} ${seconds.toFixed(2)}s`);
   return seconds;
 }
 
@@ -78,15 +78,26 @@ async function benchOne(teams: number): Promise<Row> {
           RUNLEVEL_LOG_FORMAT: 'plain',
         },
       );
-    const helmfile = async (label: string, verb: string) =>
-      timed(
-        label,
-        findTool('helmfile') ?? 'helmfile',
-        ['--file', 'helmfile.d', '--state-values-file', await stateValues(repo, work), verb, '--skip-deps'],
-        {
-          KUBECONFIG: cb.kubeconfig,
-        },
-      );
+    // helmfile over the runlevel files one after another, in order: `helmfile --file helmfile.d
+    // sync` in one go fails here (the team chart's namespaces collide with the apps' --create-namespace).
+    const files = listRunlevels().map((r) => r.file);
+    const helmfile = async (label: string, verb: string) => {
+      const valuesFile = await stateValues(repo, work);
+      const started = process.hrtime.bigint();
+      for (const file of files) {
+        const args = ['--file', file, '--state-values-file', valuesFile, verb, '--skip-deps'];
+        await timed(
+          `${label} ${basename(file)}`,
+          findTool('helmfile') ?? 'helmfile',
+          args,
+          { KUBECONFIG: cb.kubeconfig },
+          true,
+        );
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      console.error(`  ${label.padEnd(34)} ${seconds.toFixed(2)}s`);
+      return seconds;
+    };
     console.error(`\n► ${teams} teams`);
     const first = {
       runlevel: await runlevel('(a) runlevel deploy (first)'),
