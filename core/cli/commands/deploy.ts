@@ -8,6 +8,7 @@ import { ExitCode } from '../../shared/exit-codes.js';
 import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
+import { concurrencyFlag, listFlag } from '../flags.js';
 import { checkOrStop, kubeconfigFile, renderResolved, resolveFromConfig, valuesCommit } from '../pipeline.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
@@ -46,15 +47,12 @@ export const command: Command = {
   },
   async run({ config, flags }) {
     const started = Date.now();
-    const selectorFlags = ([] as string[]).concat((flags.selector as string[] | undefined) ?? []);
+    const selectorFlags = listFlag(flags, 'selector');
     const selectors = parseSelectors(selectorFlags);
     const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock');
     const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl');
     const timeoutMs = durationFlag(flags.timeout, '--timeout');
-    const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
-      throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
-    }
+    const concurrency = concurrencyFlag(flags);
 
     const resolved = await resolveFromConfig(config);
     const rendered = await renderResolved(config, resolved, selectorFlags);

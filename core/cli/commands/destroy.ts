@@ -22,6 +22,7 @@ import { isNotFound, loadKubeConfig, shortError, withRetry } from '../../shared/
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import type { ResolvedConfig } from '../config.js';
+import { concurrencyFlag } from '../flags.js';
 import { kubeconfigFile, renderResolved, resolveFromConfig, valuesCommit } from '../pipeline.js';
 import { coreVersion } from './version.js';
 
@@ -49,10 +50,7 @@ export const command: Command = {
         hint: 'run it in a terminal to confirm by typing the cluster name, or pass --yes (RUNLEVEL_YES=true)',
       });
     }
-    const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
-    if (!(Number.isInteger(concurrency) && concurrency > 0)) {
-      throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
-    }
+    const concurrency = concurrencyFlag(flags) ?? 4;
     const kubeconfig = kubeconfigFile(config);
     const kc = loadKubeConfig(kubeconfig);
     const helm = { kubeconfig };

@@ -10,6 +10,7 @@ import { ExitCode } from '../../shared/exit-codes.js';
 import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
+import { concurrencyFlag, listFlag } from '../flags.js';
 import { kubeconfigFile, renderResolved, resolveFromConfig } from '../pipeline.js';
 
 export const command: Command = {
@@ -39,12 +40,9 @@ export const command: Command = {
     },
   },
   async run({ config, flags }) {
-    const selectorFlags = ([] as string[]).concat((flags.selector as string[] | undefined) ?? []);
+    const selectorFlags = listFlag(flags, 'selector');
     const selectors = parseSelectors(selectorFlags);
-    const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
-      throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
-    }
+    const concurrency = concurrencyFlag(flags);
     const kubeconfig = kubeconfigFile(config);
     const kc = loadKubeConfig(kubeconfig);
     const helm = { kubeconfig };

@@ -6,6 +6,7 @@ import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
+import { concurrencyFlag, listFlag } from '../flags.js';
 
 export const command: Command = {
   summary: 'render every enabled release, runlevel by runlevel',
@@ -35,11 +36,8 @@ export const command: Command = {
       cluster: config.cluster,
       ageKeyFile: config.ageKeyFile,
     });
-    const selectors = ([] as string[]).concat((flags.selector as string[] | string | undefined) ?? []);
-    const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
-      throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
-    }
+    const selectors = listFlag(flags, 'selector');
+    const concurrency = concurrencyFlag(flags);
     log.start(`rendering ${resolved.cluster}`);
     const result = await renderPlatform({
       values: resolved.values as unknown as Record<string, unknown>,

@@ -1,0 +1,18 @@
+// Flag readings several commands share, each with the same error for the same mistake.
+import { UserError } from '../shared/errors.js';
+import type { Flags } from './command.js';
+
+/** A repeatable flag (--selector a --selector b) as a list; absent → []. */
+export function listFlag(flags: Flags, name: string): string[] {
+  return ([] as string[]).concat((flags[name] as string[] | string | undefined) ?? []);
+}
+
+/** --concurrency N: a positive whole number, or undefined when not given. */
+export function concurrencyFlag(flags: Flags): number | undefined {
+  if (flags.concurrency === undefined) return undefined;
+  const n = Number(flags.concurrency);
+  if (!(Number.isInteger(n) && n > 0)) {
+    throw new UserError(`--concurrency ${String(flags.concurrency)} is not a positive whole number`);
+  }
+  return n;
+}
