@@ -5,7 +5,6 @@ import { planDeploy } from '../../deploy/plan.js';
 import { readRecord, releaseKey } from '../../deploy/record.js';
 import { diffPlatform, formatDiffText } from '../../diff/index.js';
 import { matchesAny, parseSelectors } from '../../render/selector.js';
-import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';

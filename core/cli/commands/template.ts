@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { canonicalJson } from '../../render/canonical.js';
 import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
 import { renderStream } from '../../render/output.js';
-import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
