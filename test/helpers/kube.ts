@@ -1,6 +1,7 @@
 // Small waits against a real API server for e2e tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { helmList } from '../../core/deploy/helm.js';
 
 export function kubeClients(kubeconfig: string) {
   const kc = new KubeConfig();
@@ -49,4 +50,12 @@ export async function processesMentioning(needle: string): Promise<number[]> {
     }
   }
   return pids;
+}
+
+/** Helm's releases by name (revision, status), read the way the deploy engine reads them. */
+export async function helmReleasesByName(
+  kubeconfig: string,
+): Promise<Map<string, { revision: number; status: string }>> {
+  const releases = await helmList({ kubeconfig });
+  return new Map(releases.map((r) => [r.name, { revision: r.revision, status: r.status }]));
 }

@@ -11,8 +11,8 @@ import {
 } from '../../check/index.js';
 import { renderPlatform, writeRender } from '../../render/index.js';
 import { log } from '../../shared/log.js';
-import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
+import { resolveFromConfig } from '../pipeline.js';
 
 export const command: Command = {
   summary: 'check the rendered platform: Kubernetes schemas and policies',
@@ -28,11 +28,7 @@ export const command: Command = {
   async run({ config, flags }) {
     const started = Date.now();
     // validate → render → check: values first, so a values mistake is reported as one.
-    const resolved = await resolveValues({
-      valuesDir: config.valuesDir,
-      cluster: config.cluster,
-      ageKeyFile: config.ageKeyFile,
-    });
+    const resolved = await resolveFromConfig(config);
     const values = resolved.values as unknown as CheckValues & Record<string, unknown>;
     const strict = flags.strict === true;
     let dir = typeof flags.dir === 'string' ? resolve(flags.dir) : undefined;

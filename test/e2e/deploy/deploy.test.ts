@@ -2,12 +2,11 @@
 // `runlevel init`, then change, prune and redeploy it, and fight over the lock.
 
 import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
-import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
-import { findTool, toolEnv } from '../../../core/shared/tools.js';
 import { runCli } from '../../helpers/cli.js';
+import { helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
@@ -18,17 +17,7 @@ const deploy = (...args: string[]) =>
     timeoutMs: 300_000,
   });
 
-async function helmReleases(): Promise<Map<string, { revision: number; status: string }>> {
-  const r = await execa(
-    findTool('helm') ?? 'helm',
-    ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig],
-    {
-      env: toolEnv(),
-    },
-  );
-  const rows = JSON.parse(r.stdout) as { name: string; revision: string; status: string }[];
-  return new Map(rows.map((x) => [x.name, { revision: Number(x.revision), status: x.status }]));
-}
+const helmReleases = () => helmReleasesByName(kubeconfig);
 
 async function deployRecords(): Promise<{ outcome: string; releases: { name: string; action: string }[] }[]> {
   const cm = await loadKubeConfig(kubeconfig)

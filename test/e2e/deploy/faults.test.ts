@@ -12,6 +12,7 @@ import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../../core/shared/tools.js';
 import { cleanEnv, runCli } from '../../helpers/cli.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 let stateDir = '';
@@ -47,19 +48,7 @@ function startDeploy(marker: RegExp, ...extra: string[]) {
   return { child, seen, stderr: () => stderr };
 }
 
-async function helmRevisions(): Promise<Map<string, { revision: number; status: string }>> {
-  const r = await execa(
-    findTool('helm') ?? 'helm',
-    ['list', '-A', '-a', '-o', 'json', '--kubeconfig', kubeconfig],
-    { env: toolEnv() },
-  );
-  return new Map(
-    (JSON.parse(r.stdout) as { name: string; revision: string; status: string }[]).map((x) => [
-      x.name,
-      { revision: Number(x.revision), status: x.status },
-    ]),
-  );
-}
+const helmRevisions = () => helmReleasesByName(kubeconfig);
 
 async function lastRecord() {
   const cm = await loadKubeConfig(kubeconfig)
