@@ -29,6 +29,12 @@ interface Sink {
   write(text: string): void;
 }
 
+/** A region redrawn in place on stderr (the deploy live view): it steps aside for every log line. */
+export interface LiveRegion {
+  clear(): void;
+  redraw(): void;
+}
+
 const colors = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
 const markColor: Record<MarkName, keyof typeof colors> = {
   start: 'cyan',
@@ -42,6 +48,7 @@ const markColor: Record<MarkName, keyof typeof colors> = {
 
 export class Logger {
   private secrets: string[] = [];
+  private live: LiveRegion | undefined;
 
   constructor(
     private format: LogFormat = 'plain',
@@ -61,6 +68,11 @@ export class Logger {
     return this.format;
   }
 
+  /** While set (tty format only), each stderr write clears the region first and redraws it after. */
+  setLiveRegion(region: LiveRegion | undefined): void {
+    this.live = region;
+  }
+
   /** Every later output has this value masked. Call it as soon as a secret is known. */
   redact(secret: string): void {
     if (secret.length >= 4 && !this.secrets.includes(secret)) this.secrets.push(secret);
@@ -73,7 +85,14 @@ export class Logger {
   }
 
   event(e: LogEvent): void {
-    this.err.write(this.mask(this.render(e)));
+    this.writeErr(this.mask(this.render(e)));
+  }
+
+  private writeErr(text: string): void {
+    const live = this.format === 'tty' ? this.live : undefined;
+    live?.clear();
+    this.err.write(text);
+    live?.redraw();
   }
 
   start(message: string, data?: Record<string, unknown>): void {
@@ -121,7 +140,7 @@ export class Logger {
     const lines = [this.paint('red', `${Mark.fail} ${err.message}`)];
     for (const p of err.problems) lines.push(this.problemText(p));
     if (err.hint) lines.push(`${this.paint('dim', 'hint:')} ${err.hint}`);
-    this.err.write(this.mask(`${lines.join('\n')}\n`));
+    this.writeErr(this.mask(`${lines.join('\n')}\n`));
   }
 
   private problemText(p: Problem): string {
