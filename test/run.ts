@@ -15,20 +15,29 @@ interface TierResult {
   seconds: number;
 }
 
-const only = process.argv.slice(2); // `node dist/test/run.js unit` runs one tier
+// `node dist/test/run.js unit` runs one tier; `--match deploy/deploy` only the test files whose
+// path matches (a regular expression), for a quick loop on one area.
+const args = process.argv.slice(2);
+const matchAt = args.indexOf('--match');
+const match = matchAt >= 0 ? args.splice(matchAt, 2)[1] : undefined;
+const only = args;
 const tiers = ['unit', 'integration', 'policies', 'e2e'].filter((t) => only.length === 0 || only.includes(t));
 
 async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<TierResult> {
   const started = Date.now();
   const dir = join(coreRoot, 'dist/test', tier);
   if (!existsSync(dir)) return crashed(tier, started, `no compiled tests in ${dir}`);
-  const r = await execa(process.execPath, [join(coreRoot, 'node_modules/uvu/bin.js'), dir, '\\.test\\.js$'], {
-    env: { ...cleanEnv(), ...env },
-    extendEnv: false,
-    reject: false,
-    stdout: 'pipe',
-    stderr: 'inherit',
-  });
+  const r = await execa(
+    process.execPath,
+    [join(coreRoot, 'node_modules/uvu/bin.js'), dir, `${match ? `${match}.*` : ''}\\.test\\.js$`],
+    {
+      env: { ...cleanEnv(), ...env },
+      extendEnv: false,
+      reject: false,
+      stdout: 'pipe',
+      stderr: 'inherit',
+    },
+  );
   process.stdout.write(r.stdout);
   const total = Number(/Total:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);
   const passed = Number(/Passed:\s+(\d+)/.exec(r.stdout)?.[1] ?? Number.NaN);

@@ -12,7 +12,7 @@ import {
   formatText,
   summary,
 } from '../check/index.js';
-import { type RenderResult, renderPlatform, writeRender } from '../render/index.js';
+import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
 import { UserError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { type Resolved, resolveValues } from '../values/index.js';
@@ -30,6 +30,7 @@ export async function renderResolved(
   config: ResolvedConfig,
   resolved: Resolved,
   selectors: string[] = [],
+  reuse?: RenderOptions['reuse'],
 ): Promise<RenderResult> {
   log.start(`rendering ${resolved.cluster}`);
   const started = Date.now();
@@ -38,8 +39,13 @@ export async function renderResolved(
     origins: resolved.origins,
     valuesDir: config.valuesDir,
     selectors,
+    reuse,
   });
-  log.done(`rendered ${result.releases.length} releases in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const reused = result.releases.filter((r) => r.reused).length;
+  const fresh = result.releases.length - reused;
+  log.done(
+    `rendered ${fresh} release${fresh === 1 ? '' : 's'}${reused > 0 ? ` (${reused} unchanged, taken from the cluster)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
   return result;
 }
 

@@ -11,8 +11,8 @@ export interface DesiredRelease {
   namespace: string;
   chart: { name: string; version: string; path: string };
   labels: Record<string, string>;
-  valuesDigest: string;
-  manifestDigest: string;
+  /** Digest of what the manifests are made from (chart files, values, name, namespace, helm). */
+  inputDigest: string;
   objects: { kind: string; apiVersion: string; name: string; namespace?: string }[];
   /** helmfile `needs` ([namespace/]name): releases of the same runlevel that must be ready first. */
   needs?: string[];
@@ -73,12 +73,12 @@ export interface DeployPlan {
 
 export const defaultRunlevelTimeoutMs = 300_000;
 
-/** What "the same release" means: same chart version, same values, same rendered manifests. */
-export function releaseDigest(r: Pick<DesiredRelease, 'chart' | 'valuesDigest' | 'manifestDigest'>): string {
-  return createHash('sha256')
-    .update(`${r.chart.name}@${r.chart.version}\n${r.valuesDigest}\n${r.manifestDigest}`)
-    .digest('hex')
-    .slice(0, 32);
+/**
+ * What "the same release" means: the same chart (its files, so its version and templates) with the
+ * same values. It is known before rendering, so an unchanged release need not be rendered again.
+ */
+export function releaseDigest(r: Pick<DesiredRelease, 'inputDigest'>): string {
+  return createHash('sha256').update(r.inputDigest).digest('hex').slice(0, 32);
 }
 
 const key = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;

@@ -1,7 +1,7 @@
 // What is deployed, kept in the cluster itself (the tool is stateless): a ConfigMap in
 // runlevel-system with the current release digests and the last deploys.
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
-import { isConflict, isNotFound, withRetry } from '../shared/kube.js';
+import { isConflict, isNotFound, type RetryOptions, withRetry } from '../shared/kube.js';
 import { systemNamespace } from './lock.js';
 
 const configMapName = 'runlevel-state';
@@ -50,17 +50,21 @@ export interface ClusterRecord {
 
 export const releaseKey = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
 
-export async function readRecord(kc: KubeConfig): Promise<ClusterRecord> {
+export async function readRecord(kc: KubeConfig, retry?: RetryOptions): Promise<ClusterRecord> {
   const api = kc.makeApiClient(CoreV1Api);
-  return withRetry('read deploy record', async () => {
-    try {
-      const cm = await api.readNamespacedConfigMap({ name: configMapName, namespace: systemNamespace });
-      return parseRecord(cm);
-    } catch (err) {
-      if (isNotFound(err)) return { releases: {}, deploys: [] };
-      throw err;
-    }
-  });
+  return withRetry(
+    'read deploy record',
+    async () => {
+      try {
+        const cm = await api.readNamespacedConfigMap({ name: configMapName, namespace: systemNamespace });
+        return parseRecord(cm);
+      } catch (err) {
+        if (isNotFound(err)) return { releases: {}, deploys: [] };
+        throw err;
+      }
+    },
+    retry,
+  );
 }
 
 function parseRecord(cm: V1ConfigMap): ClusterRecord {

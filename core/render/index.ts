@@ -9,6 +9,7 @@ import { coreRoot } from '../shared/paths.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
+import { releaseInputDigest } from './input-digest.js';
 import { allInOrder, OrderedLimiter } from './limiter.js';
 import {
   clusterScopedKinds,
@@ -37,6 +38,14 @@ export interface RenderOptions {
   concurrency?: number;
   /** Another helmfile.d (tests); default: the one in the core. */
   helmfileDir?: string;
+  /**
+   * Manifests already rendered for this exact input (the deploy passes what helm stored for an
+   * unchanged release): returned, the release is not rendered again.
+   */
+  reuse?: (
+    release: { runlevel: string; name: string; namespace: string },
+    inputDigest: string,
+  ) => string | undefined;
 }
 
 export interface RenderedRelease {
@@ -48,8 +57,12 @@ export interface RenderedRelease {
   needs: string[];
   values: Record<string, unknown>; // merged release values, as helm gets them (may hold secrets)
   valuesDigest: string;
+  /** Chart files, name, namespace, values and helm version: what the manifests depend on. */
+  inputDigest: string;
   manifestDigest: string;
   manifest: string;
+  /** The manifests came from `reuse`, not from helm template. */
+  reused?: boolean;
   files: RenderedFile[];
   objects: ObjectRef[];
 }
@@ -89,7 +102,10 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
             order: [r, i],
             promise: limiter.run([r, i], async () => {
               const values = mergeValues(rel.values);
-              return { rel, values, manifest: await helmTemplate(rel, values, ctx) };
+              const inputDigest = releaseInputDigest(rel, values);
+              const kept = opts.reuse?.(rel, inputDigest);
+              const manifest = kept ?? (await helmTemplate(rel, values, ctx));
+              return { rel, values, inputDigest, manifest, reused: kept !== undefined };
             }),
           }));
           return allInOrder(tasks);
@@ -109,7 +125,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
       return cluster ? undefined : (declared ?? rel.namespace);
     };
 
-  const releases = rendered.map(({ rel, values, manifest }): RenderedRelease => {
+  const releases = rendered.map(({ rel, values, inputDigest, manifest, reused }): RenderedRelease => {
     const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
     return {
       runlevel: rel.runlevel,
@@ -120,8 +136,10 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
       needs: rel.needs,
       values,
       valuesDigest: sha256(canonicalJson(values)),
+      inputDigest,
       manifestDigest: sha256(manifest),
       manifest,
+      reused,
       files,
       objects,
     };

@@ -55,7 +55,9 @@ export async function processesMentioning(needle: string): Promise<number[]> {
 /** Helm's releases by name (revision, status), read the way the deploy engine reads them. */
 export async function helmReleasesByName(
   kubeconfig: string,
-): Promise<Map<string, { revision: number; status: string }>> {
+): Promise<Map<string, { revision: number; status: string; namespace: string }>> {
   const releases = await helmList({ kubeconfig });
-  return new Map(releases.map((r) => [r.name, { revision: r.revision, status: r.status }]));
+  return new Map(
+    releases.map((r) => [r.name, { revision: r.revision, status: r.status, namespace: r.namespace }]),
+  );
 }

@@ -1,6 +1,9 @@
 import { runDeploy } from '../../deploy/index.js';
 import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
+import { deployProgress } from '../../deploy/progress-live.js';
+import { readRecord } from '../../deploy/record.js';
+import { reuseDeployed, storedManifests } from '../../deploy/stored.js';
 import { matchesAny, parseSelectors } from '../../render/selector.js';
 import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
@@ -54,35 +57,52 @@ export const command: Command = {
     const timeoutMs = durationFlag(flags.timeout, '--timeout');
     const concurrency = concurrencyFlag(flags);
 
-    const resolved = await resolveFromConfig(config);
-    const rendered = await renderResolved(config, resolved, selectorFlags);
-    await checkOrStop(resolved, rendered, flags.strict === true);
-
     const kubeconfig = kubeconfigFile(config);
     const kc = loadKubeConfig(kubeconfig);
+    // What is deployed is read while the values load: unchanged releases are then not rendered
+    // again. Unreachable or unreadable, everything is rendered (and the lock reports the cluster).
+    const deployed =
+      flags.force === true
+        ? undefined
+        : Promise.all([readRecord(kc, { attempts: 1 }), storedManifests(kc, { attempts: 1 })]).catch(
+            () => undefined,
+          );
+    const resolved = await resolveFromConfig(config);
+    const previous = await deployed;
+    const reuse = previous ? reuseDeployed(...previous) : undefined;
+    const rendered = await renderResolved(config, resolved, selectorFlags, reuse);
+    await checkOrStop(resolved, rendered, flags.strict === true);
+
     const dryRun = flags['dry-run'] === true;
     log.start(
       `${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${kc.getCurrentCluster()?.server ?? 'unknown server'})`,
     );
-    const report = await runDeploy({
-      kc,
-      kubeconfig,
-      cluster: resolved.cluster,
-      runlevels: rendered.runlevels,
-      releases: rendered.releases,
-      coreVersion: coreVersion(),
-      valuesCommit: await valuesCommit(config.valuesDir),
-      force: flags.force === true,
-      prune: flags['no-prune'] !== true,
-      dryRun,
-      selects: selectorFlags.length > 0 ? (labels) => matchesAny(selectors, labels) : undefined,
-      waitLockMs,
-      lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
-      concurrency,
-      timeoutMs,
-      runTask: taskRunner(kc, resolved),
-      interrupted: () => shutdown.signal.aborted,
-    });
+    const progress = deployProgress();
+    let report: Awaited<ReturnType<typeof runDeploy>>;
+    try {
+      report = await runDeploy({
+        kc,
+        kubeconfig,
+        cluster: resolved.cluster,
+        runlevels: rendered.runlevels,
+        releases: rendered.releases,
+        coreVersion: coreVersion(),
+        valuesCommit: await valuesCommit(config.valuesDir),
+        force: flags.force === true,
+        prune: flags['no-prune'] !== true,
+        dryRun,
+        selects: selectorFlags.length > 0 ? (labels) => matchesAny(selectors, labels) : undefined,
+        waitLockMs,
+        lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
+        concurrency,
+        timeoutMs,
+        runTask: taskRunner(kc, resolved),
+        interrupted: () => shutdown.signal.aborted,
+        progress,
+      });
+    } finally {
+      progress.close(); // the final frame stays; the summary or the error prints below it
+    }
 
     if (dryRun) {
       const rows = report.plan.runlevels.flatMap((rl) =>

@@ -1,10 +1,13 @@
 // The main job against the real local cluster: deploy the platform from a values repo made by
 // `runlevel init`, then change, prune and redeploy it, and fight over the lock.
 
+import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { run } from '../../../core/shared/exec.js';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
+import { coreRoot } from '../../../core/shared/paths.js';
 import { runCli } from '../../helpers/cli.js';
 import { helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
@@ -25,6 +28,12 @@ async function deployRecords(): Promise<{ outcome: string; releases: { name: str
     .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
   return JSON.parse(cm.data?.['deploys.json'] ?? '[]');
 }
+
+const checkedObjects = (stderr: string) => Number(/(\d+) objects checked/.exec(stderr)?.[1]);
+const renderedFresh = (stderr: string) =>
+  /rendered (\d+) releases? \((\d+) unchanged, taken from the cluster\)/.exec(stderr);
+let objectsAtFirstDeploy = 0;
+let objectsAfterChange = 0; // two replicas bring a PodDisruptionBudget
 
 const actionOf = (stderr: string, release: string) =>
   new RegExp(`^${release}\\s+\\S+\\s+(\\S+)`, 'm').exec(stderr)?.[1];
@@ -49,6 +58,8 @@ test('the first deploy installs every runlevel in order; helm lists the releases
     assert.is(helm.get(name)?.status, 'deployed', `${name}: ${JSON.stringify(helm.get(name))}`);
   }
   assert.is(actionOf(r.stderr, 'demo-hello'), 'installed');
+  objectsAtFirstDeploy = checkedObjects(r.stderr);
+  assert.ok(objectsAtFirstDeploy > 10, r.stderr);
   const [last] = await deployRecords();
   assert.is(last?.outcome, 'succeeded');
 });
@@ -58,6 +69,9 @@ test('a deploy with nothing changed changes nothing: every release unchanged, no
   const r = await deploy();
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /total [\d.]+s: \d+ unchanged$/m);
+  // Nothing is rendered again: helm's stored manifests stand in, and check still sees every object.
+  assert.is(renderedFresh(r.stderr)?.[1], '0', r.stderr);
+  assert.is(checkedObjects(r.stderr), objectsAtFirstDeploy);
   const after = await helmReleases();
   for (const [name, rel] of before) assert.is(after.get(name)?.revision, rel.revision, name);
 });
@@ -71,9 +85,27 @@ test('changing one app upgrades only its release', async () => {
   assert.is(r.code, 0, r.stderr);
   assert.is(actionOf(r.stderr, 'demo-hello'), 'upgraded');
   assert.is(actionOf(r.stderr, 'team-demo'), 'unchanged');
+  assert.is(renderedFresh(r.stderr)?.[1], '1', r.stderr);
+  objectsAfterChange = checkedObjects(r.stderr);
+  assert.is(objectsAfterChange, objectsAtFirstDeploy + 1, 'the PodDisruptionBudget two replicas bring');
   const after = await helmReleases();
   assert.is(after.get('demo-hello')?.revision, (before.get('demo-hello')?.revision ?? 0) + 1);
   assert.is(after.get('team-demo')?.revision, before.get('team-demo')?.revision);
+});
+
+test('a release changed by hand with helm is rendered afresh and put back, not taken from the cluster', async () => {
+  const hello = (await helmReleases()).get('demo-hello');
+  const byHand = await run(
+    'helm',
+    ['upgrade', 'demo-hello', join(coreRoot, 'charts/app'), '-n', hello?.namespace ?? '', '--reuse-values'],
+    { env: { KUBECONFIG: kubeconfig } },
+  );
+  assert.is(byHand.exitCode, 0);
+  const r = await deploy();
+  assert.is(r.code, 0, r.stderr);
+  assert.is(renderedFresh(r.stderr)?.[1], '1', r.stderr);
+  assert.is(actionOf(r.stderr, 'demo-hello'), 'upgraded');
+  assert.is(checkedObjects(r.stderr), objectsAfterChange);
 });
 
 test('status reports every release in sync after a deploy, and out of sync after a values change', async () => {

@@ -57,6 +57,7 @@ export async function renderFixture(
     needs: [],
     values: {},
     valuesDigest: '',
+    inputDigest: '',
     manifestDigest: '',
     manifest: c.manifest,
     files,

@@ -26,8 +26,7 @@ function desired(name: string, runlevel: string, extra: Partial<DesiredRelease> 
     namespace: 'ns',
     chart: { name: 'c', version: '1.0.0', path: 'charts/c' },
     labels: { runlevel, app: name },
-    valuesDigest: `v-${name}`,
-    manifestDigest: `m-${name}`,
+    inputDigest: `i-${name}`,
     objects: [{ kind: 'Deployment', apiVersion: 'apps/v1', name, namespace: 'ns' }],
     ...extra,
   };
@@ -113,7 +112,7 @@ test('a release whose digest matches the deployed one is unchanged; --force upgr
 
 test('changed values, a helm revision made by hand and a failed release are all upgraded, with the reason', () => {
   const web = desired('web', '90-apps');
-  const changed = { ...web, valuesDigest: 'v-new' };
+  const changed = { ...web, inputDigest: 'i-new' };
   const reason = (d: DesiredRelease, helm: HelmRelease) =>
     planDeploy({ runlevels, desired: [d], deployed: { 'ns/web': deployedFrom(web, 3) }, helm: [helm] })
       .runlevels[2]?.waves[0]?.[0]?.reason;

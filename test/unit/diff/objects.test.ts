@@ -146,8 +146,7 @@ function planned(name: string, action: PlannedRelease['action'], reason = 'chang
     namespace: 'team-a',
     chart: { name: 'app', version: '1.0.0', path: 'charts/app' },
     labels: {},
-    valuesDigest: 'v',
-    manifestDigest: 'm',
+    inputDigest: 'i',
     objects: [],
   };
   return { release, digest: 'd', action, reason, previousRevision: 1 };
