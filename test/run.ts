@@ -29,7 +29,7 @@ async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<
   if (!existsSync(dir)) return crashed(tier, started, `no compiled tests in ${dir}`);
   const r = await execa(
     process.execPath,
-    [join(coreRoot, 'node_modules/uvu/bin.js'), dir, `${match ? `${match}.*` : ''}\\.test\\.js$`],
+    [join(coreRoot, 'node_modules/uvu/bin.js'), dir, `${match ? `(${match}).*` : ''}\\.test\\.js$`],
     {
       env: { ...cleanEnv(), ...env },
       extendEnv: false,
