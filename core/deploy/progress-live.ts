@@ -166,7 +166,12 @@ export function liveProgress(out: LiveStream, opts: LiveOptions = {}): ClosableP
       const rl = current;
       current = undefined;
       const changed = rl && rl.changes > 0 ? ` (${rl.changes} applied)` : '';
-      event([permanentLine('done', `${name}  ${rl?.total ?? 0} releases${changed}  ${elapsed(seconds)}`)]);
+      event([
+        permanentLine(
+          'done',
+          `${name}  ${rl?.total ?? 0} release${rl?.total === 1 ? '' : 's'}${changed}  ${elapsed(seconds)}`,
+        ),
+      ]);
     },
     releaseStart(p) {
       if (current) current.waiting = undefined;

@@ -99,17 +99,27 @@ export function logProgress(): Progress {
   };
 }
 
+/** Past this many rows, unchanged releases are counted in the total line instead of listed. */
+export const summaryListsUnchangedUpTo = 40;
+
 export function summaryTable(
   rows: { name: string; runlevel: string; action: string; seconds: number }[],
   totalSeconds: number,
+  opts: { all?: boolean } = {},
 ): string {
-  const width = Math.max(7, ...rows.map((r) => r.name.length));
+  const listed =
+    opts.all || rows.length <= summaryListsUnchangedUpTo
+      ? rows
+      : rows.filter((r) => r.action !== 'unchanged');
+  const width = Math.max(7, ...listed.map((r) => r.name.length));
   const lines = [`${'RELEASE'.padEnd(width)}  ${'RUNLEVEL'.padEnd(12)}  ${'ACTION'.padEnd(11)}  DURATION`];
-  for (const r of rows) {
+  for (const r of listed) {
     lines.push(
       `${r.name.padEnd(width)}  ${r.runlevel.padEnd(12)}  ${r.action.padEnd(11)}  ${r.seconds.toFixed(1)}s`,
     );
   }
+  if (listed.length < rows.length)
+    lines.push(`… ${rows.length - listed.length} unchanged releases not listed (-v lists them)`);
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
   const tally = [...counts].map(([a, n]) => `${n} ${a}`).join(', ');

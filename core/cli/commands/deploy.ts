@@ -126,7 +126,7 @@ export const command: Command = {
       seconds: o.seconds,
     }));
     if (config.output === 'json') log.writeData(JSON.stringify(report.record, null, 2));
-    else log.info(`\n${summaryTable(rows, total)}`);
+    else log.info(`\n${summaryTable(rows, total, { all: config.verbose })}`);
     const failure = report.record.failure;
     if (!failure) {
       log.done(`deployed ${resolved.cluster} in ${total.toFixed(1)}s`);
