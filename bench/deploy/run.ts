@@ -48,7 +48,7 @@ interface Row {
   releases: number;
   first: { runlevel: number; helmfileSync: number };
   noop: { runlevel: number; helmfileApply: number; helmfileSync: number };
-  change: { runlevel: number; helmfileApply: number; helmUpgrade: number };
+  change: { runlevel: number; helmfileApply: number; helmUpgrade: number; helmUpgradeWait: number };
 }
 
 async function benchOne(teams: number): Promise<Row> {
@@ -116,23 +116,17 @@ async function benchOne(teams: number): Promise<Row> {
     const changeRunlevel = await runlevel('(c) runlevel deploy (1 app changed)');
     const changeApply = await helmfile('(c) helmfile apply (1 app changed)', 'apply');
     // The floor: the one helm upgrade that change needs (one more replica change, on cluster B).
-    const values = join(work, 'solo-values.yaml');
-    await writeFile(values, 'replicas: 3\n', { mode: 0o600 });
-    const helmUpgrade = await timed(
-      '(c) helm upgrade (the floor)',
-      findTool('helm') ?? 'helm',
-      [
-        'upgrade',
-        'team001-solo',
-        join(coreRoot, 'charts/app'),
-        '-n',
-        'team-team001',
-        '--reuse-values',
-        '-f',
-        values,
-      ],
-      { KUBECONFIG: cb.kubeconfig },
-    );
+    // runlevel also waits for the change to be ready, so the like-for-like floor is `--wait`.
+    const helmUpgradeTo = async (replicas: number, wait: boolean) => {
+      const values = join(work, 'solo-values.yaml');
+      await writeFile(values, `replicas: ${replicas}\n`, { mode: 0o600 });
+      const args = ['upgrade', 'team001-solo', join(coreRoot, 'charts/app'), '-n', 'team-team001'];
+      args.push('--reuse-values', '-f', values, ...(wait ? ['--wait'] : []));
+      const label = `(c) helm upgrade${wait ? ' --wait' : ''} (the floor)`;
+      return timed(label, findTool('helm') ?? 'helm', args, { KUBECONFIG: cb.kubeconfig });
+    };
+    const helmUpgrade = await helmUpgradeTo(3, false);
+    const helmUpgradeWait = await helmUpgradeTo(4, true);
     const releases = (
       await execa(findTool('helm') ?? 'helm', ['list', '-A', '-q', '--max', '0'], {
         env: { ...toolEnv(), KUBECONFIG: ca.kubeconfig },
@@ -145,7 +139,7 @@ async function benchOne(teams: number): Promise<Row> {
       releases,
       first,
       noop,
-      change: { runlevel: changeRunlevel, helmfileApply: changeApply, helmUpgrade },
+      change: { runlevel: changeRunlevel, helmfileApply: changeApply, helmUpgrade, helmUpgradeWait },
     };
   } finally {
     await clusterDown({ stateDir: a, purge: true });
@@ -158,11 +152,11 @@ const rows: Row[] = [];
 for (const n of teamCounts) rows.push(await benchOne(n));
 const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
 const table = [
-  '| teams | releases | (a) runlevel first | helmfile sync | ratio | (b) runlevel no-op | helmfile apply | helmfile sync | vs apply | (c) runlevel 1 change | helmfile apply | helm upgrade | vs helm upgrade |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| teams | releases | (a) runlevel first | helmfile sync | ratio | (b) runlevel no-op | helmfile apply | helmfile sync | vs apply | (c) runlevel 1 change | helmfile apply | helm upgrade | helm upgrade --wait | vs --wait | vs no wait |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.teams} | ${r.releases} | ${r.first.runlevel.toFixed(1)} s | ${r.first.helmfileSync.toFixed(1)} s | ${ratio(r.first.runlevel, r.first.helmfileSync)} | ${r.noop.runlevel.toFixed(1)} s | ${r.noop.helmfileApply.toFixed(1)} s | ${r.noop.helmfileSync.toFixed(1)} s | ${(r.noop.helmfileApply / r.noop.runlevel).toFixed(1)}× faster | ${r.change.runlevel.toFixed(1)} s | ${r.change.helmfileApply.toFixed(1)} s | ${r.change.helmUpgrade.toFixed(1)} s | ${ratio(r.change.runlevel, r.change.helmUpgrade)} |`,
+      `| ${r.teams} | ${r.releases} | ${r.first.runlevel.toFixed(1)} s | ${r.first.helmfileSync.toFixed(1)} s | ${ratio(r.first.runlevel, r.first.helmfileSync)} | ${r.noop.runlevel.toFixed(1)} s | ${r.noop.helmfileApply.toFixed(1)} s | ${r.noop.helmfileSync.toFixed(1)} s | ${(r.noop.helmfileApply / r.noop.runlevel).toFixed(1)}× faster | ${r.change.runlevel.toFixed(1)} s | ${r.change.helmfileApply.toFixed(1)} s | ${r.change.helmUpgrade.toFixed(1)} s | ${r.change.helmUpgradeWait.toFixed(1)} s | ${ratio(r.change.runlevel, r.change.helmUpgradeWait)} | ${ratio(r.change.runlevel, r.change.helmUpgrade)} |`,
   ),
 ].join('\n');
 console.log(table);

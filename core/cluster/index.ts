@@ -298,6 +298,12 @@ function controllerManagerArgs(pki: Pki, kubeconfig: string): string[] {
     `--cluster-signing-cert-file=${pki.caCert}`,
     `--cluster-signing-key-file=${pki.caKey}`,
     '--use-service-account-credentials=true',
+    // One user on loopback: the client-side rate limits meant for a shared API server (20 qps)
+    // would make a deploy of 150 Deployments wait ~30 s for ReplicaSets and Pods to appear.
+    '--kube-api-qps=1000',
+    '--kube-api-burst=2000',
+    '--concurrent-deployment-syncs=20',
+    '--concurrent-replicaset-syncs=20',
     '--profiling=false',
     '--v=1',
   ];
@@ -311,6 +317,8 @@ function schedulerArgs(kubeconfig: string): string[] {
     '--bind-address=127.0.0.1',
     '--secure-port=0',
     '--leader-elect=false',
+    '--kube-api-qps=1000', // as for the controller manager (kwok itself runs unthrottled)
+    '--kube-api-burst=2000',
     '--profiling=false',
     '--v=1',
   ];
