@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { type RetryOptions, withRetry } from '../shared/kube.js';
 import { releaseDigest } from './plan.js';
-import { type ClusterRecord, releaseKey } from './record.js';
+import { type ClusterRecord, readRecord, releaseKey } from './record.js';
 
 export interface StoredRelease {
   revision: number;
@@ -79,4 +79,17 @@ export function reuseDeployed(
     if (!deployed || !kept || deployed.revision !== kept.revision) return undefined;
     return deployed.digest === releaseDigest({ inputDigest }) ? kept.manifest : undefined;
   };
+}
+
+export interface DeployedState {
+  record: ClusterRecord;
+  stored: Map<string, StoredRelease>;
+  /** The render's `reuse` for this state. */
+  reuse: (release: { namespace: string; name: string }, inputDigest: string) => string | undefined;
+}
+
+/** The record and helm's stored manifests, read at once; commands start it while values load. */
+export async function readDeployedState(kc: KubeConfig, retry?: RetryOptions): Promise<DeployedState> {
+  const [record, stored] = await Promise.all([readRecord(kc, retry), storedManifests(kc, retry)]);
+  return { record, stored, reuse: reuseDeployed(record, stored) };
 }

@@ -2,8 +2,7 @@ import { runDeploy } from '../../deploy/index.js';
 import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
-import { readRecord } from '../../deploy/record.js';
-import { reuseDeployed, storedManifests } from '../../deploy/stored.js';
+import { readDeployedState } from '../../deploy/stored.js';
 import { matchesAny, parseSelectors } from '../../render/selector.js';
 import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
@@ -62,15 +61,9 @@ export const command: Command = {
     // What is deployed is read while the values load: unchanged releases are then not rendered
     // again. Unreachable or unreadable, everything is rendered (and the lock reports the cluster).
     const deployed =
-      flags.force === true
-        ? undefined
-        : Promise.all([readRecord(kc, { attempts: 1 }), storedManifests(kc, { attempts: 1 })]).catch(
-            () => undefined,
-          );
+      flags.force === true ? undefined : readDeployedState(kc, { attempts: 1 }).catch(() => undefined);
     const resolved = await resolveFromConfig(config);
-    const previous = await deployed;
-    const reuse = previous ? reuseDeployed(...previous) : undefined;
-    const rendered = await renderResolved(config, resolved, selectorFlags, reuse);
+    const rendered = await renderResolved(config, resolved, selectorFlags, (await deployed)?.reuse);
     await checkOrStop(resolved, rendered, flags.strict === true);
 
     const dryRun = flags['dry-run'] === true;

@@ -2,7 +2,8 @@
 import { stringify } from 'yaml';
 import { helmGetManifest, helmList } from '../../deploy/helm.js';
 import { planDeploy } from '../../deploy/plan.js';
-import { readRecord, releaseKey } from '../../deploy/record.js';
+import { releaseKey } from '../../deploy/record.js';
+import { readDeployedState } from '../../deploy/stored.js';
 import { diffPlatform, formatDiffText } from '../../diff/index.js';
 import { matchesAny, parseSelectors } from '../../render/selector.js';
 import { ExitCode } from '../../shared/exit-codes.js';
@@ -46,10 +47,13 @@ export const command: Command = {
     const kc = loadKubeConfig(kubeconfig);
     const helm = { kubeconfig };
 
+    // What is deployed is read while the values load; unchanged releases are then not rendered.
+    const deployed = readDeployedState(kc);
+    deployed.catch(() => {}); // awaited below; a values error must not leave it unhandled
     const resolved = await resolveFromConfig(config);
-    const [rendered, record, helmReleases] = await Promise.all([
-      renderResolved(config, resolved, selectorFlags),
-      readRecord(kc),
+    const { record, reuse } = await deployed;
+    const [rendered, helmReleases] = await Promise.all([
+      renderResolved(config, resolved, selectorFlags, reuse),
       helmList(helm),
     ]);
     const plan = planDeploy({

@@ -3,7 +3,8 @@
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { helmList } from '../../deploy/helm.js';
 import { planDeploy } from '../../deploy/plan.js';
-import { readRecord, releaseKey } from '../../deploy/record.js';
+import { releaseKey } from '../../deploy/record.js';
+import { readDeployedState } from '../../deploy/stored.js';
 import { gatedKinds, readiness } from '../../deploy/wait.js';
 import { loadKubeConfig, withRetry } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
@@ -19,10 +20,13 @@ export const command: Command = {
   async run({ config, flags }) {
     const kubeconfig = kubeconfigFile(config);
     const kc = loadKubeConfig(kubeconfig);
+    // What is deployed is read while the values load; unchanged releases are then not rendered.
+    const deployed = readDeployedState(kc);
+    deployed.catch(() => {}); // awaited below; a values error must not leave it unhandled
     const resolved = await resolveFromConfig(config);
-    const [rendered, record, helm] = await Promise.all([
-      renderResolved(config, resolved),
-      readRecord(kc),
+    const { record, reuse } = await deployed;
+    const [rendered, helm] = await Promise.all([
+      renderResolved(config, resolved, [], reuse),
       helmList({ kubeconfig }),
     ]);
     const plan = planDeploy({
