@@ -10,7 +10,7 @@
 // Only releases the deploy plan would touch are fetched: a release whose digest matches the
 // record (chart version, values and rendered manifest unchanged) is skipped without a read.
 import type { DeployPlan, PlannedRelease } from '../deploy/plan.js';
-import { mapLimit } from '../render/pool.js';
+import { mapLimit } from '../shared/pool.js';
 import { diffManifests, type ManifestDiff, parseObjects } from './objects.js';
 
 export { formatDiffText } from './format.js';

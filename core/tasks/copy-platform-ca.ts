@@ -7,6 +7,7 @@ import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
 import {
+  eachBounded,
   managedBy,
   readOptional,
   requestOptions,
@@ -43,9 +44,8 @@ export const copyPlatformCa: Task = {
     const namespaces = teamNames(values).map(teamNamespace);
     await requireNamespaces(core, namespaces, signal);
 
-    const changed: string[] = [];
-    for (const namespace of namespaces) {
-      signal.throwIfAborted();
+    const changed = await eachBounded(namespaces, signal, async (namespace) => {
+      const out: string[] = [];
       const wanted: V1ConfigMap = {
         metadata: { name, namespace, labels: { ...managedBy, [writtenByLabel]: 'copy-platform-ca' } },
         data: { [key]: ca },
@@ -53,16 +53,17 @@ export const copyPlatformCa: Task = {
       const current = await readOptional(() => core.readNamespacedConfigMap({ name, namespace }, opts));
       if (!current) {
         await core.createNamespacedConfigMap({ namespace, body: wanted }, opts);
-        changed.push(`created ConfigMap ${namespace}/${name}`);
+        out.push(`created ConfigMap ${namespace}/${name}`);
       } else if (current.data?.[key] !== ca || current.metadata?.labels?.[writtenByLabel] === undefined) {
         // Replace with the resourceVersion read: a concurrent writer makes this fail (409), not lose data.
         const labels = { ...current.metadata?.labels, ...wanted.metadata?.labels };
         const metadata = { ...wanted.metadata, labels, resourceVersion: current.metadata?.resourceVersion };
         const body: V1ConfigMap = { metadata, data: { ...current.data, [key]: ca } };
         await core.replaceNamespacedConfigMap({ name, namespace, body }, opts);
-        changed.push(`updated ConfigMap ${namespace}/${name}`);
+        out.push(`updated ConfigMap ${namespace}/${name}`);
       }
-    }
+      return out;
+    });
     return { changed };
   },
 };

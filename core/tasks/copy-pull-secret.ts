@@ -9,6 +9,7 @@ import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isConflict } from '../shared/kube.js';
 import {
+  eachBounded,
   managedBy,
   mergePatch,
   readOptional,
@@ -49,9 +50,8 @@ async function copy(core: CoreV1Api, namespaces: string[], { signal }: TaskConte
       },
     );
   }
-  const changed: string[] = [];
-  for (const namespace of namespaces) {
-    signal.throwIfAborted();
+  const changed = await eachBounded(namespaces, signal, async (namespace) => {
+    const out: string[] = [];
     const current = await readOptional(() =>
       core.readNamespacedSecret({ name: pullSecretName, namespace }, opts),
     );
@@ -63,7 +63,7 @@ async function copy(core: CoreV1Api, namespaces: string[], { signal }: TaskConte
         data: source.data,
       };
       await core.createNamespacedSecret({ namespace, body }, opts);
-      changed.push(`created Secret ${namespace}/${pullSecretName}`);
+      out.push(`created Secret ${namespace}/${pullSecretName}`);
     } else if (current.metadata?.labels?.[writtenByLabel] === taskName && !sameData(current, source)) {
       const body: V1Secret = {
         metadata: {
@@ -76,29 +76,30 @@ async function copy(core: CoreV1Api, namespaces: string[], { signal }: TaskConte
         data: source.data,
       };
       await core.replaceNamespacedSecret({ name: pullSecretName, namespace, body }, opts);
-      changed.push(`updated Secret ${namespace}/${pullSecretName}`);
+      out.push(`updated Secret ${namespace}/${pullSecretName}`);
     }
     if (await setServiceAccountEntry(core, namespace, true, signal))
-      changed.push(`added ${pullSecretName} to ServiceAccount ${namespace}/default imagePullSecrets`);
-  }
+      out.push(`added ${pullSecretName} to ServiceAccount ${namespace}/default imagePullSecrets`);
+    return out;
+  });
   return { changed };
 }
 
 async function remove(core: CoreV1Api, namespaces: string[], { signal }: TaskContext) {
   const opts = requestOptions(signal);
-  const changed: string[] = [];
-  for (const namespace of namespaces) {
-    signal.throwIfAborted();
+  const changed = await eachBounded(namespaces, signal, async (namespace) => {
+    const out: string[] = [];
     const current = await readOptional(() =>
       core.readNamespacedSecret({ name: pullSecretName, namespace }, opts),
     );
     if (current?.metadata?.labels?.[writtenByLabel] === taskName) {
       await core.deleteNamespacedSecret({ name: pullSecretName, namespace }, opts);
-      changed.push(`deleted Secret ${namespace}/${pullSecretName} (pull secret disabled)`);
+      out.push(`deleted Secret ${namespace}/${pullSecretName} (pull secret disabled)`);
     }
     if (await setServiceAccountEntry(core, namespace, false, signal))
-      changed.push(`removed ${pullSecretName} from ServiceAccount ${namespace}/default imagePullSecrets`);
-  }
+      out.push(`removed ${pullSecretName} from ServiceAccount ${namespace}/default imagePullSecrets`);
+    return out;
+  });
   return { changed };
 }
 

@@ -2,7 +2,7 @@
 // policy whose values list the team under exceptions.teams, so in-cluster admission (runlevel 10)
 // can select them; labels with that prefix the values no longer grant are removed.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { mergePatch, requestOptions, requireNamespaces } from './kube.js';
+import { eachBounded, mergePatch, requestOptions, requireNamespaces } from './kube.js';
 import type { Task } from './types.js';
 import { policyExceptionsOf, teamNames, teamNamespace } from './values.js';
 
@@ -16,9 +16,8 @@ export const labelPolicyExceptions: Task = {
     const teams = teamNames(values);
     await requireNamespaces(core, teams.map(teamNamespace), signal);
 
-    const changed: string[] = [];
-    for (const team of teams) {
-      signal.throwIfAborted();
+    const changed = await eachBounded(teams, signal, async (team) => {
+      const out: string[] = [];
       const name = teamNamespace(team);
       const ns = await core.readNamespace({ name }, requestOptions(signal));
       const labels = ns.metadata?.labels ?? {};
@@ -28,16 +27,15 @@ export const labelPolicyExceptions: Task = {
       for (const label of wanted) if (labels[label] !== 'true') patch[label] = 'true';
       for (const label of Object.keys(labels))
         if (label.startsWith(exemptLabelPrefix) && !wanted.has(label)) patch[label] = null;
-      if (Object.keys(patch).length === 0) continue;
+      if (Object.keys(patch).length === 0) return out;
       await core.patchNamespace(
         { name, body: { metadata: { labels: patch } } },
         requestOptions(signal, mergePatch),
       );
       for (const [label, value] of Object.entries(patch).sort(([a], [b]) => a.localeCompare(b)))
-        changed.push(
-          value === null ? `removed label ${label} from ${name}` : `labelled ${name} ${label}=true`,
-        );
-    }
+        out.push(value === null ? `removed label ${label} from ${name}` : `labelled ${name} ${label}=true`);
+      return out;
+    });
     return { changed };
   },
 };

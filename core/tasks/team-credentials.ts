@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { log } from '../shared/log.js';
 import {
+  eachBounded,
   managedBy,
   mergePatch,
   readOptional,
@@ -31,14 +32,13 @@ export const teamCredentials: Task = {
     const namespaces = teamNames(values).map(teamNamespace);
     await requireNamespaces(core, namespaces, signal);
 
-    const changed: string[] = [];
-    for (const namespace of namespaces) {
-      signal.throwIfAborted();
+    const changed = await eachBounded(namespaces, signal, async (namespace) => {
+      const out: string[] = [];
       const current = await readOptional(() => core.readNamespacedSecret({ name, namespace }, opts));
       const existing = current?.data?.[key];
       if (existing) {
         log.redact(Buffer.from(existing, 'base64').toString('utf8'));
-        continue;
+        return out;
       }
       const token = newToken();
       log.redact(token);
@@ -50,16 +50,17 @@ export const teamCredentials: Task = {
           data,
         };
         await core.createNamespacedSecret({ namespace, body }, opts);
-        changed.push(`created Secret ${namespace}/${name}`);
+        out.push(`created Secret ${namespace}/${name}`);
       } else {
         // The Secret exists without a token (made by hand?): add the key, keep the rest.
         await core.patchNamespacedSecret(
           { name, namespace, body: { data } },
           requestOptions(signal, mergePatch),
         );
-        changed.push(`added ${key} to Secret ${namespace}/${name}`);
+        out.push(`added ${key} to Secret ${namespace}/${name}`);
       }
-    }
+      return out;
+    });
     return { changed };
   },
 };

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mapLimit } from '../../../core/render/pool.js';
+import { mapLimit } from '../../../core/shared/pool.js';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
