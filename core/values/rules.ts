@@ -7,6 +7,8 @@ import { type Located, locate } from './validate.js';
 
 type Map_ = { [key: string]: Value };
 
+const helmReleaseNameMax = 53;
+
 export function crossFieldProblems(values: Map_, at: Located): Problem[] {
   const problems: Problem[] = [];
   const add = (path: (string | number)[], message: string, hint?: string) => {
@@ -43,6 +45,15 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
           if (seen.has(app))
             add(['teams', team, 'apps', i], `app "${app}" is listed twice`, 'remove the second entry');
           seen.add(app);
+          // helmfile.d/90-apps names the release <team>-<app>; helm refuses names over 53
+          // characters, and would only say so in the middle of a deploy.
+          const release = `${team}-${app}`;
+          if (release.length > helmReleaseNameMax)
+            add(
+              ['teams', team, 'apps', i],
+              `release name "${release}" is ${release.length} characters; helm allows ${helmReleaseNameMax}`,
+              'shorten the team or the app name',
+            );
           if (!appNames.includes(app)) {
             const guess = closest(app, appNames);
             add(

@@ -157,6 +157,14 @@ const cases: Record<string, Case> = {
     },
     code: 2,
   },
+  'release-name-too-long': {
+    files: {
+      'common/teams/observability-and-reliability.yaml': 'apps: [web, long-running-metrics-exporter]\n',
+      'common/apps/long-running-metrics-exporter.yaml':
+        'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.3"\n',
+    },
+    code: 2,
+  },
   'all-clusters-at-once': {
     files: {
       'runlevel.yaml':
