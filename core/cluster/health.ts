@@ -55,9 +55,12 @@ export function coreApi(kubeconfigFile: string): CoreV1Api {
 
 export const fakeNodeName = 'kwok-node-0';
 
-/** The node kwok pretends to run: big enough for a platform, no taints so Pods land on it. */
+/**
+ * The node kwok pretends to run, with no taints so Pods land on it. Big enough for a platform of
+ * a few hundred teams (200 teams of 3 apps run ~800 Pods); its Pods cost nothing but API objects.
+ */
 export function fakeNode(): V1Node {
-  const resources = { cpu: '64', memory: '256Gi', pods: '500' };
+  const resources = { cpu: '4000', memory: '16Ti', pods: '10000' };
   return {
     apiVersion: 'v1',
     kind: 'Node',
