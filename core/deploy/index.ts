@@ -118,6 +118,7 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       progress,
     };
 
+    let earlierChanged = false;
     for (const rl of plan.runlevels) {
       if (stopping()) {
         record.failure = { runlevel: rl.name, step: 'interrupted', message: 'stopped before this runlevel' };
@@ -126,8 +127,11 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
       const releases = rl.waves.flat();
       const changes = releases.filter((p) => p.action !== 'unchanged').length;
       const rlStarted = Date.now();
-      // A runlevel with nothing to change skips its tasks too: they ran when it last changed.
-      const tasksDue = changes > 0 || opts.force;
+      // Tasks read what earlier runlevels made (the platform CA, the pull secret) as well as their
+      // own: they run when this runlevel or one before it changes. When nothing up to here
+      // changed they ran last time on the same inputs, so a no-op deploy skips them.
+      const tasksDue = changes > 0 || earlierChanged || opts.force;
+      earlierChanged ||= changes > 0;
       progress.runlevelStart(rl.name, changes, releases.length);
       if (changes > 0) {
         record.at = rl.name;
