@@ -43,6 +43,8 @@ export interface Platform {
   ingress: Ingress;
   sso: Sso;
   policies: Policies;
+  /** PEM bundle of the platform's private CA (certificates only, public). Runlevel 00 puts it in ConfigMap runlevel-system/platform-ca (key ca.crt) and the copy-platform-ca task copies it into every team namespace. Empty: no private CA. */
+  ca: string;
 }
 
 /** Where container images may come from. */

@@ -227,6 +227,21 @@ test('a live lock held elsewhere stops the deploy at once; an expired one is tak
   assert.match(taken.stderr, 'taking over an expired deploy lock from ci-runner-7 (pid 4242)');
 });
 
+test('a platform CA set in values lands in runlevel-system and, by its task, in every team namespace', async () => {
+  const pem = '-----BEGIN CERTIFICATE-----\nTESTONLYdGVzdC1jYQ==\n-----END CERTIFICATE-----\n';
+  await repo.edit('common/settings.yaml', (settings) => {
+    settings.platform.ca = pem;
+  });
+  const r = await deploy();
+  assert.is(r.code, 0, r.stderr);
+  assert.is(actionOf(r.stderr, 'platform-init'), 'upgraded');
+  const core = loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api);
+  const source = await core.readNamespacedConfigMap({ name: 'platform-ca', namespace: 'runlevel-system' });
+  assert.is(source.data?.['ca.crt'], pem);
+  const copy = await core.readNamespacedConfigMap({ name: 'platform-ca', namespace: 'team-demo' });
+  assert.is(copy.data?.['ca.crt'], pem);
+});
+
 test('the record keeps the last deploys, newest first', async () => {
   const records = await deployRecords();
   assert.ok(records.length >= 8 && records.length <= 20, `${records.length} records`);
