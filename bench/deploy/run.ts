@@ -108,25 +108,26 @@ async function benchOne(teams: number): Promise<Row> {
       helmfileApply: await helmfile('(b) helmfile apply (no-op)', 'apply'),
       helmfileSync: await helmfile('(b) helmfile sync (no-op)', 'sync'),
     };
-    // (c) one team's app changes: team001's solo app gets 2 replicas.
+    // (c) one team's app changes: team001's solo app gets a new image tag, so its Deployment rolls
+    // out a new Pod (a replica count change can pass helm's --wait before anything moved).
     await writeFile(
       join(repo, 'common/apps/solo.yaml'),
-      'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\nreplicas: 2\n',
+      'image: { repository: docker.io/library/nginx, tag: "1.27.4" }\nreplicas: 1\n',
     );
     const changeRunlevel = await runlevel('(c) runlevel deploy (1 app changed)');
     const changeApply = await helmfile('(c) helmfile apply (1 app changed)', 'apply');
     // The floor: the one helm upgrade that change needs (one more replica change, on cluster B).
     // runlevel also waits for the change to be ready, so the like-for-like floor is `--wait`.
-    const helmUpgradeTo = async (replicas: number, wait: boolean) => {
+    const helmUpgradeTo = async (tag: string, wait: boolean) => {
       const values = join(work, 'solo-values.yaml');
-      await writeFile(values, `replicas: ${replicas}\n`, { mode: 0o600 });
+      await writeFile(values, `image: { tag: "${tag}" }\n`, { mode: 0o600 });
       const args = ['upgrade', 'team001-solo', join(coreRoot, 'charts/app'), '-n', 'team-team001'];
       args.push('--reuse-values', '-f', values, ...(wait ? ['--wait'] : []));
       const label = `(c) helm upgrade${wait ? ' --wait' : ''} (the floor)`;
       return timed(label, findTool('helm') ?? 'helm', args, { KUBECONFIG: cb.kubeconfig });
     };
-    const helmUpgrade = await helmUpgradeTo(3, false);
-    const helmUpgradeWait = await helmUpgradeTo(4, true);
+    const helmUpgrade = await helmUpgradeTo('1.27.5', false);
+    const helmUpgradeWait = await helmUpgradeTo('1.27.6', true);
     const releases = (
       await execa(findTool('helm') ?? 'helm', ['list', '-A', '-q', '--max', '0'], {
         env: { ...toolEnv(), KUBECONFIG: ca.kubeconfig },
