@@ -2,7 +2,7 @@
 // (releases in flight with a spinner and elapsed time, tasks, the readiness wait); what is
 // finished, failed or warned about is written once above it and stays. Plain lines (CI) and the
 // JSON stream (-o json) remain logProgress().
-import { type Logger, log, Mark, type MarkName } from '../shared/log.js';
+import { type Logger, log, Mark, type MarkName, markColor } from '../shared/log.js';
 import type { PlannedRelease } from './plan.js';
 import { logProgress, type Progress } from './progress.js';
 import type { ReleaseAction } from './record.js';
@@ -55,16 +55,8 @@ interface RunlevelView {
 }
 
 const spinner = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
-const markColor = {
-  start: 'cyan',
-  generated: 'green',
-  waiting: 'yellow',
-  done: 'green',
-  warn: 'yellow',
-  fail: 'red',
-  info: 'dim',
-  spin: 'cyan',
-} as const;
+// The logger's colour per mark, plus the spinner's.
+const liveColor = { ...markColor, spin: 'cyan' } as const;
 const ESC = '\u001b[';
 
 export function liveProgress(out: LiveStream, opts: LiveOptions = {}): ClosableProgress {
@@ -85,7 +77,7 @@ export function liveProgress(out: LiveStream, opts: LiveOptions = {}): ClosableP
     const char = mark === 'spin' ? spinner[Math.floor(now() / intervalMs) % spinner.length] : Mark[mark];
     const prefix = line.indent ? '  ' : '';
     const text = fit(logger.mask(line.text), width - prefix.length - 2);
-    return `${prefix}${logger.paint(markColor[mark], char ?? '')} ${text}`;
+    return `${prefix}${logger.paint(liveColor[mark], char ?? '')} ${text}`;
   };
 
   const frameLines = (): Line[] => {
@@ -144,7 +136,7 @@ export function liveProgress(out: LiveStream, opts: LiveOptions = {}): ClosableP
   timer.unref();
 
   const permanentLine = (mark: MarkName, text: string) =>
-    `${logger.paint(markColor[mark], Mark[mark])} ${text}`;
+    `${logger.paint(liveColor[mark], Mark[mark])} ${text}`;
   const event = (permanent: string[] = []) => {
     if (!closed) draw(permanent);
   };

@@ -36,7 +36,7 @@ export interface LiveRegion {
 }
 
 const colors = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const;
-const markColor: Record<MarkName, keyof typeof colors> = {
+export const markColor: Record<MarkName, keyof typeof colors> = {
   start: 'cyan',
   generated: 'green',
   waiting: 'yellow',
