@@ -1,6 +1,14 @@
 // Flag readings several commands share, each with the same error for the same mistake.
 import { UserError } from '../shared/errors.js';
-import type { Flags } from './command.js';
+import type { Flags, OptionSpec } from './command.js';
+
+/** --selector / -l, the same for every command that picks releases. */
+export const selectorOption: OptionSpec = {
+  type: 'string',
+  short: 'l',
+  multiple: true,
+  help: 'only releases whose labels (runlevel, team, app, name, namespace, chart) match; repeat to OR',
+};
 
 /** A repeatable flag (--selector a --selector b) as a list; absent → []. */
 export function listFlag(flags: Flags, name: string): string[] {

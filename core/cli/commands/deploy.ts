@@ -10,7 +10,7 @@ import { ExitCode } from '../../shared/exit-codes.js';
 import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
-import { concurrencyFlag, listFlag } from '../flags.js';
+import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { checkOrStop, kubeconfigFile, renderResolved, resolveFromConfig, valuesCommit } from '../pipeline.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
@@ -20,12 +20,7 @@ export const command: Command = {
   usage:
     'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
   options: {
-    selector: {
-      type: 'string',
-      short: 'l',
-      multiple: true,
-      help: 'only releases whose labels match; repeat to OR',
-    },
+    selector: selectorOption,
     'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
     force: { type: 'boolean', env: 'RUNLEVEL_FORCE', help: 'redeploy releases whose digest matches too' },
     'no-prune': { type: 'boolean', env: 'RUNLEVEL_NO_PRUNE', help: 'keep releases removed from values' },

@@ -10,7 +10,7 @@ import { ExitCode } from '../../shared/exit-codes.js';
 import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
-import { concurrencyFlag, listFlag } from '../flags.js';
+import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { kubeconfigFile, renderResolved, resolveFromConfig } from '../pipeline.js';
 
 export const command: Command = {
@@ -22,12 +22,7 @@ export const command: Command = {
     'Exit codes: 0 when the diff ran (with --detailed-exitcode: 0 = nothing to change,\n' +
     '2 = changes pending); other codes as for every command (3 render failed, 5 cluster unreachable).',
   options: {
-    selector: {
-      type: 'string',
-      short: 'l',
-      multiple: true,
-      help: 'only releases whose labels match; repeat to OR',
-    },
+    selector: selectorOption,
     'detailed-exitcode': {
       type: 'boolean',
       env: 'RUNLEVEL_DETAILED_EXITCODE',

@@ -5,7 +5,7 @@ import { renderStream } from '../../render/output.js';
 import { log } from '../../shared/log.js';
 import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
-import { concurrencyFlag, listFlag } from '../flags.js';
+import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 
 export const command: Command = {
   summary: 'render every enabled release, runlevel by runlevel',
@@ -16,12 +16,7 @@ export const command: Command = {
       env: 'RUNLEVEL_TEMPLATE_OUT',
       help: 'write DIR/<runlevel>/<release>/*.yaml and DIR/index.json',
     },
-    selector: {
-      type: 'string',
-      short: 'l',
-      multiple: true,
-      help: 'only releases whose labels (runlevel, team, app, name, namespace, chart) match; repeat to OR',
-    },
+    selector: selectorOption,
     concurrency: {
       type: 'string',
       env: 'RUNLEVEL_CONCURRENCY',

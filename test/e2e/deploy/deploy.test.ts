@@ -21,6 +21,18 @@ const deploy = (...args: string[]) =>
   });
 
 const helmReleases = () => helmReleasesByName(kubeconfig);
+const statusJson = () =>
+  runCli([
+    'status',
+    '--cluster',
+    repo.cluster,
+    '--values',
+    repo.dir,
+    '--kubeconfig',
+    kubeconfig,
+    '-o',
+    'json',
+  ]);
 
 async function deployRecords(): Promise<{ outcome: string; releases: { name: string; action: string }[] }[]> {
   const cm = await loadKubeConfig(kubeconfig)
@@ -109,37 +121,13 @@ test('a release changed by hand with helm is rendered afresh and put back, not t
 });
 
 test('status reports every release in sync after a deploy, and out of sync after a values change', async () => {
-  const inSync = await runCli([
-    'status',
-    '--cluster',
-    'dev',
-    '--values',
-    repo.dir,
-    '--kubeconfig',
-    kubeconfig,
-    '-o',
-    'json',
-  ]);
+  const inSync = await statusJson();
   assert.is(inSync.code, 0, inSync.stderr);
   assert.is(JSON.parse(inSync.stdout).inSync, true);
   await repo.edit('common/apps/hello.yaml', (app) => {
     app.replicas = 3;
   });
-  const drifted = JSON.parse(
-    (
-      await runCli([
-        'status',
-        '--cluster',
-        'dev',
-        '--values',
-        repo.dir,
-        '--kubeconfig',
-        kubeconfig,
-        '-o',
-        'json',
-      ])
-    ).stdout,
-  );
+  const drifted = JSON.parse((await statusJson()).stdout);
   assert.is(drifted.inSync, false);
   assert.is(
     drifted.releases.find((r: { release: string }) => r.release === 'demo-hello').state,
