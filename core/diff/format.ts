@@ -1,6 +1,7 @@
 // The diff for people: runlevel by runlevel, each release with its objects, and a unified diff
 // under every changed object. Colour comes from the caller's painter (the logger's, on a TTY).
-import type { DiffReport, ObjectId, ReleaseDiff } from './index.js';
+import type { ObjectId } from './objects.js';
+import type { DiffReport, ReleaseDiff } from './types.js';
 
 export type Paint = (color: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', text: string) => string;
 

@@ -12,29 +12,11 @@
 import type { DeployPlan, PlannedRelease } from '../deploy/plan.js';
 import { mapLimit } from '../shared/pool.js';
 import { diffManifests, type ManifestDiff, parseObjects } from './objects.js';
+import type { DiffReport, ReleaseDiff } from './types.js';
 
 export { formatDiffText } from './format.js';
 export type { ChangedObject, ManifestDiff, ObjectId } from './objects.js';
-
-export type DiffAction = 'install' | 'upgrade' | 'prune';
-
-export interface ReleaseDiff {
-  runlevel: string;
-  release: string;
-  namespace: string;
-  action: DiffAction;
-  reason: string;
-  objects: ManifestDiff;
-}
-
-export interface DiffReport {
-  cluster: string;
-  /** Releases a deploy would install, upgrade or prune (the deploy plan's count). */
-  changes: number;
-  /** Releases with nothing to change, skipped without reading their manifests. */
-  unchanged: number;
-  releases: ReleaseDiff[];
-}
+export type { DiffAction, DiffReport, ReleaseDiff } from './types.js';
 
 export interface DiffOptions {
   cluster: string;

@@ -10,22 +10,20 @@ import { canonicalJson, sha256 } from './canonical.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
-import { allInOrder, OrderedLimiter } from './limiter.js';
-import {
-  clusterScopedKinds,
-  crdScopes,
-  type ObjectRef,
-  type RenderedFile,
-  splitManifest,
-} from './manifests.js';
+import { allInOrder, OrderedLimiter } from '../shared/pool.js';
+import { clusterScopedKinds, crdScopes, splitManifest } from './manifests.js';
 import type { OriginMap } from './provenance.js';
-import { helmfileDir, listRunlevels, type RunlevelFile } from './runlevels.js';
+import { helmfileDir, listRunlevels } from './runlevels.js';
 import { matchesAny, mayMatchRunlevel, parseSelectors } from './selector.js';
 import { withStateValues } from './state-values.js';
 
 export type { ObjectRef, RenderedFile } from './manifests.js';
+
+import type { RenderedRelease, RenderResult } from './types.js';
+
 export { type RenderIndex, renderIndex, writeRender } from './output.js';
 export type { OriginMap, ValueOrigin } from './provenance.js';
+export type { RenderedRelease, RenderResult } from './types.js';
 
 export interface RenderOptions {
   /** The merged values (ResolvedValues), handed to helmfile as the state values. */
@@ -46,30 +44,6 @@ export interface RenderOptions {
     release: { runlevel: string; name: string; namespace: string },
     inputDigest: string,
   ) => string | undefined;
-}
-
-export interface RenderedRelease {
-  runlevel: string;
-  name: string;
-  namespace: string;
-  chart: { name: string; version: string; path: string };
-  labels: Record<string, string>;
-  needs: string[];
-  values: Record<string, unknown>; // merged release values, as helm gets them (may hold secrets)
-  valuesDigest: string;
-  /** Chart files, name, namespace, values and helm version: what the manifests depend on. */
-  inputDigest: string;
-  manifestDigest: string;
-  manifest: string;
-  /** The manifests came from `reuse`, not from helm template. */
-  reused?: boolean;
-  files: RenderedFile[];
-  objects: ObjectRef[];
-}
-
-export interface RenderResult {
-  runlevels: RunlevelFile[];
-  releases: RenderedRelease[]; // runlevel, then release name
 }
 
 export function defaultConcurrency(): number {

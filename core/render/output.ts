@@ -6,8 +6,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
 import { canonicalJson } from './canonical.js';
-import type { RenderResult } from './index.js';
 import type { ObjectRef } from './manifests.js';
+import type { RenderResult } from './types.js';
 
 export interface RenderIndex {
   cluster: string;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { log } from '../../shared/log.js';
 import { apiVersionOf, kindSchemasFromOpenApi } from './openapi.js';
 
 const { values } = parseArgs({
@@ -32,4 +33,4 @@ const index = {
   kinds: kinds.map((k) => ({ apiVersion: apiVersionOf(k.gvk), kind: k.gvk.kind, file: k.file })),
 };
 await writeFile(join(values.out, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
-console.log(`✔ ${kinds.length} kind schemas (${(bytes / 1e6).toFixed(1)} MB) in ${values.out}`);
+log.done(`${kinds.length} kind schemas (${(bytes / 1e6).toFixed(1)} MB) in ${values.out}`);

@@ -132,7 +132,7 @@ test('an error in a runlevel file points at its line', async () => {
     assert.is(err.exitCode, ExitCode.renderFailed);
     const p = err.problems[0];
     assert.match(p?.message ?? '', 'boom in teams');
-    const line = text.split('\n').findIndex((l) => l === '    chart: ../charts/team') + 1;
+    const line = text.split('\n').indexOf('    chart: ../charts/team') + 1;
     assert.is(p?.where?.line, line);
     assert.match(p?.frame ?? '', 'fail "boom in teams"');
   } finally {
