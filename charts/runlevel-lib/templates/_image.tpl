@@ -2,7 +2,7 @@
 runlevel.image: the image reference for a container, from a dict with repository, tag,
 digest (optional) and mirror (optional). When a registry mirror is set, the registry part
 of the repository is swapped for the mirror so every image comes from it (air-gapped
-clusters). Shared verbatim by every runlevel chart: keep the copies identical.
+clusters).
 */ -}}
 {{- define "runlevel.image" -}}
 {{- $repo := .repository -}}
