@@ -3,6 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { encrypt } from '../../core/values/secrets.js';
 import { runCli } from './cli.js';
 import { fixture } from './fixture.js';
 
@@ -12,6 +13,8 @@ export interface ValuesRepo {
   /** Read, change and write one YAML file of the repo (comments are not kept). */
   // biome-ignore lint/suspicious/noExplicitAny: tests reach into YAML documents of any shape
   edit(file: string, change: (doc: Record<string, any>) => void): Promise<void>;
+  /** Write one sops file of the repo, encrypted to the repo's own key (as `runlevel init` does). */
+  writeSecrets(file: string, doc: Record<string, unknown>): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -28,6 +31,9 @@ export async function initValuesRepo(cluster = 'dev'): Promise<ValuesRepo> {
       const doc = (parse(await readFile(path, 'utf8')) ?? {}) as Record<string, never>;
       change(doc);
       await writeFile(path, stringify(doc));
+    },
+    async writeSecrets(file, doc) {
+      await writeFile(join(dir, file), await encrypt(dir, file, stringify(doc)));
     },
     async remove() {
       await rm(parent, { recursive: true, force: true });

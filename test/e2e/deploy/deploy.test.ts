@@ -230,6 +230,32 @@ test('a platform CA set in values lands in runlevel-system and, by its task, in 
   assert.is(copy.data?.['ca.crt'], pem);
 });
 
+test('a pull secret in values (sops) reaches runlevel-system, the platform and every team namespace by a plain deploy', async () => {
+  // Nothing is created by hand: runlevel 00 makes runlevel-system/registry-pull from values and
+  // the copy-pull-secret task copies it into the team namespaces.
+  await repo.edit('common/settings.yaml', (settings) => {
+    settings.platform.registry = { ...settings.platform.registry, mirror: 'mirror.example.test' };
+  });
+  await repo.writeSecrets(`clusters/${repo.cluster}/registry.sops.yaml`, {
+    platform: { registry: { pullSecret: { enabled: true, username: 'puller', password: 'e2e-pull-pw' } } },
+  });
+  const r = await deploy();
+  assert.is(r.code, 0, r.stderr);
+  assert.not.match(r.stderr + r.stdout, 'e2e-pull-pw');
+  const core = loadKubeConfig(kubeconfig).makeApiClient(CoreV1Api);
+  for (const namespace of ['runlevel-system', 'ingress-system', 'team-demo']) {
+    const secret = await core.readNamespacedSecret({ name: 'registry-pull', namespace });
+    assert.is(secret.type, 'kubernetes.io/dockerconfigjson', namespace);
+    const config = Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8');
+    assert.is(JSON.parse(config).auths['mirror.example.test'].username, 'puller', namespace);
+  }
+  const sa = await core.readNamespacedServiceAccount({ name: 'default', namespace: 'team-demo' });
+  assert.ok(
+    sa.imagePullSecrets?.some((s) => s.name === 'registry-pull'),
+    'team-demo default ServiceAccount',
+  );
+});
+
 test('the record keeps the last deploys, newest first', async () => {
   const records = await deployRecords();
   assert.ok(records.length >= 8 && records.length <= 20, `${records.length} records`);
