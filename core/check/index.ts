@@ -7,6 +7,7 @@ import { checkPolicies } from './policies.js';
 import { openRender, readObjects } from './rendered.js';
 import { definesKinds, runKubeconform, schemaFindings } from './schemas.js';
 import { type CheckValues, policySettings } from './settings.js';
+import { isTestHook, withoutTestHooks } from './test-hooks.js';
 
 export { crdKindsOfChart } from './chart-crds.js';
 export type { CheckReport, Finding } from './findings.js';
@@ -42,9 +43,11 @@ export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
   schemas.catch(() => {}); // awaited below; do not let an early failure go unhandled meanwhile
   const set = await readObjects(render);
   log.debug(() => `check: ${set.objects.length} objects read in ${Date.now() - started} ms`);
-  const policyFindings = await checkPolicies(set.objects, policySettings(opts.values), opts.policiesDir);
+  const hooks = set.objects.filter((o) => isTestHook(o.body));
+  const installed = set.objects.filter((o) => !isTestHook(o.body));
+  const policyFindings = await checkPolicies(installed, policySettings(opts.values), opts.policiesDir);
   log.debug(() => `check: policies done in ${Date.now() - started} ms`);
-  const schemaResults = await schemas;
+  const schemaResults = withoutTestHooks(opts.dir, hooks, await schemas);
   log.debug(() => `check: schemas done in ${Date.now() - started} ms`);
-  return makeReport(set.objects.length, [...schemaFindings(set, schemaResults), ...policyFindings]);
+  return makeReport(installed.length, [...schemaFindings(set, schemaResults), ...policyFindings]);
 }
