@@ -60,7 +60,7 @@ test('the Constraint’s exceptions are what check uses, and its kind’s schema
   const privileged = constraints.find((d) => d.metadata.name === 'runlevel-privileged');
   assert.ok(privileged, 'a privileged Constraint');
   assert.equal(privileged?.spec.parameters, settings.privileged?.parameters);
-  assert.is((privileged?.spec.parameters?.exceptions as unknown[]).length, 3);
+  assert.is(((privileged?.spec.parameters?.exceptions ?? []) as unknown[]).length, 3);
   const others = constraints.filter((d) => d.kind.startsWith('Runlevel') && d !== privileged);
   for (const c of others) assert.is(c.spec.parameters?.exceptions, undefined, c.metadata.name);
 
