@@ -64,7 +64,7 @@ _owner(obj, kind, name) := {
 # The controller itself, and the Deployment behind a ReplicaSet or the CronJob behind a Job.
 _owners(obj) := {o |
 	ref := _controller(obj)
-	some o in {_owner(obj, ref.kind, ref.name)} | _grand_owner(obj, ref)
+	some o in ({_owner(obj, ref.kind, ref.name)} | _grand_owner(obj, ref))
 }
 
 _grand_owner(obj, ref) := {_owner(obj, "Deployment", trim_suffix(ref.name, suffix))} if {
