@@ -1,11 +1,10 @@
-// Schemas for custom resources, taken from the CRDs themselves: every CustomResourceDefinition in
-// the render and in charts/*/crds/, and, for Gatekeeper's constraint kinds (which Gatekeeper
-// creates as CRDs only at run time), from the rendered ConstraintTemplates. Derived at check time
-// from what is rendered, so a schema can never lag behind its CRD.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// Schemas for custom resources, taken from the CRDs themselves: every CustomResourceDefinition it
+// is given (rendered, or from the crds/ of the platform's charts and sub-charts, see
+// platform-crds.ts), and, for Gatekeeper's constraint kinds (which Gatekeeper creates as CRDs only
+// at run time), from the ConstraintTemplates. Derived at check time, so a schema can never lag
+// behind its CRD.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { coreRoot } from '../shared/paths.js';
 import { convertSchema, type Schema } from './schemagen/convert.js';
 import { schemaFileName } from './schemagen/openapi.js';
 
@@ -32,7 +31,7 @@ export function customResourceSchemas(
 ): Map<string, Schema> {
   const out = new Map<string, Schema>();
   const resourceSchema = withObjectMeta(k8sDir);
-  for (const body of [...bodies, ...chartCrds()]) {
+  for (const body of bodies) {
     if (
       body.kind === 'CustomResourceDefinition' &&
       String(body.apiVersion).startsWith('apiextensions.k8s.io/')
@@ -120,22 +119,4 @@ function constraintSchema(parameters: Schema | undefined): Schema {
       status: anyObject,
     },
   };
-}
-
-/** CRDs in charts/*\/crds/ (helm installs them but `helm template` leaves them out by default). */
-function chartCrds(): Record<string, unknown>[] {
-  const charts = join(coreRoot, 'charts');
-  if (!existsSync(charts)) return [];
-  const out: Record<string, unknown>[] = [];
-  for (const chart of readdirSync(charts)) {
-    const dir = join(charts, chart, 'crds');
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
-      for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
-        const body = doc.toJS() as unknown;
-        if (body && typeof body === 'object') out.push(body as Record<string, unknown>);
-      }
-    }
-  }
-  return out;
 }

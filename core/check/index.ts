@@ -2,12 +2,17 @@
 // (opa) read the same parsed objects and run side by side.
 import { log } from '../shared/log.js';
 import { type CheckReport, makeReport } from './findings.js';
+import { platformChartCrds } from './platform-crds.js';
 import { checkPolicies } from './policies.js';
 import { openRender, readObjects } from './rendered.js';
 import { definesKinds, runKubeconform, schemaFindings } from './schemas.js';
 import { type CheckValues, policySettings } from './settings.js';
+import { isTestHook, withoutTestHooks } from './test-hooks.js';
 
+export { crdKindsOfChart } from './chart-crds.js';
 export type { CheckReport, Finding } from './findings.js';
+export { kindDefiners } from './platform-crds.js';
+export { renderSelectors } from './rendered.js';
 export { exitCodeOf, formatJson, formatText, summary } from './report.js';
 export type { CheckValues } from './settings.js';
 
@@ -18,6 +23,11 @@ export interface CheckOptions {
   /** Another schemas/k8s/v<minor> or policies/ directory (tests). */
   k8sSchemaDir?: string;
   policiesDir?: string;
+  /**
+   * Kind-defining objects (CRDs, ConstraintTemplates) of releases outside this render, when it is
+   * a --selector render: custom resources are checked against the whole platform's CRDs.
+   */
+  definers?: readonly Record<string, unknown>[];
 }
 
 export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
@@ -27,15 +37,17 @@ export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
   const definers = await readObjects(render, (refs) => refs.some((r) => definesKinds(r.ref.kind)));
   const schemas = runKubeconform(
     opts.dir,
-    definers.objects.map((o) => o.body),
+    [...(opts.definers ?? []), ...platformChartCrds(render.charts), ...definers.objects.map((o) => o.body)],
     opts.k8sSchemaDir,
   );
   schemas.catch(() => {}); // awaited below; do not let an early failure go unhandled meanwhile
   const set = await readObjects(render);
   log.debug(() => `check: ${set.objects.length} objects read in ${Date.now() - started} ms`);
-  const policyFindings = await checkPolicies(set.objects, policySettings(opts.values), opts.policiesDir);
+  const hooks = set.objects.filter((o) => isTestHook(o.body));
+  const installed = set.objects.filter((o) => !isTestHook(o.body));
+  const policyFindings = await checkPolicies(installed, policySettings(opts.values), opts.policiesDir);
   log.debug(() => `check: policies done in ${Date.now() - started} ms`);
-  const schemaResults = await schemas;
+  const schemaResults = withoutTestHooks(opts.dir, hooks, await schemas);
   log.debug(() => `check: schemas done in ${Date.now() - started} ms`);
-  return makeReport(set.objects.length, [...schemaFindings(set, schemaResults), ...policyFindings]);
+  return makeReport(installed.length, [...schemaFindings(set, schemaResults), ...policyFindings]);
 }

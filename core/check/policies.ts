@@ -1,6 +1,6 @@
 // The static enforcement point: one `opa eval` over every rendered object at once (a process per
 // object would spend its time starting up). The Rego is policies/, the same files the
-// runlevel-10 chart hands to Gatekeeper.
+// runlevel-10 chart hands to Gatekeeper. Findings an exception covers come back marked with it.
 
 import { ToolError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
@@ -17,6 +17,8 @@ interface OpaFinding {
   msg: string;
   path: string;
   enforcement: 'deny' | 'warn';
+  container: string;
+  exceptions: { key: string; reason: string }[];
 }
 
 export async function checkPolicies(
@@ -24,15 +26,7 @@ export async function checkPolicies(
   settings: Record<string, PolicySettings>,
   dir = policiesDir,
 ): Promise<Finding[]> {
-  // The objects as rendered, with the namespace the release gives them when the chart left it out.
-  const input = {
-    objects: objects.map((o) =>
-      o.ref.namespace && (o.body.metadata as Record<string, unknown> | undefined)?.namespace === undefined
-        ? { ...o.body, metadata: { ...(o.body.metadata as object), namespace: o.ref.namespace } }
-        : o.body,
-    ),
-    policies: settings,
-  };
+  const input = { objects: objects.map(asInstalled), policies: settings };
   const result = await run(
     'opa',
     [
@@ -62,9 +56,42 @@ export async function checkPolicies(
       file: o.ref.file,
       line: f.path ? lineOfPointer(o.doc, f.path) : o.ref.line,
       message: f.msg,
+      ...(f.container ? { container: f.container } : {}),
       ...(catalog[f.policy]?.hint ? { hint: catalog[f.policy]?.hint } : {}),
+      except: exceptionFor(f, o),
+      ...(f.exceptions?.length ? { exceptedBy: f.exceptions } : {}),
     } satisfies Finding;
   });
+}
+
+/**
+ * An object as helm will install it: the namespace the release gives it when the chart left it
+ * out, and helm's release annotation (release exceptions match on it, in the cluster too).
+ */
+function asInstalled(o: RenderedObject): Record<string, unknown> {
+  const metadata = (o.body.metadata ?? {}) as Record<string, unknown>;
+  const annotations = (metadata.annotations ?? {}) as Record<string, unknown>;
+  return {
+    ...o.body,
+    metadata: {
+      ...metadata,
+      ...(o.ref.namespace && metadata.namespace === undefined ? { namespace: o.ref.namespace } : {}),
+      annotations: { ...annotations, 'meta.helm.sh/release-name': o.release },
+    },
+  };
+}
+
+/** The narrowest exception that would cover a finding: this object (and container), in values. */
+function exceptionFor(f: OpaFinding, o: RenderedObject): NonNullable<Finding['except']> {
+  return {
+    key: `platform.policies.${f.policy}.exceptions.objects`,
+    entry: {
+      kind: o.ref.kind,
+      name: o.ref.name,
+      ...(o.ref.namespace ? { namespace: o.ref.namespace } : {}),
+      ...(f.container ? { container: f.container } : {}),
+    },
+  };
 }
 
 function parseOpaOutput(stdout: string): OpaFinding[] {

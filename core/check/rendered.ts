@@ -32,6 +32,9 @@ type Placed = { ref: ObjectRef; runlevel: string; release: string };
 export interface RenderIndexed {
   dir: string;
   byFile: Map<string, Placed[]>;
+  /** The charts of the rendered releases (relative to the core) and the selectors of a partial render. */
+  charts: string[];
+  selectors: string[];
 }
 
 export async function openRender(dir: string): Promise<RenderIndexed> {
@@ -50,7 +53,13 @@ export async function openRender(dir: string): Promise<RenderIndexed> {
       byFile.set(ref.file, list);
     }
   }
-  return { dir, byFile };
+  const charts = [...new Set(index.releases.map((r) => r.chart.path))].sort();
+  return { dir, byFile, charts, selectors: index.selectors ?? [] };
+}
+
+/** The selectors a render was made with (`template --selector`); empty for the whole platform. */
+export async function renderSelectors(dir: string): Promise<string[]> {
+  return (await openRender(dir)).selectors;
 }
 
 /** Parse the objects of the render (or of the files chosen), in index order. */

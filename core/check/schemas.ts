@@ -31,7 +31,7 @@ const hints: Record<string, string> = {
   'schema/type': 'give the field a value of the type the API expects (quote numbers meant as strings)',
   'schema/enum': 'use one of the values the API allows',
   'schema/unknown-kind':
-    'check apiVersion and kind; a custom resource needs its CRD in the render or in charts/*/crds/',
+    "check apiVersion and kind; a custom resource needs its CRD in the render or in a chart's crds/ (sub-charts' too)",
   'schema/yaml': 'fix the YAML the chart template renders (duplicate or malformed keys)',
   'schema/invalid': 'make the object match the Kubernetes API schema',
 };

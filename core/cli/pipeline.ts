@@ -10,9 +10,11 @@ import {
   checkRendered,
   exitCodeOf,
   formatText,
+  kindDefiners,
   summary,
 } from '../check/index.js';
 import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
+import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
 import { type Resolved, resolveValues } from '../values/index.js';
@@ -54,13 +56,14 @@ export async function checkOrStop(
   resolved: Resolved,
   result: RenderResult,
   strict = false,
+  definers: readonly Record<string, unknown>[] = [],
 ): Promise<CheckReport> {
   const scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
   try {
     const dir = join(scratch, 'render');
     await writeRender(result, dir, { cluster: resolved.cluster });
     log.start(`checking ${resolved.cluster}`);
-    const report = await checkRendered({ dir, values: resolved.values as unknown as CheckValues });
+    const report = await checkRendered({ dir, values: resolved.values as unknown as CheckValues, definers });
     const code = exitCodeOf(report, strict);
     if (code !== 0) {
       log.writeData(formatText(report, (c, s) => log.paint(c, s)));
@@ -73,6 +76,36 @@ export async function checkOrStop(
     return report;
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A --selector render holds only the chosen releases, whose custom resources may be of kinds that
+ * other releases define (from templates or crds/): render the rest (unchanged releases come from
+ * `reuse`) and hand check their CRDs and ConstraintTemplates. A release that does not render
+ * leaves its kinds unknown, which check then reports.
+ */
+export async function definersOutside(
+  config: ResolvedConfig,
+  resolved: Resolved,
+  selectors: readonly string[],
+  reuse?: RenderOptions['reuse'],
+): Promise<Record<string, unknown>[]> {
+  if (selectors.length === 0) return [];
+  const chosen = parseSelectors(selectors);
+  try {
+    const all = await renderPlatform({
+      values: resolved.values as unknown as Record<string, unknown>,
+      origins: resolved.origins,
+      valuesDir: config.valuesDir,
+      reuse,
+    });
+    return kindDefiners(all.releases.filter((r) => !matchesAny(chosen, r.labels)));
+  } catch (err) {
+    log.warn(
+      `the releases outside --selector did not render, so their CRDs are unknown to check: ${String((err as Error).message)}`,
+    );
+    return [];
   }
 }
 

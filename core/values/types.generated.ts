@@ -109,6 +109,9 @@ export interface Policies {
   'ingress-host': Policy;
 }
 
+/** Why the exception is safe; check prints it beside every finding it covers. */
+export type ExceptionReason = string;
+
 /** One policy: whether it runs, whether a violation blocks, and where it does not apply. */
 export interface Policy {
   /** Check this policy. */
@@ -121,6 +124,26 @@ export interface Policy {
     namespaces: DnsLabel[];
     /** Teams exempt from the policy (names of teams.<team> entries). */
     teams: TeamName[];
+    /** Releases exempt from the policy, each with the reason. check lists the findings they cover. */
+    releases?: Array<{
+      /** The release name, as in the runlevel file. */
+      name: DnsLabel;
+      /** Only the release in this namespace. */
+      namespace?: DnsLabel;
+      reason: ExceptionReason;
+    }>;
+    /** Objects (kind and name), or one container of an object, exempt from the policy, each with the reason. In the cluster the exception also covers the Pods and ReplicaSets or Jobs the object's controller makes. */
+    objects?: Array<{
+      /** The object's kind, e.g. DaemonSet. */
+      kind: string;
+      /** The object's name as rendered. */
+      name: string;
+      /** Only the object in this namespace. */
+      namespace?: DnsLabel;
+      /** Only this container of the object. */
+      container?: DnsLabel;
+      reason: ExceptionReason;
+    }>;
   };
 }
 

@@ -13,6 +13,7 @@ violations(obj, params) := {v |
 	v := {
 		"msg": sprintf("container %q image %q comes from %s, not from %s", [c.container.name, ref, registry, concat(", ", sort(allowed))]),
 		"path": sprintf("%s/image", [c.path]),
+		"container": c.container.name,
 	}
 }
 

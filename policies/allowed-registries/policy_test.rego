@@ -10,6 +10,7 @@ test_unlisted_registry_is_refused if {
 	allowed_registries.violations(pod("evil.example.com/app:1"), params) == {{
 		"msg": "container \"app\" image \"evil.example.com/app:1\" comes from evil.example.com, not from docker.io, quay.io",
 		"path": "/spec/containers/0/image",
+		"container": "app",
 	}}
 }
 

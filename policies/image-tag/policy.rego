@@ -9,7 +9,7 @@ violations(obj, _) := {v |
 	image := workload.image(ref)
 	image.digest == ""
 	problem := _problem(image.tag)
-	v := {"msg": sprintf("container %q image %q %s", [c.container.name, ref, problem]), "path": sprintf("%s/image", [c.path])}
+	v := {"msg": sprintf("container %q image %q %s", [c.container.name, ref, problem]), "path": sprintf("%s/image", [c.path]), "container": c.container.name}
 }
 
 _problem("") := "has no tag"

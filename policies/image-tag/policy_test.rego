@@ -8,6 +8,7 @@ test_latest_is_refused if {
 	image_tag.violations(pod("nginx:latest"), {}) == {{
 		"msg": "container \"app\" image \"nginx:latest\" uses the moving tag latest",
 		"path": "/spec/containers/0/image",
+		"container": "app",
 	}}
 }
 

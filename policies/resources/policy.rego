@@ -15,6 +15,7 @@ violations(obj, _) := {v |
 	v := {
 		"msg": sprintf("container %q has no resources %s", [c.container.name, concat(", ", missing)]),
 		"path": _path(c),
+		"container": c.container.name,
 	}
 }
 

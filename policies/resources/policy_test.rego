@@ -8,6 +8,7 @@ test_missing_limits_are_named if {
 	resources.violations(deployment({"requests": {"cpu": "50m", "memory": "64Mi"}}), {}) == {{
 		"msg": "container \"web\" has no resources limits.cpu, limits.memory",
 		"path": "/spec/template/spec/containers/0/resources",
+		"container": "web",
 	}}
 }
 

@@ -8,7 +8,7 @@ violations(obj, _) := {v |
 	pod := object.get(workload.pod_spec(obj), "securityContext", {})
 	some c in workload.containers(obj)
 	some problem in _problems(object.get(c.container, "securityContext", {}), pod)
-	v := {"msg": sprintf("container %q %s", [c.container.name, problem]), "path": c.path}
+	v := {"msg": sprintf("container %q %s", [c.container.name, problem]), "path": c.path, "container": c.container.name}
 }
 
 _problems(ctx, pod) := {p |

@@ -8,6 +8,7 @@ test_root_possible_is_refused if {
 	run_as_non_root.violations(pod({}, {}), {}) == {{
 		"msg": "container \"app\" may run as root: runAsNonRoot is not true",
 		"path": "/spec/containers/0",
+		"container": "app",
 	}}
 }
 

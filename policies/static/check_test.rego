@@ -31,6 +31,7 @@ test_finding_names_object_index_path_and_enforcement if {
 		"policy": "privileged", "object": 0, "enforcement": "warn",
 		"msg": "container \"web\" runs privileged",
 		"path": "/spec/template/spec/containers/0/securityContext/privileged",
+		"container": "web", "exceptions": [],
 	}}
 }
 
@@ -47,4 +48,42 @@ test_network_policy_in_the_namespace_satisfies_the_team_rule if {
 	objects := array.concat(bad_objects, [{"kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "team-a"}}])
 	fs := check.findings with input as {"objects": objects, "policies": {"team-network-policy": settings({})}}
 	count(fs) == 0
+}
+
+# The render's objects carry the release as helm will annotate it.
+in_release(obj, release) := object.union(obj, {"metadata": {"annotations": {"meta.helm.sh/release-name": release}}})
+
+with_exceptions(list) := {"privileged": settings({"parameters": {"exceptions": list}})}
+
+test_an_exception_marks_the_finding_with_its_key_and_reason if {
+	objects := [in_release(bad_objects[0], "team-a-web")]
+	list := [{"key": "platform.policies.privileged.exceptions.releases[0]", "reason": "vendor agent", "release": "team-a-web"}]
+	fs := check.findings with input as {"objects": objects, "policies": with_exceptions(list)}
+	[f.exceptions | some f in fs] == [[{"key": "platform.policies.privileged.exceptions.releases[0]", "reason": "vendor agent"}]]
+}
+
+test_an_exception_for_another_object_or_container_leaves_the_finding_unexcepted if {
+	objects := [in_release(bad_objects[0], "team-a-web")]
+	list := [
+		{"key": "k0", "reason": "r", "kind": "Deployment", "name": "api"},
+		{"key": "k1", "reason": "r", "kind": "Deployment", "name": "web", "container": "sidecar"},
+		{"key": "k2", "reason": "r", "release": "other"},
+	]
+	fs := check.findings with input as {"objects": objects, "policies": with_exceptions(list)}
+	[f.exceptions | some f in fs] == [[]]
+}
+
+test_a_container_exception_covers_that_container if {
+	list := [{"key": "k", "reason": "r", "kind": "Deployment", "name": "web", "namespace": "team-a", "container": "web"}]
+	fs := check.findings with input as {"objects": [bad_objects[0]], "policies": with_exceptions(list)}
+	[f.exceptions | some f in fs] == [[{"key": "k", "reason": "r"}]]
+}
+
+test_host_namespaces_reach_the_static_entry if {
+	ds := {"kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "monitoring"}, "spec": {"template": {"spec": {
+		"hostPID": true,
+		"containers": [{"name": "agent", "image": "docker.io/x:1"}],
+	}}}}
+	fs := check.findings with input as {"objects": [ds], "policies": {"privileged": settings({})}}
+	{f.path | some f in fs} == {"/spec/template/spec/hostPID"}
 }

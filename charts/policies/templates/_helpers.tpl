@@ -33,16 +33,48 @@ Runlevel{{ . | replace "-" "_" | camelcase }}
 {{- dict "enabled" (ternary true $p.enabled (kindIs "invalid" $p.enabled)) "enforcement" ($p.enforcement | default "deny") "excludedNamespaces" ($excluded | uniq | sortAlpha) | toJson -}}
 {{- end }}
 
-{{- /* The policy's parameters, from the values that concern it. Arg: (list $ id). */ -}}
+{{- /* The policy's parameters, from the values that concern it, and its exceptions. Arg: (list $ id). */ -}}
 {{- define "policies.parameters" -}}
 {{- $root := index . 0 -}}{{- $id := index . 1 -}}
+{{- $params := dict -}}
 {{- if eq $id "allowed-registries" -}}
-{{- dict "mirror" ($root.Values.global.registry.mirror | default "") "allowed" $root.Values.allowedRegistries | toJson -}}
+{{- $params = dict "mirror" ($root.Values.global.registry.mirror | default "") "allowed" $root.Values.allowedRegistries -}}
 {{- else if eq $id "ingress-host" -}}
-{{- dict "domain" ($root.Values.global.cluster.domain | default "") | toJson -}}
-{{- else -}}
-{}
+{{- $params = dict "domain" ($root.Values.global.cluster.domain | default "") -}}
 {{- end -}}
+{{- $exceptions := include "policies.exceptions" . | fromJsonArray -}}
+{{- if $exceptions }}{{ $_ := set $params "exceptions" $exceptions }}{{ end -}}
+{{- $params | toJson -}}
+{{- end }}
+
+{{- /*
+exceptions.releases and .objects as the list lib/runlevel/exceptions.rego matches, each with the
+values path that grants it (core/check/settings.ts builds the same for `runlevel check`). Arg: (list $ id).
+*/ -}}
+{{- define "policies.exceptions" -}}
+{{- $root := index . 0 -}}{{- $id := index . 1 -}}
+{{- $ex := (index $root.Values.policies $id | default dict).exceptions | default dict -}}
+{{- $at := printf "platform.policies.%s.exceptions" $id -}}
+{{- $out := list -}}
+{{- range $i, $e := $ex.releases | default list -}}
+{{- $entry := dict "key" (printf "%s.releases[%d]" $at $i) "reason" $e.reason "release" $e.name -}}
+{{- with $e.namespace }}{{ $_ := set $entry "namespace" . }}{{ end -}}
+{{- $out = append $out $entry -}}
+{{- end -}}
+{{- range $i, $e := $ex.objects | default list -}}
+{{- $entry := dict "key" (printf "%s.objects[%d]" $at $i) "reason" $e.reason "kind" $e.kind "name" $e.name -}}
+{{- with $e.namespace }}{{ $_ := set $entry "namespace" . }}{{ end -}}
+{{- with $e.container }}{{ $_ := set $entry "container" . }}{{ end -}}
+{{- $out = append $out $entry -}}
+{{- end -}}
+{{- $out | toJson -}}
+{{- end }}
+
+{{- /* OpenAPI schema of the `exceptions` parameter every constraint kind takes. */ -}}
+{{- define "policies.exceptionsSchema" -}}
+{{- $s := dict "type" "string" -}}
+{{- $item := dict "type" "object" "properties" (dict "key" $s "reason" $s "release" $s "kind" $s "name" $s "namespace" $s "container" $s) -}}
+{{- dict "type" "array" "items" $item | toJson -}}
 {{- end }}
 
 {{- /* Gatekeeper match.kinds for a catalog match name. */ -}}

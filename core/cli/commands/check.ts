@@ -7,12 +7,13 @@ import {
   exitCodeOf,
   formatJson,
   formatText,
+  renderSelectors,
   summary,
 } from '../../check/index.js';
 import { renderPlatform, writeRender } from '../../render/index.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
-import { resolveFromConfig } from '../pipeline.js';
+import { definersOutside, resolveFromConfig } from '../pipeline.js';
 
 export const command: Command = {
   summary: 'check the rendered platform: Kubernetes schemas and policies',
@@ -46,7 +47,9 @@ export const command: Command = {
         await writeRender(result, dir, { cluster: resolved.cluster });
       }
       log.start(`checking ${resolved.cluster}`);
-      const report = await checkRendered({ dir, values });
+      // A render of some releases (template --selector) is checked against the CRDs of them all.
+      const definers = await definersOutside(config, resolved, await renderSelectors(dir));
+      const report = await checkRendered({ dir, values, definers });
       log.writeData(
         config.output === 'json' ? formatJson(report, strict) : formatText(report, (c, s) => log.paint(c, s)),
       );

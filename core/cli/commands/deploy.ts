@@ -11,7 +11,14 @@ import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
-import { checkOrStop, kubeconfigFile, renderResolved, resolveFromConfig, valuesCommit } from '../pipeline.js';
+import {
+  checkOrStop,
+  definersOutside,
+  kubeconfigFile,
+  renderResolved,
+  resolveFromConfig,
+  valuesCommit,
+} from '../pipeline.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
 
@@ -58,8 +65,11 @@ export const command: Command = {
     const deployed =
       flags.force === true ? undefined : readDeployedState(kc, { attempts: 1 }).catch(() => undefined);
     const resolved = await resolveFromConfig(config);
-    const rendered = await renderResolved(config, resolved, selectorFlags, (await deployed)?.reuse);
-    await checkOrStop(resolved, rendered, flags.strict === true);
+    const reuse = (await deployed)?.reuse;
+    const rendered = await renderResolved(config, resolved, selectorFlags, reuse);
+    // The kinds other releases define, so the selected ones are checked against the whole platform.
+    const definers = await definersOutside(config, resolved, selectorFlags, reuse);
+    await checkOrStop(resolved, rendered, flags.strict === true, definers);
 
     const dryRun = flags['dry-run'] === true;
     log.start(

@@ -220,4 +220,49 @@ test('the exempt team’s namespace admits what its exceptions allow, and still 
   );
 });
 
+test('an object exception admits that Deployment and the Pods its ReplicaSet makes, and nothing else', async () => {
+  const labels = { app: 'tracking-web' };
+  const tracking = (name: string): V1Deployment => ({
+    metadata: { name, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [container({ image: 'docker.io/library/nginx:latest' })] },
+      },
+    },
+  });
+  const created = await apps().createNamespacedDeployment({
+    namespace: enforced,
+    body: tracking('tracking-web'),
+  });
+  assert.is(created.metadata?.name, 'tracking-web', 'image-tag: excepted by kind and name');
+  // The ReplicaSet's Pods carry neither name nor release: Gatekeeper knows them by their owner.
+  await eventually('a Pod of tracking-web', async () => {
+    const pods = await core().listNamespacedPod({ namespace: enforced, labelSelector: 'app=tracking-web' });
+    return pods.items.length > 0 ? pods.items : undefined;
+  });
+  const other = await refusal(() =>
+    apps().createNamespacedDeployment({ namespace: enforced, body: tracking('tracking-api') }),
+  );
+  assert.is(other.code, 403, other.message);
+  assert.match(other.message, '[runlevel-image-tag]');
+});
+
+test('a Deployment on the host network is refused as privileged', async () => {
+  const body = privilegedDeployment('host-net');
+  const spec = body.spec?.template.spec;
+  if (spec) {
+    spec.hostNetwork = true;
+    spec.containers = [container()];
+  }
+  const refused = await refusal(() => apps().createNamespacedDeployment({ namespace: enforced, body }));
+  assert.is(refused.code, 403, refused.message);
+  assert.match(
+    refused.message,
+    "[runlevel-privileged] pod shares the host's network namespace (hostNetwork)",
+  );
+});
+
 test.run();

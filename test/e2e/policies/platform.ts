@@ -14,7 +14,10 @@ import { fixture } from '../../helpers/fixture.js';
 
 export const cluster = 'dev';
 
-/** Team `enforce` gets every policy; team `exempt` is excepted from two (once by team, once by namespace). */
+/**
+ * Team `enforce` gets every policy but one object exception (image-tag for Deployment
+ * tracking-web); team `exempt` is excepted from two (once by team, once by namespace).
+ */
 export function valuesRepo(): Promise<string> {
   return fixture(
     {
@@ -30,7 +33,10 @@ export function valuesRepo(): Promise<string> {
         '  sso: { enabled: false }',
         '  policies:',
         '    privileged: { exceptions: { teams: [exempt] } }',
-        '    image-tag: { exceptions: { namespaces: [team-exempt] } }',
+        '    image-tag:',
+        '      exceptions:',
+        '        namespaces: [team-exempt]',
+        '        objects: [ { kind: Deployment, name: tracking-web, namespace: team-enforce, reason: "follows upstream latest on purpose" } ]',
         '',
       ].join('\n'),
     },

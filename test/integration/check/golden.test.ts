@@ -13,7 +13,15 @@ import { readCase, renderFixture, valuesRepo } from './render-fixture.js';
 const casesDir = join(coreRoot, 'test/fixtures/check/cases');
 const goldenDir = join(coreRoot, 'test/golden/check');
 const update = process.env.UPDATE_GOLDEN === '1';
-const passing = new Set(['clean', 'warn-enforcement', 'exception-team', 'disabled']);
+const passing = new Set([
+  'clean',
+  'warn-enforcement',
+  'exception-team',
+  'exception-object',
+  'exception-release',
+  'test-hook',
+  'disabled',
+]);
 
 for (const file of readdirSync(casesDir)
   .filter((f) => f.endsWith('.yaml'))

@@ -4,6 +4,7 @@
 //   # release: <runlevel>/<release> <namespace>   (default 90-apps/team-a-web team-a)
 //   # values: {json merged into the cluster's settings}
 //   # args: extra CLI arguments
+//   # chart: the release's chart, relative to the core (default charts/fixture, which does not exist)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RenderedRelease, writeRender } from '../../../core/render/index.js';
@@ -18,6 +19,7 @@ export interface CheckCase {
   namespace: string;
   values: Record<string, unknown>;
   args: string[];
+  chart: string;
 }
 
 export function readCase(file: string): CheckCase {
@@ -35,11 +37,12 @@ export function readCase(file: string): CheckCase {
     namespace,
     values: JSON.parse(header('values') ?? '{}') as Record<string, unknown>,
     args: (header('args') ?? '').split(' ').filter(Boolean),
+    chart: header('chart') ?? 'charts/fixture',
   };
 }
 
 export async function renderFixture(
-  c: Pick<CheckCase, 'manifest' | 'runlevel' | 'release' | 'namespace'>,
+  c: Pick<CheckCase, 'manifest' | 'runlevel' | 'release' | 'namespace'> & { chart?: string },
 ): Promise<string> {
   const root = await fixture({});
   const dir = join(root, 'render');
@@ -52,7 +55,7 @@ export async function renderFixture(
     runlevel: c.runlevel,
     name: c.release,
     namespace: c.namespace,
-    chart: { name: 'fixture', version: '0.1.0', path: 'charts/fixture' },
+    chart: { name: 'fixture', version: '0.1.0', path: c.chart ?? 'charts/fixture' },
     labels: { runlevel: c.runlevel },
     needs: [],
     values: {},
