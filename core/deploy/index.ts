@@ -74,6 +74,8 @@ export interface DeployOptions extends PlanInput {
   releases: DeployRelease[];
   coreVersion: string;
   valuesCommit: string;
+  /** When the deploy started (the record's id and start); default now. */
+  started?: Date;
   waitLockMs?: number;
   lockTtlSeconds?: number;
   concurrency?: number;

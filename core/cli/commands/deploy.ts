@@ -88,6 +88,7 @@ export const command: Command = {
         cluster: resolved.cluster,
         coreVersion: coreVersion(),
         valuesCommit: await valuesCommit(config.valuesDir),
+        started: new Date(started),
         waitLockMs,
         lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
         concurrency,
