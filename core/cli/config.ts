@@ -21,6 +21,7 @@ export interface ResolvedConfig {
   readonly verbose: boolean;
   readonly ci: boolean;
   readonly stateDir: string;
+  /** A kubeconfig file the user named (--kubeconfig, RUNLEVEL_KUBECONFIG); else KUBECONFIG applies. */
   readonly kubeconfig: string | undefined;
 }
 
@@ -65,7 +66,6 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
       CI: bool({ default: false }),
       RUNLEVEL_STATE_DIR: str({ default: '' }),
       RUNLEVEL_KUBECONFIG: str({ default: '' }),
-      KUBECONFIG: str({ default: '' }),
     },
     { reporter: envReporter },
   );
@@ -89,7 +89,8 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
       : (logFormatRaw as LogFormat);
 
   const valuesDir = flags.values ?? (e.RUNLEVEL_VALUES_DIR || (e.RUNLEVEL_IN_IMAGE ? '/values' : '.'));
-  const kubeconfig = flags.kubeconfig ?? (e.RUNLEVEL_KUBECONFIG || e.KUBECONFIG || undefined);
+  // Only a file the user named: a KUBECONFIG list is merged by loadKubeConfig (and read by helm itself).
+  const kubeconfig = flags.kubeconfig ?? (e.RUNLEVEL_KUBECONFIG || undefined);
   const ageKeyFile = flags['age-key-file'] ?? (e.RUNLEVEL_AGE_KEY_FILE || e.SOPS_AGE_KEY_FILE || undefined);
   return {
     valuesDir: resolve(valuesDir),

@@ -1,8 +1,9 @@
-// The stages every later command starts with: values → render → check. Commands compose these
-// instead of repeating them.
+// The stages every later command starts with: values → render → check, and the plan against the
+// cluster. Commands compose these instead of repeating them.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import {
   type CheckReport,
@@ -13,9 +14,13 @@ import {
   kindDefiners,
   summary,
 } from '../check/index.js';
+import type { ClusterStore } from '../deploy/cluster.js';
+import type { ClusterPlan, PlanInput } from '../deploy/index.js';
+import type { DeployedState } from '../deploy/stored.js';
 import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
+import { type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
 import { type Resolved, resolveValues } from '../values/index.js';
 import type { ResolvedConfig } from './config.js';
@@ -51,11 +56,10 @@ export async function renderResolved(
   return result;
 }
 
-/** Check a render; violations stop whatever comes next with exit 4 and the full report. */
-export async function checkOrStop(
+/** Check a render in a scratch directory (the checkers read files): deploy and check alike. */
+export async function checkRender(
   resolved: Resolved,
   result: RenderResult,
-  strict = false,
   definers: readonly Record<string, unknown>[] = [],
 ): Promise<CheckReport> {
   const scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
@@ -63,20 +67,115 @@ export async function checkOrStop(
     const dir = join(scratch, 'render');
     await writeRender(result, dir, { cluster: resolved.cluster });
     log.start(`checking ${resolved.cluster}`);
-    const report = await checkRendered({ dir, values: resolved.values as unknown as CheckValues, definers });
-    const code = exitCodeOf(report, strict);
-    if (code !== 0) {
-      log.writeData(formatText(report, (c, s) => log.paint(c, s)));
-      throw new UserError(`check failed: ${summary(report)}`, {
-        exitCode: code,
-        hint: 'fix the values (or grant a policy exception in values) and run again; nothing was deployed',
-      });
-    }
-    log.done(summary(report));
-    return report;
+    return await checkRendered({ dir, values: resolved.values as unknown as CheckValues, definers });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Check a render; violations stop whatever comes next with exit 4 and the full report. */
+export async function checkOrStop(
+  resolved: Resolved,
+  result: RenderResult,
+  strict = false,
+  definers: readonly Record<string, unknown>[] = [],
+): Promise<CheckReport> {
+  const report = await checkRender(resolved, result, definers);
+  const code = exitCodeOf(report, strict);
+  if (code !== 0) {
+    log.writeData(formatText(report, (c, s) => log.paint(c, s)));
+    throw new UserError(`check failed: ${summary(report)}`, {
+      exitCode: code,
+      hint: 'fix the values (or grant a policy exception in values) and run again; nothing was deployed',
+    });
+  }
+  log.done(summary(report));
+  return report;
+}
+
+/** The cluster a command talks to: one kubeconfig, its API clients made once, one helm. */
+export interface ClusterConnection {
+  kc: KubeConfig;
+  store: ClusterStore;
+  helm: Helm;
+}
+
+export async function connectCluster(config: ResolvedConfig): Promise<ClusterConnection> {
+  // Imported here: the Kubernetes client costs most of a second to load, which `check` never needs.
+  const [{ loadKubeConfig }, { kubeClusterStore }] = await Promise.all([
+    import('../shared/kube.js'),
+    import('../deploy/cluster.js'),
+  ]);
+  const kc = loadKubeConfig(config.kubeconfig);
+  return { kc, store: kubeClusterStore(kc), helm: pinnedHelm({ kubeconfig: config.kubeconfig }) };
+}
+
+export interface AgainstClusterOptions {
+  selectors?: string[];
+  /** Check the render as deploy does: violations stop here (exit 4). */
+  check?: { strict: boolean };
+  /**
+   * How the deployed state is used. `compare` (diff, status): it is what they compare with, so it
+   * must be read. `reuse` (deploy): it only spares rendering unchanged releases; unreachable, all
+   * is rendered and the lock reports the cluster. `none` (--force): every release is rendered.
+   */
+  state: 'compare' | 'reuse' | 'none';
+  force?: boolean;
+  prune?: boolean;
+  timeoutMs?: number;
+}
+
+export interface AgainstCluster {
+  resolved: Resolved;
+  rendered: RenderResult;
+  /** What a plan is made from besides the cluster (a deploy plans with it under its lock). */
+  input: PlanInput & { releases: RenderResult['releases'] };
+  /** helm list → plan against the state read; diff and status list helm while the values render. */
+  plan(): Promise<ClusterPlan>;
+}
+
+/** resolve ‖ read the deployed state → render, reusing what is deployed → (check) → plan. */
+export async function planAgainstCluster(
+  config: ResolvedConfig,
+  conn: ClusterConnection,
+  opts: AgainstClusterOptions,
+): Promise<AgainstCluster> {
+  const selectors = opts.selectors ?? [];
+  const parsed = parseSelectors(selectors); // a mistake in one is reported before any work
+  const [{ readDeployedState }, { planAgainst }] = await Promise.all([
+    import('../deploy/stored.js'),
+    import('../deploy/index.js'),
+  ]);
+  let deployed: Promise<DeployedState | undefined> = Promise.resolve(undefined);
+  if (opts.state === 'compare') deployed = readDeployedState(conn.store);
+  if (opts.state === 'reuse')
+    deployed = readDeployedState(conn.store, { attempts: 1 }).catch(() => undefined);
+  deployed.catch(() => {}); // awaited below; a values error must not leave it unhandled
+  const resolved = await resolveFromConfig(config);
+  const state = await deployed;
+  const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
+  helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
+  const rendered = await renderResolved(config, resolved, selectors, state?.reuse);
+  if (opts.check) {
+    // The kinds other releases define, so the selected ones are checked against the whole platform.
+    const definers = await definersOutside(config, resolved, selectors, state?.reuse);
+    await checkOrStop(resolved, rendered, opts.check.strict, definers);
+  }
+  const input = {
+    runlevels: rendered.runlevels,
+    releases: rendered.releases,
+    force: opts.force,
+    prune: opts.prune,
+    selects:
+      selectors.length > 0 ? (labels: Record<string, string>) => matchesAny(parsed, labels) : undefined,
+    timeoutMs: opts.timeoutMs,
+  };
+  return {
+    resolved,
+    rendered,
+    input,
+    plan: () => planAgainst(conn, input, { record: state?.record, helm }),
+  };
 }
 
 /**
@@ -122,6 +221,21 @@ export async function valuesCommit(valuesDir: string): Promise<string> {
   }
 }
 
-export function kubeconfigFile(config: ResolvedConfig): string {
-  return config.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube/config');
+/** The releases the values on disk render; a destroy still works when the values do not. */
+export async function renderedNames(
+  config: ResolvedConfig,
+): Promise<{ cluster?: string; releases: { runlevel: string; name: string; namespace: string }[] }> {
+  try {
+    const resolved = await resolveFromConfig(config);
+    const { releases } = await renderResolved(config, resolved);
+    return {
+      cluster: resolved.cluster,
+      releases: releases.map((r) => ({ runlevel: r.runlevel, name: r.name, namespace: r.namespace })),
+    };
+  } catch (err) {
+    log.warn(
+      `the values did not render (${(err as Error).message.split('\n')[0]}); destroying what the record lists`,
+    );
+    return { releases: [] };
+  }
 }

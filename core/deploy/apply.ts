@@ -1,17 +1,18 @@
 // One runlevel: its waves of releases through helm (bounded parallelism), the readiness gate,
 // and the rollback of whatever failed. Nothing new starts after a failure, a signal or a lost lock;
 // what is in flight is finished.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { Helm } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
-import { type HelmTarget, helmRollback, helmUninstall, helmUpgrade } from './helm.js';
+import { mapLimit } from '../shared/pool.js';
+import type { ClusterStore } from './cluster.js';
 import type { PlannedRelease, RunlevelPlan } from './plan.js';
 import type { Progress } from './progress.js';
 import type { ReleaseAction } from './record.js';
-import { gatedKinds, type WaitTarget, waitReady } from './wait.js';
+import { gatedKinds, type WaitTarget } from './wait.js';
 
 export interface ApplyContext {
-  kc: KubeConfig;
-  helm: HelmTarget;
+  store: Pick<ClusterStore, 'waitReady'>;
+  helm: Helm;
   concurrency: number;
   /** The merged values helm gets for this release. */
   valuesOf(p: PlannedRelease): Record<string, unknown>;
@@ -65,7 +66,7 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
     let gateMessage = '';
     if (targets.length > 0 && failedHelm.length === 0 && !ctx.stopping()) {
       ctx.progress.waiting(rl.name, targets.length);
-      const gate = await waitReady(ctx.kc, targets, {
+      const gate = await ctx.store.waitReady(targets, {
         timeoutMs: Math.max(1_000, deadline - Date.now()),
         stop: ctx.stopping,
       });
@@ -114,48 +115,38 @@ interface Done {
   outcome: ReleaseOutcome;
 }
 
+/** The wave's releases through helm, `concurrency` at once; after a failure or a stop the rest are skipped. */
 async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutMs: number): Promise<Done[]> {
-  const results: Done[] = [];
-  let next = 0;
   let failed = false;
-  const worker = async () => {
-    while (next < changed.length) {
-      const p = changed[next++] as PlannedRelease;
-      if (failed || ctx.stopping()) {
-        results.push({ planned: p, outcome: outcome(p, 'skipped', 0) });
-        continue;
+  return mapLimit(changed, ctx.concurrency, async (p): Promise<Done> => {
+    if (failed || ctx.stopping()) return { planned: p, outcome: outcome(p, 'skipped', 0) };
+    const started = Date.now();
+    ctx.progress.releaseStart(p);
+    try {
+      if (p.recover === 'rollback' && p.previousRevision) {
+        await ctx.helm.rollback(p.release.name, p.release.namespace, p.previousRevision);
+      } else if (p.recover === 'uninstall') {
+        await ctx.helm.uninstall(p.release.name, p.release.namespace);
       }
-      const started = Date.now();
-      ctx.progress.releaseStart(p);
-      try {
-        if (p.recover === 'rollback' && p.previousRevision) {
-          await helmRollback(ctx.helm, p.release.name, p.release.namespace, p.previousRevision);
-        } else if (p.recover === 'uninstall') {
-          await helmUninstall(ctx.helm, p.release.name, p.release.namespace);
-        }
-        const revision = await helmUpgrade(
-          ctx.helm,
-          {
-            name: p.release.name,
-            namespace: p.release.namespace,
-            chartPath: p.release.chart.path,
-            values: ctx.valuesOf(p),
-          },
-          timeoutMs,
-        );
-        const action = p.action === 'install' ? 'installed' : 'upgraded';
-        results.push({ planned: p, outcome: outcome(p, action, seconds(started), revision) });
-        ctx.progress.release(p, action, seconds(started));
-      } catch (err) {
-        failed = true;
-        const o = { ...outcome(p, 'failed', seconds(started)), error: shortError(err) };
-        results.push({ planned: p, outcome: o });
-        ctx.progress.release(p, 'failed', seconds(started), o.error);
-      }
+      const revision = await ctx.helm.upgrade(
+        {
+          name: p.release.name,
+          namespace: p.release.namespace,
+          chartPath: p.release.chart.path,
+          values: ctx.valuesOf(p),
+        },
+        timeoutMs,
+      );
+      const action = p.action === 'install' ? 'installed' : 'upgraded';
+      ctx.progress.release(p, action, seconds(started));
+      return { planned: p, outcome: outcome(p, action, seconds(started), revision) };
+    } catch (err) {
+      failed = true;
+      const o = { ...outcome(p, 'failed', seconds(started)), error: shortError(err) };
+      ctx.progress.release(p, 'failed', seconds(started), o.error);
+      return { planned: p, outcome: o };
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, changed.length)) }, worker));
-  return results;
+  });
 }
 
 /** Back to the previous revision; a first install that failed is uninstalled. */
@@ -164,8 +155,8 @@ async function rollBack(ctx: ApplyContext, items: Done[]): Promise<void> {
     items.map(async ({ planned, outcome: o }) => {
       const { name, namespace } = planned.release;
       try {
-        if (planned.previousRevision) await helmRollback(ctx.helm, name, namespace, planned.previousRevision);
-        else await helmUninstall(ctx.helm, name, namespace);
+        if (planned.previousRevision) await ctx.helm.rollback(name, namespace, planned.previousRevision);
+        else await ctx.helm.uninstall(name, namespace);
         o.action = 'rolled-back';
         o.revision = planned.previousRevision;
         ctx.progress.release(planned, 'rolled-back', o.seconds, o.error);

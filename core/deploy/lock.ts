@@ -2,19 +2,13 @@
 // holder and is renewed while the deploy runs. Its TTL frees the cluster after a crash.
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CoordinationV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  type V1Lease,
-  V1MicroTime,
-} from '@kubernetes/client-node';
+import { type CoordinationV1Api, type CoreV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isConflict, isNotFound, withRetry } from '../shared/kube.js';
 import { log } from '../shared/log.js';
+import { ensureSystemNamespace, systemNamespace } from './system-namespace.js';
 
-export const systemNamespace = 'runlevel-system';
 const leaseName = 'runlevel-deploy';
 
 export interface LockHolder {
@@ -37,34 +31,16 @@ export interface LockOptions {
   holder: Omit<LockHolder, 'host' | 'pid'>;
 }
 
-export async function ensureSystemNamespace(kc: KubeConfig): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
-  await withRetry('create namespace runlevel-system', async () => {
-    try {
-      await core.readNamespace({ name: systemNamespace });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      try {
-        const labels = {
-          'app.kubernetes.io/managed-by': 'runlevel',
-          'runlevel.dev/platform': 'true',
-          'pod-security.kubernetes.io/enforce': 'restricted',
-        };
-        await core.createNamespace({ body: { metadata: { name: systemNamespace, labels } } });
-      } catch (e) {
-        if (!isConflict(e)) throw e;
-      }
-    }
-  });
-}
-
-export async function acquireLock(kc: KubeConfig, opts: LockOptions): Promise<HeldLock> {
-  const api = kc.makeApiClient(CoordinationV1Api);
+export async function acquireLock(
+  clients: { core: CoreV1Api; leases: CoordinationV1Api },
+  opts: LockOptions,
+): Promise<HeldLock> {
+  const api = clients.leases;
   const ttl = opts.ttlSeconds ?? 60;
   const holder: LockHolder = { host: hostname(), pid: process.pid, ...opts.holder };
   const identity = `${holder.host}/${holder.pid}/${Date.now()}`;
   const deadline = Date.now() + (opts.waitMs ?? 0);
-  await ensureSystemNamespace(kc);
+  await ensureSystemNamespace(clients.core);
 
   for (;;) {
     const outcome = await withRetry('acquire deploy lock', () => tryAcquire(api, identity, holder, ttl));

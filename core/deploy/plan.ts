@@ -3,7 +3,10 @@
 // bring CRDs or Namespaces go first (wave 0), then the rest (wave 1); removed releases are
 // pruned afterwards in reverse runlevel order.
 import { createHash } from 'node:crypto';
+import type { HelmRelease } from '../shared/helm.js';
 import type { DeployedRelease } from './record.js';
+
+export type { HelmRelease } from '../shared/helm.js';
 
 export interface DesiredRelease {
   runlevel: string;
@@ -18,20 +21,29 @@ export interface DesiredRelease {
   needs?: string[];
 }
 
-export interface HelmRelease {
-  name: string;
-  namespace: string;
-  revision: number;
-  status: string; // deployed | failed | pending-install | pending-upgrade | pending-rollback | superseded | uninstalling
-  chart: string;
-}
-
 export type PlannedAction = 'install' | 'upgrade' | 'unchanged';
+
+/** Where a release stands against the values on disk (a closed set: status prints it as is). */
+export const ReleaseState = {
+  /** Deployed by runlevel from these very inputs. */
+  InSync: 'InSync',
+  /** The values or the chart changed since, or runlevel never deployed this release. */
+  OutOfSync: 'OutOfSync',
+  /** Someone changed the release with helm since runlevel deployed it. */
+  Drifted: 'Drifted',
+  /** helm has no such release. */
+  Missing: 'Missing',
+  /** helm's last operation on it failed or never finished. */
+  Failed: 'Failed',
+} as const;
+export type ReleaseState = (typeof ReleaseState)[keyof typeof ReleaseState];
 
 export interface PlannedRelease {
   release: DesiredRelease;
   digest: string;
   action: PlannedAction;
+  /** Against the cluster, whatever the flags (--force changes the action, not the state). */
+  state: ReleaseState;
   reason: string;
   /** Revision to roll back to if this release fails (undefined: uninstall a failed first install). */
   previousRevision: number | undefined;
@@ -145,28 +157,40 @@ function decide(
   const healthy = helm?.status === 'deployed';
   const previousRevision = healthy ? helm?.revision : lastGood(deployed, helm);
   const base = { release, digest, previousRevision };
-  if (!helm) return { ...base, action: 'install', reason: 'not installed' };
-  if (force) return { ...base, action: 'upgrade', reason: '--force' };
+  const { Drifted, Failed, InSync, Missing, OutOfSync } = ReleaseState;
+  if (!helm) return { ...base, action: 'install', state: Missing, reason: 'not installed' };
+  const state: ReleaseState = !healthy
+    ? Failed
+    : !deployed
+      ? OutOfSync
+      : deployed.revision !== helm.revision
+        ? Drifted
+        : deployed.digest !== digest
+          ? OutOfSync
+          : InSync;
+  if (force) return { ...base, action: 'upgrade', state, reason: '--force' };
   if (helm.status.startsWith('pending')) {
     const recover = previousRevision ? 'rollback' : 'uninstall';
     return {
       ...base,
       action: recover === 'rollback' ? 'upgrade' : 'install',
+      state,
       reason: `helm status ${helm.status}`,
       recover,
     };
   }
-  if (!healthy) return { ...base, action: 'upgrade', reason: `helm status ${helm.status}` };
-  if (!deployed) return { ...base, action: 'upgrade', reason: 'not deployed by runlevel before' };
+  if (!healthy) return { ...base, action: 'upgrade', state, reason: `helm status ${helm.status}` };
+  if (!deployed) return { ...base, action: 'upgrade', state, reason: 'not deployed by runlevel before' };
   if (deployed.revision !== helm.revision) {
     return {
       ...base,
       action: 'upgrade',
+      state,
       reason: `drift: revision ${helm.revision} is not runlevel's ${deployed.revision}`,
     };
   }
-  if (deployed.digest !== digest) return { ...base, action: 'upgrade', reason: 'changed' };
-  return { ...base, action: 'unchanged', reason: 'digest matches' };
+  if (deployed.digest !== digest) return { ...base, action: 'upgrade', state, reason: 'changed' };
+  return { ...base, action: 'unchanged', state, reason: 'digest matches' };
 }
 
 function lastGood(deployed: DeployedRelease | undefined, helm: HelmRelease | undefined): number | undefined {

@@ -3,6 +3,7 @@
 import { log } from '../shared/log.js';
 import type { PlannedRelease } from './plan.js';
 import type { ReleaseAction } from './record.js';
+import { systemNamespace } from './system-namespace.js';
 
 export interface Progress {
   runlevelStart(name: string, changes: number, total: number): void;
@@ -96,6 +97,55 @@ export function logProgress(): Progress {
           state,
         },
       ),
+  };
+}
+
+export interface DestroyProgress {
+  runlevelStart(runlevel: string, releases: number): void;
+  runlevelDone(runlevel: string, seconds: number): void;
+  /** A release uninstalled, or failed with `error`. */
+  release(r: { runlevel: string; name: string; namespace: string }, seconds: number, error?: string): void;
+  namespace(state: 'start' | 'done', seconds?: number): void;
+}
+
+export function logDestroyProgress(): DestroyProgress {
+  return {
+    runlevelStart: (runlevel, releases) =>
+      log.event({
+        kind: 'runlevel',
+        mark: 'start',
+        message: `runlevel ${runlevel}: uninstalling ${releases} release${releases === 1 ? '' : 's'}`,
+        data: { runlevel, state: 'start', releases },
+      }),
+    runlevelDone: (runlevel, seconds) =>
+      log.event({
+        kind: 'runlevel',
+        mark: 'done',
+        message: `runlevel ${runlevel} removed (${seconds.toFixed(1)}s)`,
+        data: { runlevel, state: 'done', seconds },
+      }),
+    release: (r, seconds, error) => {
+      const data = { release: r.name, namespace: r.namespace, runlevel: r.runlevel, seconds };
+      if (error === undefined) {
+        log.event({
+          kind: 'release',
+          mark: 'done',
+          message: `  ${r.name} uninstalled (${seconds.toFixed(1)}s)`,
+          data: { ...data, action: 'uninstalled' },
+        });
+      } else {
+        log.event({
+          kind: 'release',
+          mark: 'fail',
+          message: `  ${r.name} failed: ${error}`,
+          data: { ...data, action: 'failed', error },
+        });
+      }
+    },
+    namespace: (state, seconds = 0) =>
+      state === 'start'
+        ? log.start(`deleting namespace ${systemNamespace} (lock and deploy record)`)
+        : log.done(`${systemNamespace} deleted (${seconds.toFixed(1)}s)`),
   };
 }
 

@@ -1,8 +1,8 @@
 // What is deployed, kept in the cluster itself (the tool is stateless): a ConfigMap in
 // runlevel-system with the current release digests and the last deploys.
-import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
 import { isConflict, isNotFound, type RetryOptions, withRetry } from '../shared/kube.js';
-import { systemNamespace } from './lock.js';
+import { systemNamespace } from './system-namespace.js';
 
 const configMapName = 'runlevel-state';
 export const keepDeploys = 20;
@@ -50,8 +50,7 @@ export interface ClusterRecord {
 
 export const releaseKey = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
 
-export async function readRecord(kc: KubeConfig, retry?: RetryOptions): Promise<ClusterRecord> {
-  const api = kc.makeApiClient(CoreV1Api);
+export async function readRecord(api: CoreV1Api, retry?: RetryOptions): Promise<ClusterRecord> {
   return withRetry(
     'read deploy record',
     async () => {
@@ -76,10 +75,9 @@ function parseRecord(cm: V1ConfigMap): ClusterRecord {
 
 /** Read-modify-write with the ConfigMap's resourceVersion, retried on conflicts. */
 export async function updateRecord(
-  kc: KubeConfig,
+  api: CoreV1Api,
   change: (r: ClusterRecord) => void,
 ): Promise<ClusterRecord> {
-  const api = kc.makeApiClient(CoreV1Api);
   return withRetry('write deploy record', async () => {
     for (;;) {
       let existing: V1ConfigMap | undefined;

@@ -3,10 +3,10 @@
 // uses them for releases whose input is unchanged, so it renders only what changed and still
 // checks every object that will be in the cluster.
 import { gunzipSync } from 'node:zlib';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import { type RetryOptions, withRetry } from '../shared/kube.js';
 import { releaseDigest } from './plan.js';
-import { type ClusterRecord, readRecord, releaseKey } from './record.js';
+import { type ClusterRecord, releaseKey } from './record.js';
 
 export interface StoredRelease {
   revision: number;
@@ -23,10 +23,9 @@ interface HelmStoredRelease {
 
 /** key namespace/name → the deployed revision's manifest, hooks included as helm template prints them. */
 export async function storedManifests(
-  kc: KubeConfig,
+  api: CoreV1Api,
   retry?: RetryOptions,
 ): Promise<Map<string, StoredRelease>> {
-  const api = kc.makeApiClient(CoreV1Api);
   const list = await withRetry(
     'read helm releases',
     () => api.listSecretForAllNamespaces({ labelSelector: 'owner=helm,status=deployed' }),
@@ -89,7 +88,13 @@ export interface DeployedState {
 }
 
 /** The record and helm's stored manifests, read at once; commands start it while values load. */
-export async function readDeployedState(kc: KubeConfig, retry?: RetryOptions): Promise<DeployedState> {
-  const [record, stored] = await Promise.all([readRecord(kc, retry), storedManifests(kc, retry)]);
+export async function readDeployedState(
+  store: {
+    readRecord(retry?: RetryOptions): Promise<ClusterRecord>;
+    storedReleases(retry?: RetryOptions): Promise<Map<string, StoredRelease>>;
+  },
+  retry?: RetryOptions,
+): Promise<DeployedState> {
+  const [record, stored] = await Promise.all([store.readRecord(retry), store.storedReleases(retry)]);
   return { record, stored, reuse: reuseDeployed(record, stored) };
 }

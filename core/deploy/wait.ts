@@ -2,7 +2,7 @@
 // ready before the next runlevel starts. All objects are watched at once, so the gate costs as
 // long as the slowest object, not the sum.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { isNotFound, isTransient, shortError } from '../shared/kube.js';
 
 export interface WaitTarget {
@@ -121,12 +121,17 @@ export interface GateResult {
 }
 
 /** Poll every target until all are ready, one fails for good, the deadline passes or `stop()` says so. */
+export interface WaitOptions {
+  timeoutMs: number;
+  stop?: () => boolean;
+  intervalMs?: number;
+}
+
 export async function waitReady(
-  kc: KubeConfig,
+  api: KubernetesObjectApi,
   targets: WaitTarget[],
-  opts: { timeoutMs: number; stop?: () => boolean; intervalMs?: number },
+  opts: WaitOptions,
 ): Promise<GateResult> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
   const deadline = Date.now() + opts.timeoutMs;
   const state = new Map<WaitTarget, { ready: boolean; failed: boolean; text: string }>(
     targets

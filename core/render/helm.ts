@@ -1,15 +1,14 @@
-// `helm template` for one planned release: values on stdin (never in a file), no repository
-// refresh and no dependency download (our charts are local and vendored).
+// `helm template` for one planned release, through the Helm interface: values on stdin (never in a
+// file), no repository refresh and no dependency download (our charts are local and vendored).
+// What a failure means for the user (which values file, which template) is decided here.
 import { UserError } from '../shared/errors.js';
-import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
+import type { Helm } from '../shared/helm.js';
 import { parseHelmError } from './errors.js';
 import type { PlannedRelease } from './helmfile.js';
 import { locateViolation, type OriginMap } from './provenance.js';
 
-export function helmTemplateArgs(rel: PlannedRelease): string[] {
-  return ['template', rel.name, rel.chartDir, '--namespace', rel.namespace, '--values', '-'];
-}
+export { helmTemplateArgs } from '../shared/helm.js';
 
 /** Values documents merged as helm merges several --values files: maps deeply, anything else replaced. */
 export function mergeValues(docs: readonly unknown[]): Record<string, unknown> {
@@ -38,19 +37,15 @@ export interface TemplateContext {
 
 /** The release's rendered manifest (helm's stdout), or a UserError naming release, chart and place. */
 export async function helmTemplate(
+  helm: Helm,
   rel: PlannedRelease,
   values: Record<string, unknown>,
   ctx: TemplateContext,
 ): Promise<string> {
-  // JSON is YAML: no YAML serialiser round-trip can change a value's type on the way to helm.
-  const r = await run('helm', helmTemplateArgs(rel), {
-    input: JSON.stringify(values),
-    reject: false,
-    timeoutMs: 120_000,
-  });
-  if (!r.failed) return String(r.stdout);
+  const r = await helm.template({ name: rel.name, namespace: rel.namespace, chartDir: rel.chartDir, values });
+  if (r.ok) return r.manifest;
   const chart = rel.chartDir.split('/').pop() ?? rel.chartDir;
-  const failure = parseHelmError(String(r.stderr), rel.chartDir);
+  const failure = parseHelmError(r.stderr, rel.chartDir);
   const what = `release ${rel.name} (runlevel ${rel.runlevel}, chart ${chart})`;
   switch (failure.kind) {
     case 'schema':

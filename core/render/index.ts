@@ -4,13 +4,14 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
+import { allInOrder, OrderedLimiter } from '../shared/pool.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
-import { allInOrder, OrderedLimiter } from '../shared/pool.js';
 import { clusterScopedKinds, crdScopes, splitManifest } from './manifests.js';
 import type { OriginMap } from './provenance.js';
 import { helmfileDir, listRunlevels } from './runlevels.js';
@@ -34,6 +35,8 @@ export interface RenderOptions {
   /** helmfile-style selectors (k=v,k2!=v2); several are OR-ed. Empty: everything. */
   selectors?: readonly string[];
   concurrency?: number;
+  /** Renders each release; default: the pinned helm (it needs no cluster to template). */
+  helm?: Helm;
   /** Another helmfile.d (tests); default: the one in the core. */
   helmfileDir?: string;
   /**
@@ -59,6 +62,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
   const wanted = runlevels.filter((r) => mayMatchRunlevel(selectors, r.name));
   const limiter = new OrderedLimiter(opts.concurrency ?? defaultConcurrency());
   const ctx = { origins: opts.origins, valuesDir: opts.valuesDir };
+  const helm = opts.helm ?? pinnedHelm();
 
   // Each runlevel file is planned by its own helmfile process and its releases start rendering as
   // soon as it is planned, so planning the big runlevels overlaps with rendering the small ones.
@@ -78,7 +82,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
               const values = mergeValues(rel.values);
               const inputDigest = releaseInputDigest(rel, values);
               const kept = opts.reuse?.(rel, inputDigest);
-              const manifest = kept ?? (await helmTemplate(rel, values, ctx));
+              const manifest = kept ?? (await helmTemplate(helm, rel, values, ctx));
               return { rel, values, inputDigest, manifest, reused: kept !== undefined };
             }),
           }));

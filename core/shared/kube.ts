@@ -1,26 +1,68 @@
 // The Kubernetes API through @kubernetes/client-node: one place that loads the kubeconfig,
 // retries transient failures with backoff, and turns API errors into our own.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import { ToolError, UserError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { log } from './log.js';
 
-export function loadKubeConfig(file: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
+/**
+ * The one kubeconfig of a command: the file named with --kubeconfig, else the KUBECONFIG list
+ * merged as kubectl merges it, else ~/.kube/config.
+ */
+export function loadKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  const list = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  const files = file ? [file] : list.length > 0 ? list : [join(env.HOME || homedir(), '.kube/config')];
+  const what = files.length === 1 ? (files[0] as string) : `KUBECONFIG ${files.join(delimiter)}`;
+  let kc: KubeConfig;
   try {
-    if (file) kc.loadFromFile(file);
-    else kc.loadFromDefault();
+    kc = files.length === 1 ? fromFile(files[0] as string) : mergeKubeconfigs(files);
   } catch (err) {
-    throw new UserError(`cannot read kubeconfig ${file ?? '(default)'}: ${(err as Error).message}`, {
+    throw new UserError(`cannot read kubeconfig ${what}: ${(err as Error).message}`, {
       hint: 'pass --kubeconfig FILE or set KUBECONFIG; `runlevel cluster up` prints one for the local cluster',
     });
   }
   if (!kc.getCurrentCluster()) {
-    throw new UserError(`kubeconfig ${file ?? '(default)'} has no current cluster`, {
+    throw new UserError(`kubeconfig ${what} has no current cluster`, {
       hint: 'set current-context, or pass --kubeconfig FILE',
     });
   }
+  return kc;
+}
+
+function fromFile(file: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(file); // relative certificate paths are taken relative to the file
+  return kc;
+}
+
+/**
+ * kubectl's rules for a KUBECONFIG list: files that do not exist are skipped, the first file to
+ * define a cluster, user or context by a name wins, and so does the first current-context set.
+ * (@kubernetes/client-node's loadFromDefault lets later files win and fails on a missing file.)
+ */
+export function mergeKubeconfigs(files: readonly string[]): KubeConfig {
+  const clusters: Cluster[] = [];
+  const users: User[] = [];
+  const contexts: Context[] = [];
+  let currentContext = '';
+  const present = [...new Set(files)].filter((f) => existsSync(f));
+  if (present.length === 0) throw new Error('none of its files exists');
+  for (const f of present) {
+    const one = fromFile(f);
+    const add = <T extends { name: string }>(into: T[], items: readonly T[]) => {
+      for (const item of items) if (!into.some((x) => x.name === item.name)) into.push(item);
+    };
+    add(clusters, one.clusters);
+    add(users, one.users);
+    add(contexts, one.contexts);
+    currentContext ||= one.currentContext;
+  }
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters, users, contexts, currentContext });
   return kc;
 }
 

@@ -1,7 +1,7 @@
 // Small waits against a real API server for e2e tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { helmList } from '../../core/deploy/helm.js';
+import { pinnedHelm } from '../../core/shared/helm.js';
 
 export function kubeClients(kubeconfig: string) {
   const kc = new KubeConfig();
@@ -56,7 +56,7 @@ export async function processesMentioning(needle: string): Promise<number[]> {
 export async function helmReleasesByName(
   kubeconfig: string,
 ): Promise<Map<string, { revision: number; status: string; namespace: string }>> {
-  const releases = await helmList({ kubeconfig });
+  const releases = await pinnedHelm({ kubeconfig }).list();
   return new Map(
     releases.map((r) => [r.name, { revision: r.revision, status: r.status, namespace: r.namespace }]),
   );

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
+  type CheckReport,
   type CheckValues,
   checkRendered,
   exitCodeOf,
@@ -10,10 +9,9 @@ import {
   renderSelectors,
   summary,
 } from '../../check/index.js';
-import { renderPlatform, writeRender } from '../../render/index.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
-import { definersOutside, resolveFromConfig } from '../pipeline.js';
+import { checkRender, definersOutside, renderResolved, resolveFromConfig } from '../pipeline.js';
 
 export const command: Command = {
   summary: 'check the rendered platform: Kubernetes schemas and policies',
@@ -28,38 +26,26 @@ export const command: Command = {
   },
   async run({ config, flags }) {
     const started = Date.now();
-    // validate → render → check: values first, so a values mistake is reported as one.
+    // validate → render → check: values first, so a values mistake is reported as one. The render
+    // and its check are the steps deploy takes.
     const resolved = await resolveFromConfig(config);
     const values = resolved.values as unknown as CheckValues & Record<string, unknown>;
     const strict = flags.strict === true;
-    let dir = typeof flags.dir === 'string' ? resolve(flags.dir) : undefined;
-    let scratch: string | undefined;
-    try {
-      if (!dir) {
-        log.start(`rendering ${resolved.cluster}`);
-        const result = await renderPlatform({
-          values,
-          origins: resolved.origins,
-          valuesDir: config.valuesDir,
-        });
-        scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
-        dir = join(scratch, 'render');
-        await writeRender(result, dir, { cluster: resolved.cluster });
-      }
+    let report: CheckReport;
+    if (typeof flags.dir === 'string') {
       log.start(`checking ${resolved.cluster}`);
+      const dir = resolve(flags.dir);
       // A render of some releases (template --selector) is checked against the CRDs of them all.
       const definers = await definersOutside(config, resolved, await renderSelectors(dir));
-      const report = await checkRendered({ dir, values, definers });
-      log.writeData(
-        config.output === 'json' ? formatJson(report, strict) : formatText(report, (c, s) => log.paint(c, s)),
-      );
-      const code = exitCodeOf(report, strict);
-      const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
-      if (code === 0) log.done(`${summary(report)} in ${took}`);
-      else log.fail(`${summary(report)} in ${took}${report.errors === 0 ? ' (--strict)' : ''}`);
-      return code;
-    } finally {
-      if (scratch) await rm(scratch, { recursive: true, force: true });
-    }
+      report = await checkRendered({ dir, values, definers });
+    } else report = await checkRender(resolved, await renderResolved(config, resolved));
+    log.writeData(
+      config.output === 'json' ? formatJson(report, strict) : formatText(report, (c, s) => log.paint(c, s)),
+    );
+    const code = exitCodeOf(report, strict);
+    const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+    if (code === 0) log.done(`${summary(report)} in ${took}`);
+    else log.fail(`${summary(report)} in ${took}${report.errors === 0 ? ' (--strict)' : ''}`);
+    return code;
   },
 };

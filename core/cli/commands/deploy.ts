@@ -2,23 +2,13 @@ import { runDeploy } from '../../deploy/index.js';
 import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
-import { readDeployedState } from '../../deploy/stored.js';
-import { matchesAny, parseSelectors } from '../../render/selector.js';
 import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
 import { ExitCode } from '../../shared/exit-codes.js';
-import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
-import {
-  checkOrStop,
-  definersOutside,
-  kubeconfigFile,
-  renderResolved,
-  resolveFromConfig,
-  valuesCommit,
-} from '../pipeline.js';
+import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
 
@@ -52,49 +42,57 @@ export const command: Command = {
   async run({ config, flags }) {
     const started = Date.now();
     const selectorFlags = listFlag(flags, 'selector');
-    const selectors = parseSelectors(selectorFlags);
     const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock');
     const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl');
     const timeoutMs = durationFlag(flags.timeout, '--timeout');
     const concurrency = concurrencyFlag(flags);
+    const force = flags.force === true;
 
-    const kubeconfig = kubeconfigFile(config);
-    const kc = loadKubeConfig(kubeconfig);
+    const conn = await connectCluster(config);
     // What is deployed is read while the values load: unchanged releases are then not rendered
-    // again. Unreachable or unreadable, everything is rendered (and the lock reports the cluster).
-    const deployed =
-      flags.force === true ? undefined : readDeployedState(kc, { attempts: 1 }).catch(() => undefined);
-    const resolved = await resolveFromConfig(config);
-    const reuse = (await deployed)?.reuse;
-    const rendered = await renderResolved(config, resolved, selectorFlags, reuse);
-    // The kinds other releases define, so the selected ones are checked against the whole platform.
-    const definers = await definersOutside(config, resolved, selectorFlags, reuse);
-    await checkOrStop(resolved, rendered, flags.strict === true, definers);
+    // again. The plan itself is made under the lock, from what the cluster holds then.
+    const step = await planAgainstCluster(config, conn, {
+      selectors: selectorFlags,
+      check: { strict: flags.strict === true },
+      state: force ? 'none' : 'reuse',
+      force,
+      prune: flags['no-prune'] !== true,
+      timeoutMs,
+    });
+    const { resolved } = step;
 
     const dryRun = flags['dry-run'] === true;
-    log.start(
-      `${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${kc.getCurrentCluster()?.server ?? 'unknown server'})`,
-    );
+    log.start(`${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${conn.store.server})`);
+    if (dryRun) {
+      const { plan } = await step.plan();
+      const rows = plan.runlevels.flatMap((rl) =>
+        rl.waves
+          .flat()
+          .map(
+            (p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`,
+          ),
+      );
+      const prune = plan.prune.map((p) => `${p.runlevel.padEnd(12)} ${p.name.padEnd(32)} prune`);
+      if (config.output === 'json')
+        log.writeData(JSON.stringify({ changes: plan.changes, plan }, stripValues, 2));
+      else log.writeData([...rows, ...prune, `${plan.changes} changes`].join('\n'));
+      return;
+    }
     const progress = deployProgress();
     let report: Awaited<ReturnType<typeof runDeploy>>;
     try {
       report = await runDeploy({
-        kc,
-        kubeconfig,
+        ...step.input,
+        store: conn.store,
+        helm: conn.helm,
         cluster: resolved.cluster,
-        runlevels: rendered.runlevels,
-        releases: rendered.releases,
         coreVersion: coreVersion(),
         valuesCommit: await valuesCommit(config.valuesDir),
-        force: flags.force === true,
-        prune: flags['no-prune'] !== true,
-        dryRun,
-        selects: selectorFlags.length > 0 ? (labels) => matchesAny(selectors, labels) : undefined,
+        started: new Date(started),
         waitLockMs,
         lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
         concurrency,
-        timeoutMs,
-        runTask: taskRunner(kc, resolved),
+        runTask: taskRunner(conn.kc, resolved),
         interrupted: () => shutdown.signal.aborted,
         progress,
       });
@@ -102,20 +100,6 @@ export const command: Command = {
       progress.close(); // the final frame stays; the summary or the error prints below it
     }
 
-    if (dryRun) {
-      const rows = report.plan.runlevels.flatMap((rl) =>
-        rl.waves
-          .flat()
-          .map(
-            (p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`,
-          ),
-      );
-      const prune = report.plan.prune.map((p) => `${p.runlevel.padEnd(12)} ${p.name.padEnd(32)} prune`);
-      if (config.output === 'json')
-        log.writeData(JSON.stringify({ changes: report.plan.changes, plan: report.plan }, stripValues, 2));
-      else log.writeData([...rows, ...prune, `${report.plan.changes} changes`].join('\n'));
-      return;
-    }
     const total = (Date.now() - started) / 1000;
     const rows = report.outcomes.map((o) => ({
       name: o.name,

@@ -1,17 +1,12 @@
 // What a deploy would change, per release and object, without changing anything.
 import { stringify } from 'yaml';
-import { helmGetManifest, helmList } from '../../deploy/helm.js';
-import { planDeploy } from '../../deploy/plan.js';
 import { releaseKey } from '../../deploy/record.js';
-import { readDeployedState } from '../../deploy/stored.js';
 import { diffPlatform, formatDiffText } from '../../diff/index.js';
-import { matchesAny, parseSelectors } from '../../render/selector.js';
 import { ExitCode } from '../../shared/exit-codes.js';
-import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
-import { kubeconfigFile, renderResolved, resolveFromConfig } from '../pipeline.js';
+import { connectCluster, planAgainstCluster } from '../pipeline.js';
 
 export const command: Command = {
   summary: 'what a deploy would change: releases and objects, with a diff of each changed object',
@@ -35,35 +30,19 @@ export const command: Command = {
     },
   },
   async run({ config, flags }) {
-    const selectorFlags = listFlag(flags, 'selector');
-    const selectors = parseSelectors(selectorFlags);
     const concurrency = concurrencyFlag(flags);
-    const kubeconfig = kubeconfigFile(config);
-    const kc = loadKubeConfig(kubeconfig);
-    const helm = { kubeconfig };
-
-    // What is deployed is read while the values load; unchanged releases are then not rendered.
-    const deployed = readDeployedState(kc);
-    deployed.catch(() => {}); // awaited below; a values error must not leave it unhandled
-    const resolved = await resolveFromConfig(config);
-    const { record, reuse } = await deployed;
-    const [rendered, helmReleases] = await Promise.all([
-      renderResolved(config, resolved, selectorFlags, reuse),
-      helmList(helm),
-    ]);
-    const plan = planDeploy({
-      runlevels: rendered.runlevels,
-      desired: rendered.releases,
-      deployed: record.releases,
-      helm: helmReleases,
-      selects: selectorFlags.length > 0 ? (labels) => matchesAny(selectors, labels) : undefined,
+    const conn = await connectCluster(config);
+    const step = await planAgainstCluster(config, conn, {
+      selectors: listFlag(flags, 'selector'),
+      state: 'compare',
     });
-    log.start(`comparing ${plan.changes} releases with what is deployed on ${resolved.cluster}`);
+    const { plan } = await step.plan();
+    log.start(`comparing ${plan.changes} releases with what is deployed on ${step.resolved.cluster}`);
     const report = await diffPlatform({
-      cluster: resolved.cluster,
+      cluster: step.resolved.cluster,
       plan,
-      manifests: new Map(rendered.releases.map((r) => [releaseKey(r), r.manifest])),
-      deployedManifest: (name, namespace) => helmGetManifest(helm, name, namespace),
+      manifests: new Map(step.rendered.releases.map((r) => [releaseKey(r), r.manifest])),
+      deployedManifest: (name, namespace) => conn.helm.getManifest(name, namespace),
       concurrency,
     });
 

@@ -1,15 +1,19 @@
 // What is deployed, per runlevel and release, against what the values on disk would deploy.
-
-import { KubernetesObjectApi } from '@kubernetes/client-node';
-import { helmList } from '../../deploy/helm.js';
-import { planDeploy } from '../../deploy/plan.js';
+import { ReleaseState } from '../../deploy/plan.js';
 import { releaseKey } from '../../deploy/record.js';
-import { readDeployedState } from '../../deploy/stored.js';
-import { gatedKinds, readiness } from '../../deploy/wait.js';
-import { loadKubeConfig, withRetry } from '../../shared/kube.js';
+import { gatedKinds } from '../../deploy/wait.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
-import { kubeconfigFile, renderResolved, resolveFromConfig } from '../pipeline.js';
+import { connectCluster, planAgainstCluster } from '../pipeline.js';
+
+/** How status prints each state (the words of earlier versions, which scripts may match). */
+const stateWords: Record<ReleaseState, string> = {
+  [ReleaseState.InSync]: 'in sync',
+  [ReleaseState.OutOfSync]: 'out of sync',
+  [ReleaseState.Drifted]: 'drifted',
+  [ReleaseState.Missing]: 'not deployed',
+  [ReleaseState.Failed]: 'failed',
+};
 
 export const command: Command = {
   summary: 'what is deployed: releases, digests against the values on disk, readiness, last deploys',
@@ -18,25 +22,11 @@ export const command: Command = {
     deploys: { type: 'string', help: 'how many past deploys to show (default 5)' },
   },
   async run({ config, flags }) {
-    const kubeconfig = kubeconfigFile(config);
-    const kc = loadKubeConfig(kubeconfig);
-    // What is deployed is read while the values load; unchanged releases are then not rendered.
-    const deployed = readDeployedState(kc);
-    deployed.catch(() => {}); // awaited below; a values error must not leave it unhandled
-    const resolved = await resolveFromConfig(config);
-    const { record, reuse } = await deployed;
-    const [rendered, helm] = await Promise.all([
-      renderResolved(config, resolved, [], reuse),
-      helmList({ kubeconfig }),
-    ]);
-    const plan = planDeploy({
-      runlevels: rendered.runlevels,
-      desired: rendered.releases,
-      deployed: record.releases,
-      helm,
-    });
+    const conn = await connectCluster(config);
+    const step = await planAgainstCluster(config, conn, { state: 'compare' });
+    const { resolved } = step;
+    const { plan, record, helm } = await step.plan();
     const helmByKey = new Map(helm.map((h) => [releaseKey(h), h]));
-    const objects = KubernetesObjectApi.makeApiClient(kc);
 
     const releases = await Promise.all(
       plan.runlevels.flatMap((rl) =>
@@ -45,24 +35,11 @@ export const command: Command = {
           const notReady: string[] = [];
           if (h) {
             for (const o of p.release.objects.filter((x) => gatedKinds.has(x.kind))) {
-              const live = await withRetry('read object', () =>
-                objects.read({
-                  apiVersion: o.apiVersion,
-                  kind: o.kind,
-                  metadata: { name: o.name, namespace: o.namespace },
-                }),
-              ).catch(() => undefined);
-              const r = live ? readiness(live) : { ready: false as const, state: 'missing' };
+              const r = await conn.store.readiness(o);
               if (!r.ready) notReady.push(`${o.kind}/${o.name}: ${r.state}`);
             }
           }
-          const state = !h
-            ? 'not deployed'
-            : p.action === 'unchanged'
-              ? 'in sync'
-              : p.reason.startsWith('drift')
-                ? 'drifted'
-                : 'out of sync';
+          const state = stateWords[p.state];
           return {
             runlevel: rl.name,
             release: p.release.name,
@@ -85,7 +62,9 @@ export const command: Command = {
       state: 'removed from values',
     }));
     const deploys = record.deploys.slice(0, Number(flags.deploys ?? 5));
-    const inSync = releases.every((r) => r.state === 'in sync') && orphans.length === 0;
+    const inSync =
+      plan.runlevels.every((rl) => rl.waves.flat().every((p) => p.state === ReleaseState.InSync)) &&
+      orphans.length === 0;
 
     if (config.output === 'json') {
       log.writeData(

@@ -233,9 +233,6 @@ test('a platform CA set in values lands in runlevel-system and, by its task, in 
 test('a pull secret in values (sops) reaches runlevel-system, the platform and every team namespace by a plain deploy', async () => {
   // Nothing is created by hand: runlevel 00 makes runlevel-system/registry-pull from values and
   // the copy-pull-secret task copies it into the team namespaces.
-  await repo.edit('common/settings.yaml', (settings) => {
-    settings.platform.registry = { ...settings.platform.registry, mirror: 'mirror.example.test' };
-  });
   await repo.writeSecrets(`clusters/${repo.cluster}/registry.sops.yaml`, {
     platform: { registry: { pullSecret: { enabled: true, username: 'puller', password: 'e2e-pull-pw' } } },
   });
@@ -247,7 +244,7 @@ test('a pull secret in values (sops) reaches runlevel-system, the platform and e
     const secret = await core.readNamespacedSecret({ name: 'registry-pull', namespace });
     assert.is(secret.type, 'kubernetes.io/dockerconfigjson', namespace);
     const config = Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8');
-    assert.is(JSON.parse(config).auths['mirror.example.test'].username, 'puller', namespace);
+    assert.is(JSON.parse(config).auths['https://index.docker.io/v1/'].username, 'puller', namespace);
   }
   const sa = await core.readNamespacedServiceAccount({ name: 'default', namespace: 'team-demo' });
   assert.ok(

@@ -5,6 +5,7 @@ import {
   type HelmRelease,
   parseDuration,
   planDeploy,
+  ReleaseState,
   type RunlevelSettings,
   releaseDigest,
 } from '../../../core/deploy/plan.js';
@@ -179,6 +180,45 @@ test('durations', () => {
   assert.is(parseDuration('300'), 300_000);
   assert.is(parseDuration('5 minutes'), undefined);
   assert.is(parseDuration(undefined), undefined);
+});
+
+test('each release gets one state of the closed set; --force changes the action, not the state', () => {
+  const [same, changed, byHand, failed, missing, foreign] = [
+    desired('same', '90-apps'),
+    desired('changed', '90-apps'),
+    desired('by-hand', '90-apps'),
+    desired('failed', '90-apps'),
+    desired('missing', '90-apps'),
+    desired('foreign', '90-apps'),
+  ] as const;
+  const deployed = Object.fromEntries(
+    [same, changed, byHand, failed].map((r) => [`ns/${r.name}`, deployedFrom(r, 1)]),
+  );
+  deployed['ns/changed'] = { ...deployedFrom(changed, 1), digest: 'an older input' };
+  const helm = [
+    helmOf(same, 1),
+    helmOf(changed, 1),
+    helmOf(byHand, 2),
+    helmOf(failed, 2, 'failed'),
+    helmOf(foreign, 1),
+  ];
+  const all = [same, changed, byHand, failed, missing, foreign];
+  const states = (force?: boolean) =>
+    Object.fromEntries(
+      planDeploy({ runlevels, desired: all, deployed, helm, force })
+        .runlevels.flatMap((rl) => rl.waves.flat())
+        .map((p) => [p.release.name, p.state]),
+    );
+  const expected = {
+    same: ReleaseState.InSync,
+    changed: ReleaseState.OutOfSync,
+    'by-hand': ReleaseState.Drifted,
+    failed: ReleaseState.Failed,
+    missing: ReleaseState.Missing,
+    foreign: ReleaseState.OutOfSync, // in helm, never deployed by runlevel
+  };
+  assert.equal(states(), expected);
+  assert.equal(states(true), expected);
 });
 
 test.run();

@@ -70,7 +70,7 @@ function planned(
   action: 'install' | 'upgrade' = 'upgrade',
 ): PlannedRelease {
   const release = { runlevel, name, namespace: `team-${name}` } as PlannedRelease['release'];
-  return { release, digest: 'd', action, reason: 'values changed', previousRevision: 1 };
+  return { release, digest: 'd', action, state: 'OutOfSync', reason: 'values changed', previousRevision: 1 };
 }
 
 // A long interval: only events redraw, unless a test wants the timer.

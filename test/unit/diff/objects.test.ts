@@ -149,7 +149,14 @@ function planned(name: string, action: PlannedRelease['action'], reason = 'chang
     inputDigest: 'i',
     objects: [],
   };
-  return { release, digest: 'd', action, reason, previousRevision: 1 };
+  return {
+    release,
+    digest: 'd',
+    action,
+    state: action === 'unchanged' ? 'InSync' : 'OutOfSync',
+    reason,
+    previousRevision: 1,
+  };
 }
 
 async function report(): Promise<{ report: DiffReport; reads: string[] }> {

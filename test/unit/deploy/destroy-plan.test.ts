@@ -1,7 +1,7 @@
-// The pure part of `runlevel destroy` (core/cli/commands/destroy.ts): what to uninstall, in which order.
+// The pure part of `runlevel destroy` (core/deploy/destroy-plan.ts): what to uninstall, in which order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { planDestroy } from '../../../core/cli/commands/destroy.js';
+import { planDestroy } from '../../../core/deploy/destroy-plan.js';
 import type { HelmRelease } from '../../../core/deploy/plan.js';
 import type { DeployedRelease } from '../../../core/deploy/record.js';
 

@@ -1,0 +1,111 @@
+// The skeleton deploy and destroy share: take the lock → plan under it → record the run as started
+// (closing a run that died before) → walk the plan → record the outcome → release the lock.
+// A crash at any point leaves a record that says where it was; the lock's TTL frees the cluster.
+import { shortError } from '../shared/kube.js';
+import { log } from '../shared/log.js';
+import type { ReleaseOutcome } from './apply.js';
+import type { ClusterStore } from './cluster.js';
+import { closeAbandoned, type DeployRecord, upsertDeploy } from './record.js';
+
+export interface LockedRunOptions {
+  store: ClusterStore;
+  command: DeployRecord['command'];
+  cluster: string;
+  coreVersion: string;
+  valuesCommit: string;
+  /** When the command started (the record's id and start time). */
+  started?: Date;
+  waitLockMs?: number;
+  lockTtlSeconds?: number;
+  /** True once a signal asked us to stop. */
+  interrupted?: () => boolean;
+}
+
+export interface Run {
+  readonly record: DeployRecord;
+  /** What the run did to each release, in the record when it ends. */
+  readonly outcomes: ReleaseOutcome[];
+  /** Nothing new may start: a signal arrived or another run took the lock. */
+  stopping(): boolean;
+  /** The runlevel being worked on, written to the record so a crash leaves where it was. */
+  enter(runlevel: string): Promise<void>;
+}
+
+export interface LockedRunSteps<P> {
+  /** Under the lock, before the record says running: what the cluster holds is read here. */
+  plan(): Promise<P>;
+  /** Sets `run.record.failure` where it stops; throws only when the cluster cannot be reached. */
+  walk(plan: P, run: Run): Promise<void>;
+  /** After the outcome is recorded, still holding the lock (destroy removes runlevel-system). */
+  beforeUnlock?(run: Run): Promise<void>;
+}
+
+export async function lockedRun<P>(
+  opts: LockedRunOptions,
+  steps: LockedRunSteps<P>,
+): Promise<{ plan: P; record: DeployRecord; outcomes: ReleaseOutcome[] }> {
+  const started = opts.started ?? new Date();
+  const lock = await opts.store.acquireLock({
+    ttlSeconds: opts.lockTtlSeconds,
+    waitMs: opts.waitLockMs,
+    holder: { valuesCommit: opts.valuesCommit, coreVersion: opts.coreVersion, command: opts.command },
+  });
+  const record: DeployRecord = {
+    id: `${started.getTime().toString(36)}-${process.pid}`,
+    command: opts.command,
+    cluster: opts.cluster,
+    coreVersion: opts.coreVersion,
+    valuesCommit: opts.valuesCommit,
+    started: started.toISOString(),
+    ended: '',
+    outcome: 'running',
+    releases: [],
+  };
+  const run: Run = {
+    record,
+    outcomes: [],
+    stopping: () => (opts.interrupted?.() ?? false) || lock.lost(),
+    async enter(runlevel) {
+      record.at = runlevel;
+      await opts.store.updateRecord((r) => upsertDeploy(r, record));
+    },
+  };
+  let plan!: P;
+  try {
+    plan = await steps.plan();
+    await opts.store.updateRecord((r) => {
+      for (const d of closeAbandoned(r, record.started)) {
+        log.warn(
+          `the previous ${d.command} ${d.id} (${d.started}) never finished: recorded as failed at ${d.at ?? 'start'}`,
+        );
+      }
+      upsertDeploy(r, record);
+    });
+    await steps.walk(plan, run);
+  } catch (err) {
+    record.failure = { step: opts.command, message: shortError(err) };
+    throw err;
+  } finally {
+    record.ended = new Date().toISOString();
+    record.outcome = record.failure ? (opts.interrupted?.() ? 'interrupted' : 'failed') : 'succeeded';
+    record.releases = run.outcomes.map((o) => ({
+      runlevel: o.runlevel,
+      name: o.name,
+      action: o.action,
+      revision: o.revision,
+      seconds: o.seconds,
+    }));
+    record.at = undefined;
+    await opts.store
+      .updateRecord((r) => upsertDeploy(r, record))
+      .catch(() => {
+        // The API is gone: the failure is reported to the user; the lock's TTL frees the cluster.
+      });
+    try {
+      if (!record.failure) await steps.beforeUnlock?.(run);
+    } finally {
+      await lock.release();
+    }
+  }
+  return { plan, record, outcomes: run.outcomes };
+}

@@ -1,0 +1,149 @@
+// helm behind one narrow interface: the real one spawns the pinned helm, a recording fake
+// (test/helpers/fake-helm.ts) lets the render and deploy engines be tested without processes.
+// The releases stay real Helm releases, so `helm list -A` and `helm history` tell runlevel's story.
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ToolError } from './errors.js';
+import { run, trimStderr } from './exec.js';
+import { ExitCode } from './exit-codes.js';
+import { coreRoot } from './paths.js';
+
+/** One row of `helm list`: the latest revision of a release, whatever its status. */
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string; // deployed | failed | pending-install | pending-upgrade | pending-rollback | superseded | uninstalling
+  chart: string;
+}
+
+export interface TemplateRequest {
+  name: string;
+  namespace: string;
+  chartDir: string; // absolute
+  values: Record<string, unknown>;
+}
+
+/** helm template's stdout, or its stderr for the caller to explain (render/errors.ts does). */
+export type TemplateResult = { ok: true; manifest: string } | { ok: false; stderr: string };
+
+export interface UpgradeRequest {
+  name: string;
+  namespace: string;
+  chartPath: string; // relative to the core
+  values: Record<string, unknown>;
+}
+
+export interface Helm {
+  template(release: TemplateRequest): Promise<TemplateResult>;
+  /** upgrade --install; returns the new revision. */
+  upgrade(release: UpgradeRequest, timeoutMs: number): Promise<number>;
+  rollback(name: string, namespace: string, revision: number): Promise<void>;
+  uninstall(name: string, namespace: string): Promise<void>;
+  list(): Promise<HelmRelease[]>;
+  /** The manifest stored with the current revision; undefined when helm has no such release. */
+  getManifest(name: string, namespace: string): Promise<string | undefined>;
+}
+
+export function helmTemplateArgs(rel: { name: string; namespace: string; chartDir: string }): string[] {
+  return ['template', rel.name, rel.chartDir, '--namespace', rel.namespace, '--values', '-'];
+}
+
+/**
+ * The pinned helm. `kubeconfig` only when the user named a file: without it helm reads KUBECONFIG
+ * itself, a list included, the way kubectl does.
+ */
+export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
+  const kube = opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : [];
+  return {
+    async template(rel) {
+      // JSON is YAML: no YAML serialiser round-trip can change a value's type on the way to helm.
+      const r = await run('helm', helmTemplateArgs(rel), {
+        input: JSON.stringify(rel.values),
+        reject: false,
+        timeoutMs: 120_000,
+      });
+      return r.failed ? { ok: false, stderr: String(r.stderr) } : { ok: true, manifest: String(r.stdout) };
+    },
+
+    async upgrade(release, timeoutMs) {
+      const args = ['upgrade', '--install', release.name, join(coreRoot, release.chartPath)];
+      args.push(
+        '--namespace',
+        release.namespace,
+        '--create-namespace',
+        '--values',
+        '-',
+        '--history-max',
+        '10',
+      );
+      args.push('--timeout', `${Math.ceil(timeoutMs / 1000)}s`, ...kube);
+      // check already validated every object against the API server's own OpenAPI schemas; helm's
+      // second validation fetches and parses the whole OpenAPI document per release (~60% of helm's CPU).
+      args.push('--output', 'json', '--disable-openapi-validation');
+      // Values can carry decrypted secrets: on stdin, they never touch disk. No --wait: the
+      // deploy's own readiness gate waits per runlevel, for all releases at once.
+      const r = await run('helm', args, {
+        input: stringify(release.values),
+        reject: false,
+        timeoutMs,
+        uninterruptible: true,
+      });
+      if (r.failed) throw helmFailure('upgrade', release.name, r);
+      return (JSON.parse(String(r.stdout)) as { version: number }).version;
+    },
+
+    async rollback(name, namespace, revision) {
+      const r = await run('helm', ['rollback', name, String(revision), '--namespace', namespace, ...kube], {
+        reject: false,
+        uninterruptible: true,
+        timeoutMs: 120_000,
+      });
+      if (r.failed) throw helmFailure('rollback', name, r);
+    },
+
+    async uninstall(name, namespace) {
+      const args = ['uninstall', name, '--namespace', namespace, '--ignore-not-found', ...kube];
+      const r = await run('helm', args, { reject: false, uninterruptible: true, timeoutMs: 120_000 });
+      if (r.failed) throw helmFailure('uninstall', name, r);
+    },
+
+    async list() {
+      const args = ['list', '--all-namespaces', '--all', '--output', 'json', '--max', '0', ...kube];
+      const r = await run('helm', args, { exitCode: ExitCode.deployFailed, timeoutMs: 60_000 });
+      const rows = JSON.parse(String(r.stdout) || '[]') as (Omit<HelmRelease, 'revision'> & {
+        revision: string;
+      })[];
+      return rows.map((x) => ({
+        name: x.name,
+        namespace: x.namespace,
+        revision: Number(x.revision),
+        status: x.status,
+        chart: x.chart,
+      }));
+    },
+
+    async getManifest(name, namespace) {
+      const r = await run('helm', ['get', 'manifest', name, '--namespace', namespace, ...kube], {
+        reject: false,
+        timeoutMs: 60_000,
+      });
+      if (!r.failed) return String(r.stdout);
+      if (/release: not found/i.test(String(r.stderr ?? ''))) return undefined;
+      throw helmFailure('get manifest', name, r);
+    },
+  };
+}
+
+function helmFailure(
+  verb: string,
+  name: string,
+  r: { stderr: unknown; exitCode?: number; timedOut?: boolean; isCanceled?: boolean },
+): ToolError {
+  const why = r.timedOut
+    ? 'timed out'
+    : r.isCanceled
+      ? 'was cancelled'
+      : trimStderr(String(r.stderr ?? '')) || `exit ${r.exitCode}`;
+  return new ToolError(`helm ${verb} ${name} failed: ${why}`, { exitCode: ExitCode.deployFailed });
+}

@@ -1,0 +1,83 @@
+// A recording fake of the ClusterStore (core/deploy/cluster.ts): the record lives in memory with
+// the same trimming as the ConfigMap, the lock can be lost on cue, readiness is switched off per
+// release, and the API can "go away" for record writes. Every call goes to a shared journal.
+import type { ClusterStore, ObjectTarget } from '../../core/deploy/cluster.js';
+import type { HeldLock, LockOptions } from '../../core/deploy/lock.js';
+import { type ClusterRecord, keepDeploys } from '../../core/deploy/record.js';
+import type { StoredRelease } from '../../core/deploy/stored.js';
+import type { GateResult, Readiness, WaitOptions, WaitTarget } from '../../core/deploy/wait.js';
+
+export class FakeCluster implements ClusterStore {
+  readonly server = 'https://fake.invalid:6443';
+  readonly journal: string[];
+  record: ClusterRecord = { releases: {}, deploys: [] };
+  stored = new Map<string, StoredRelease>();
+  /** namespace/name of releases whose objects never become ready. */
+  readonly notReady = new Set<string>();
+  /** Set it (or let a test's hook set it) and the held lock reports itself lost. */
+  lockLost = false;
+  /** Thrown by acquireLock: another deploy holds the lock. */
+  lockHeld?: Error;
+  /** While set, record writes fail as with an API server gone. */
+  apiGone = false;
+  systemNamespace = true;
+
+  constructor(journal: string[] = []) {
+    this.journal = journal;
+  }
+
+  async acquireLock(opts: LockOptions): Promise<HeldLock> {
+    this.journal.push(`lock ${opts.holder.command}`);
+    if (this.lockHeld) throw this.lockHeld;
+    return {
+      lost: () => this.lockLost,
+      release: async () => {
+        this.journal.push('unlock');
+      },
+    };
+  }
+
+  async readRecord(): Promise<ClusterRecord> {
+    return structuredClone(this.record);
+  }
+
+  async updateRecord(change: (r: ClusterRecord) => void): Promise<ClusterRecord> {
+    if (this.apiGone) throw new Error('write deploy record: the Kubernetes API is unreachable');
+    const next = structuredClone(this.record);
+    change(next);
+    next.deploys = next.deploys.slice(0, keepDeploys);
+    this.record = next;
+    return structuredClone(next);
+  }
+
+  async storedReleases(): Promise<Map<string, StoredRelease>> {
+    return new Map(this.stored);
+  }
+
+  async waitReady(targets: WaitTarget[], _opts: WaitOptions): Promise<GateResult> {
+    this.journal.push(`wait ${[...new Set(targets.map((t) => t.release))].join(' ')}`);
+    const notReady = targets
+      .filter((t) => this.notReady.has(t.release))
+      .map((target) => ({ target, state: '0/1 available', failed: false }));
+    return { ok: notReady.length === 0, notReady };
+  }
+
+  async readiness(t: ObjectTarget): Promise<Readiness> {
+    const release = `${t.namespace}/${t.name}`;
+    return this.notReady.has(release)
+      ? { ready: false, failed: false, state: '0/1 available' }
+      : { ready: true };
+  }
+
+  async deleteSystemNamespace(): Promise<boolean> {
+    this.journal.push('delete runlevel-system');
+    this.systemNamespace = false;
+    this.record = { releases: {}, deploys: [] };
+    return true;
+  }
+
+  /** The newest deploy record. */
+  last() {
+    return this.record.deploys[0];
+  }
+}
