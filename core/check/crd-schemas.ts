@@ -2,9 +2,9 @@
 // the render and in charts/*/crds/, and, for Gatekeeper's constraint kinds (which Gatekeeper
 // creates as CRDs only at run time), from the rendered ConstraintTemplates. Derived at check time
 // from what is rendered, so a schema can never lag behind its CRD.
+import { parseYamlStream } from '../shared/yaml/plain.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { coreRoot } from '../shared/paths.js';
 import { convertSchema, type Schema } from './schemagen/convert.js';
 import { schemaFileName } from './schemagen/openapi.js';
@@ -131,8 +131,7 @@ function chartCrds(): Record<string, unknown>[] {
     const dir = join(charts, chart, 'crds');
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
-      for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
-        const body = doc.toJS() as unknown;
+      for (const body of parseYamlStream(readFileSync(join(dir, f), 'utf8'))) {
         if (body && typeof body === 'object') out.push(body as Record<string, unknown>);
       }
     }

@@ -1,9 +1,9 @@
 // The render stage: merged values in, every enabled release rendered out, runlevel by runlevel.
 // helmfile plans the releases once (helmfile build); helm renders each release, in parallel.
+import { parseYaml } from '../shared/yaml/plain.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { canonicalJson, sha256 } from './canonical.js';
@@ -152,7 +152,7 @@ const chartCache = new Map<string, { name: string; version: string; path: string
 function chartInfo(chartDir: string): { name: string; version: string; path: string } {
   let info = chartCache.get(chartDir);
   if (!info) {
-    const chart = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
+    const chart = parseYaml(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
       name?: string;
       version?: string;
     };

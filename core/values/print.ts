@@ -1,6 +1,6 @@
 // The merged values for people and programs: YAML or JSON, secrets replaced by ***, and with
 // --show-origin the file:line:col that set each value.
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../shared/yaml/plain.js';
 import type { Resolved } from './index.js';
 import { dotted, isMap, type Origin, type Origins, parsePointer, pointer, type Value } from './model.js';
 
@@ -15,7 +15,7 @@ export function printValues(r: Resolved, opts: { format: 'yaml' | 'json'; showOr
       if (isLeaf(values, ptr)) origins[dotted(parsePointer(ptr))] = describe(o);
     return JSON.stringify({ values, origins }, null, 2);
   }
-  if (!opts.showOrigin) return stringify(values, { lineWidth: 0 });
+  if (!opts.showOrigin) return stringifyYaml(values, { lineWidth: 0 });
   const lines: string[] = [];
   emitMap(values as { [key: string]: Value }, [], 0, lines, r.origins);
   return `${lines.join('\n')}\n`;
@@ -68,7 +68,7 @@ function isNested(v: Value): v is Value[] | { [key: string]: Value } {
 
 function scalar(v: Value | string): string {
   if (typeof v === 'string' && v.includes('\n')) return JSON.stringify(v);
-  return stringify(v, { lineWidth: 0, flowCollectionPadding: false }).trimEnd();
+  return stringifyYaml(v, { lineWidth: 0, flowCollectionPadding: false }).trimEnd();
 }
 
 function comment(o: Origin | undefined): string {

@@ -7,7 +7,8 @@ import addFormatsModule from 'ajv-formats';
 import type { Problem } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
 import { dotted, type Origin, type Origins, parsePointer, pointer } from './model.js';
-import { closest, problemAt, type Texts } from './problems.js';
+import { closest } from '../shared/edit-distance.js';
+import { problemAt, type Texts } from './problems.js';
 
 export const schemaFile = 'schemas/values.schema.json';
 
