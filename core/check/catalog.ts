@@ -1,8 +1,9 @@
 // policies/catalog.yaml: the policy ids, their titles and hints, and which ones Gatekeeper upholds.
-import { parseYaml } from '../shared/yaml/plain.js';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreRoot } from '../shared/paths.js';
+import { parseYaml } from '../shared/yaml/plain.js';
 
 export interface CatalogEntry {
   package: string;

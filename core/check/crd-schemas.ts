@@ -2,10 +2,11 @@
 // the render and in charts/*/crds/, and, for Gatekeeper's constraint kinds (which Gatekeeper
 // creates as CRDs only at run time), from the rendered ConstraintTemplates. Derived at check time
 // from what is rendered, so a schema can never lag behind its CRD.
-import { parseYamlStream } from '../shared/yaml/plain.js';
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreRoot } from '../shared/paths.js';
+import { parseYamlStream } from '../shared/yaml/plain.js';
 import { convertSchema, type Schema } from './schemagen/convert.js';
 import { schemaFileName } from './schemagen/openapi.js';
 

@@ -2,6 +2,7 @@
 // takes them. charts/policies derives the same from the same values for Gatekeeper: a policy
 // missing from platform.policies is enabled with enforcement deny; exceptions.teams are the team
 // namespaces; allowed-registries gets the registry settings and ingress-host the cluster domain.
+import type { Policies, Policy, ResolvedValues } from '../values/index.js';
 import { readCatalog } from './catalog.js';
 
 export interface PolicySettings {
@@ -11,34 +12,25 @@ export interface PolicySettings {
   parameters: Record<string, unknown>;
 }
 
-interface PolicyValues {
-  enabled?: boolean;
-  enforcement?: 'deny' | 'warn';
-  exceptions?: { namespaces?: string[]; teams?: string[] };
-}
+/** What check reads from the values. */
+export type CheckValues = Pick<ResolvedValues, 'cluster' | 'platform'>;
 
-/** The few values check reads, loosely typed so check does not depend on the whole values model. */
-export interface CheckValues {
-  cluster?: { domain?: string };
-  platform?: {
-    registry?: { mirror?: string; allowed?: string[] };
-    policies?: Record<string, PolicyValues | null | undefined>;
-  };
-}
-
-const defaultAllowed = ['docker.io', 'quay.io', 'registry.k8s.io', 'ghcr.io'];
+/** A catalog policy the values schema does not list (yet) is enabled with enforcement deny. */
+const unlisted: Policy = {
+  enabled: true,
+  enforcement: 'deny',
+  exceptions: { namespaces: [], teams: [] },
+};
 
 export function policySettings(values: CheckValues): Record<string, PolicySettings> {
+  const { policies } = values.platform;
   const out: Record<string, PolicySettings> = {};
   for (const id of Object.keys(readCatalog())) {
-    const p = values.platform?.policies?.[id] ?? {};
-    const excluded = new Set([
-      ...(p.exceptions?.namespaces ?? []),
-      ...(p.exceptions?.teams ?? []).map((t) => `team-${t}`),
-    ]);
+    const p = isListed(policies, id) ? policies[id] : unlisted;
+    const excluded = new Set([...p.exceptions.namespaces, ...p.exceptions.teams.map((t) => `team-${t}`)]);
     out[id] = {
-      enabled: p.enabled ?? true,
-      enforcement: p.enforcement ?? 'deny',
+      enabled: p.enabled,
+      enforcement: p.enforcement,
       excludedNamespaces: [...excluded].sort(),
       parameters: parametersFor(id, values),
     };
@@ -46,11 +38,15 @@ export function policySettings(values: CheckValues): Record<string, PolicySettin
   return out;
 }
 
+function isListed(policies: Policies, id: string): id is keyof Policies {
+  return Object.hasOwn(policies, id);
+}
+
 function parametersFor(id: string, values: CheckValues): Record<string, unknown> {
   if (id === 'allowed-registries') {
-    const r = values.platform?.registry ?? {};
-    return { mirror: r.mirror ?? '', allowed: r.allowed ?? defaultAllowed };
+    const { mirror, allowed } = values.platform.registry;
+    return { mirror, allowed };
   }
-  if (id === 'ingress-host') return { domain: values.cluster?.domain ?? '' };
+  if (id === 'ingress-host') return { domain: values.cluster.domain };
   return {};
 }

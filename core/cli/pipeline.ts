@@ -4,14 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import {
-  type CheckReport,
-  type CheckValues,
-  checkRendered,
-  exitCodeOf,
-  formatText,
-  summary,
-} from '../check/index.js';
+import { type CheckReport, checkRendered, exitCodeOf, formatText, summary } from '../check/index.js';
 import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
 import { UserError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
@@ -27,7 +20,7 @@ export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolve
 }
 
 export async function renderResolved(
-  config: ResolvedConfig,
+  _config: ResolvedConfig, // unused since render takes the values texts from `resolved`
   resolved: Resolved,
   selectors: string[] = [],
   reuse?: RenderOptions['reuse'],
@@ -35,9 +28,9 @@ export async function renderResolved(
   log.start(`rendering ${resolved.cluster}`);
   const started = Date.now();
   const result = await renderPlatform({
-    values: resolved.values as unknown as Record<string, unknown>,
+    values: resolved.values,
     origins: resolved.origins,
-    valuesDir: config.valuesDir,
+    texts: resolved.texts,
     selectors,
     reuse,
   });
@@ -60,7 +53,7 @@ export async function checkOrStop(
     const dir = join(scratch, 'render');
     await writeRender(result, dir, { cluster: resolved.cluster });
     log.start(`checking ${resolved.cluster}`);
-    const report = await checkRendered({ dir, values: resolved.values as unknown as CheckValues });
+    const report = await checkRendered({ dir, values: resolved.values });
     const code = exitCodeOf(report, strict);
     if (code !== 0) {
       log.writeData(formatText(report, (c, s) => log.paint(c, s)));

@@ -1,5 +1,5 @@
-import { stringifyYaml } from '../shared/yaml/plain.js';
 import { writeFile } from 'node:fs/promises';
+import { stringifyYaml } from '../shared/yaml/plain.js';
 
 /** A kubeconfig that points at the local API server with a client certificate (files by path). */
 export async function writeKubeconfig(

@@ -1,7 +1,8 @@
 // Two manifests of one release compared object by object: what is added, removed, and for each
 // changed object a unified diff of its YAML. Pure: the manifests come from the caller.
-import { parseYaml, stringifyYaml } from '../shared/yaml/plain.js';
+
 import { helmDocuments } from '../render/manifests.js';
+import { parseYaml, stringifyYaml } from '../shared/yaml/plain.js';
 import { isSecret, type KeyChange, maskSecretPair } from './secrets.js';
 import { unifiedDiff } from './unified.js';
 

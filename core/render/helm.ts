@@ -5,7 +5,7 @@ import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { parseHelmError } from './errors.js';
 import type { PlannedRelease } from './helmfile.js';
-import { locateViolation, type OriginMap } from './provenance.js';
+import { locateViolation, type OriginMap, type ValuesTexts } from './provenance.js';
 
 export function helmTemplateArgs(rel: PlannedRelease): string[] {
   return ['template', rel.name, rel.chartDir, '--namespace', rel.namespace, '--values', '-'];
@@ -33,7 +33,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 
 export interface TemplateContext {
   origins?: OriginMap;
-  valuesDir?: string;
+  texts?: ValuesTexts;
 }
 
 /** The release's rendered manifest (helm's stdout), or a UserError naming release, chart and place. */
@@ -56,7 +56,7 @@ export async function helmTemplate(
     case 'schema':
       throw new UserError(`${what}: values do not match the chart's values.schema.json`, {
         exitCode: ExitCode.renderFailed,
-        problems: failure.violations.map((v) => locateViolation(rel, v, ctx.origins, ctx.valuesDir)),
+        problems: failure.violations.map((v) => locateViolation(rel, v, ctx.origins, ctx.texts)),
         hint: `charts/${chart}/values.schema.json says what is allowed; fix the values file named above`,
       });
     case 'template':

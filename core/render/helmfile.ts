@@ -1,7 +1,7 @@
 // helmfile behind a narrow interface: one `helmfile build --embed-values` over helmfile.d turns
 // the state values into the planned releases (name, namespace, chart, labels, values documents).
 // Rendering itself is done per release by helm (see helm.ts), in parallel.
-import { parseYamlStream } from '../shared/yaml/plain.js';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../shared/errors.js';
@@ -10,6 +10,7 @@ import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
 import { codeFrame, lineColAt } from '../shared/source.js';
 import { findTool } from '../shared/tools.js';
+import { parseYamlStream } from '../shared/yaml/plain.js';
 import { helmfileProblem } from './errors.js';
 import type { RunlevelFile } from './runlevels.js';
 

@@ -86,7 +86,11 @@ async function decryptTree(
     tree = toTree(result.parsed.doc, result.parsed.lines, entry.file, entry.layer, []).value;
   } catch (err) {
     if (!(err instanceof TreeError)) throw err;
-    problems.push(...yamlProblems(repo.texts, entry.file, ciphertext, [{ offset: err.offset, message: err.message, hint: err.hint }]));
+    problems.push(
+      ...yamlProblems(repo.texts, entry.file, ciphertext, [
+        { offset: err.offset, message: err.message, hint: err.hint },
+      ]),
+    );
     return undefined;
   }
   if (isMap(tree)) delete tree.sops;

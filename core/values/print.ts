@@ -7,7 +7,7 @@ import { dotted, isMap, type Origin, type Origins, parsePointer, pointer, type V
 export const redacted = '***';
 
 export function printValues(r: Resolved, opts: { format: 'yaml' | 'json'; showOrigin: boolean }): string {
-  const values = redact(r.values as unknown as Value, [], r.secretPaths);
+  const values = redact(r.values, [], r.secretPaths);
   if (opts.format === 'json') {
     if (!opts.showOrigin) return JSON.stringify(values, null, 2);
     const origins: Record<string, string> = {};
@@ -79,15 +79,16 @@ function describe(o: Origin): string {
   return o.layer === 'defaults' ? 'default' : `${o.file}:${o.line}:${o.col}`;
 }
 
-function redact(value: Value, path: string[], secretPaths: Set<string>): Value {
+/** A plain copy with secrets replaced; every node of the resolved values came from YAML or the schema. */
+function redact(value: unknown, path: string[], secretPaths: Set<string>): Value {
   if (secretPaths.has(pointer(path)) && !isMap(value) && !Array.isArray(value)) return redacted;
   if (Array.isArray(value)) return value.map((v, i) => redact(v, [...path, String(i)], secretPaths));
   if (isMap(value)) {
     const out: { [key: string]: Value } = {};
-    for (const k of Object.keys(value)) out[k] = redact(value[k] as Value, [...path, k], secretPaths);
+    for (const k of Object.keys(value)) out[k] = redact(value[k], [...path, k], secretPaths);
     return out;
   }
-  return value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
 }
 
 function isLeaf(values: Value, ptr: string): boolean {

@@ -21,8 +21,15 @@ export function problemAt(
 }
 
 /** A file's YAML errors as problems with code frames. */
-export function yamlProblems(texts: Texts, file: string, text: string, errors: readonly YamlError[]): Problem[] {
-  return errors.map((e) => problemAt(texts, { file, ...lineColAt(text, e.offset) }, e.message, { hint: e.hint }));
+export function yamlProblems(
+  texts: Texts,
+  file: string,
+  text: string,
+  errors: readonly YamlError[],
+): Problem[] {
+  return errors.map((e) =>
+    problemAt(texts, { file, ...lineColAt(text, e.offset) }, e.message, { hint: e.hint }),
+  );
 }
 
 /** Stable order (by file, line, column, path) and no duplicates: several clusters share layers. */

@@ -2,12 +2,12 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { closest } from '../shared/edit-distance.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { readFast } from '../shared/yaml/fast.js';
 import { openRepo, type Repo, readText } from './load.js';
 import { isMap, type Origins } from './model.js';
-import { closest } from '../shared/edit-distance.js';
 import { plural, problemAt, sortProblems, yamlProblems } from './problems.js';
 import type { RunlevelFile } from './types.generated.js';
 import { schemaProblems, validators } from './validate.js';
@@ -38,17 +38,19 @@ export async function readRepoFile(valuesDir: string): Promise<OpenedRepo> {
   const simple = text === undefined ? undefined : readFast(text, repoFileName, 'repo' as const, []);
   if (simple) ({ value, origins } = simple);
   else if (text !== undefined) ({ value, origins } = await readFullRepoFile(repo, text));
+  let file: RunlevelFile | undefined;
   if (text !== undefined && repo.problems.length === 0) {
     const check = validators().repoFile;
     const data = value ?? {};
-    if (!check(data)) {
+    if (check(data)) file = data;
+    else {
       const fallback = new Map(origins);
       if (!fallback.has('')) fallback.set('', { file: repoFileName, line: 1, col: 1, layer: 'repo' });
       repo.problems.push(...schemaProblems(check.errors ?? [], { origins: fallback, texts: repo.texts }));
     }
   }
-  if (repo.problems.length > 0) throw invalid(`${repoFileName} is invalid`, repo);
-  return { ...repo, file: value as RunlevelFile, origins };
+  if (!file || repo.problems.length > 0) throw invalid(`${repoFileName} is invalid`, repo);
+  return { ...repo, file, origins };
 }
 
 /** runlevel.yaml through the full parser (lazily imported), problems recorded in the repo. */

@@ -1,14 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  type CheckValues,
-  checkRendered,
-  exitCodeOf,
-  formatJson,
-  formatText,
-  summary,
-} from '../../check/index.js';
+import { checkRendered, exitCodeOf, formatJson, formatText, summary } from '../../check/index.js';
 import { renderPlatform, writeRender } from '../../render/index.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
@@ -29,7 +22,6 @@ export const command: Command = {
     const started = Date.now();
     // validate → render → check: values first, so a values mistake is reported as one.
     const resolved = await resolveFromConfig(config);
-    const values = resolved.values as unknown as CheckValues & Record<string, unknown>;
     const strict = flags.strict === true;
     let dir = typeof flags.dir === 'string' ? resolve(flags.dir) : undefined;
     let scratch: string | undefined;
@@ -37,16 +29,16 @@ export const command: Command = {
       if (!dir) {
         log.start(`rendering ${resolved.cluster}`);
         const result = await renderPlatform({
-          values,
+          values: resolved.values,
           origins: resolved.origins,
-          valuesDir: config.valuesDir,
+          texts: resolved.texts,
         });
         scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
         dir = join(scratch, 'render');
         await writeRender(result, dir, { cluster: resolved.cluster });
       }
       log.start(`checking ${resolved.cluster}`);
-      const report = await checkRendered({ dir, values });
+      const report = await checkRendered({ dir, values: resolved.values });
       log.writeData(
         config.output === 'json' ? formatJson(report, strict) : formatText(report, (c, s) => log.paint(c, s)),
       );

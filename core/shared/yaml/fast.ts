@@ -9,7 +9,15 @@
 // with full.ts, which also produces every error message. Scalars resolve as in yaml's core schema.
 // test/unit/shared/yaml/fast.test.ts checks values and origins against tree.ts.
 import { plainSafe, resolvePlain } from './scalars.js';
-import { child, type NodeOrigin, type NodeOrigins, pointer, type ReadTree, setKey, type Value } from './value.js';
+import {
+  child,
+  type NodeOrigin,
+  type NodeOrigins,
+  pointer,
+  type ReadTree,
+  setKey,
+  type Value,
+} from './value.js';
 
 /** Thrown inside the reader to give up; never escapes it. */
 class Unsupported {}

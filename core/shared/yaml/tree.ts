@@ -97,7 +97,12 @@ function convert<Tag extends string>(
   throw new TreeError('unsupported YAML node', (node as Node).range?.[0] ?? 0);
 }
 
-function record<Tag extends string>(ctx: Ctx<Tag>, path: string, offset: number, keyOffset: number | undefined): void {
+function record<Tag extends string>(
+  ctx: Ctx<Tag>,
+  path: string,
+  offset: number,
+  keyOffset: number | undefined,
+): void {
   const at = ctx.lines.linePos(offset);
   const key = keyOffset === undefined ? undefined : ctx.lines.linePos(keyOffset);
   ctx.origins.set(path, {

@@ -15,7 +15,7 @@ import { fixtures } from './render-helpers.js';
 
 test('the same documents as helmfile template, for every release of the large fixture', async () => {
   const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });
-  const ours = await renderPlatform({ values: resolved.values as never });
+  const ours = await renderPlatform({ values: resolved.values });
   const dir = await mkdtemp(join(tmpdir(), 'runlevel-parity-'));
   try {
     const file = join(dir, 'values.yaml');
@@ -49,7 +49,7 @@ test('the same documents as helmfile template, for every release of the large fi
 test('selectors pick releases by the runlevel, team and app labels', async () => {
   const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });
   const r = await renderPlatform({
-    values: resolved.values as never,
+    values: resolved.values,
     selectors: ['team=payments', 'runlevel=00-init'],
   });
   assert.equal(

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import {
   crdScopes,
   fileForSource,
-  objectHeader,
   helmDocuments,
+  objectHeader,
   splitManifest,
 } from '../../../core/render/manifests.js';
 

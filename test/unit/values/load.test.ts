@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import { firstInvalidByte } from '../../../core/values/load.js';
 
 const at = (...parts: (string | number[])[]) =>
-  firstInvalidByte(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))));
+  firstInvalidByte(
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))),
+  );
 
 test('a stray byte is found at its offset, after multi-byte characters', () => {
   assert.is(at('a: 1\n', [0xff]), 5);

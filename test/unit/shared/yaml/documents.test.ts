@@ -32,7 +32,12 @@ test('a final --- without a newline ends the last document', () => {
 
 test('joining the texts with --- lines gives back the stream', () => {
   const stream = 'a: 1\n---\nb: 2\n---\nc: 3\n';
-  assert.is(splitDocuments(stream).map((d) => d.text).join('---\n'), stream);
+  assert.is(
+    splitDocuments(stream)
+      .map((d) => d.text)
+      .join('---\n'),
+    stream,
+  );
 });
 
 test.run();
