@@ -1,7 +1,7 @@
 // The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
 // every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
 import { type LayerEntry, listLayer, type Repo } from './load.js';
-import { type Loaded, loadFile } from './load-file.js';
+import { loadFile } from './load-file.js';
 import { mergeLayers } from './merge.js';
 import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
@@ -9,6 +9,7 @@ import { clusterEntry, invalid, type OpenedRepo, readRepoFile, repoFileName } fr
 import { crossFieldProblems } from './rules.js';
 import { chooseAgeKeyFile, registerSecrets } from './secrets.js';
 import type { ResolvedValues } from './types.generated.js';
+import type { Loaded } from './types.js';
 import { schemaFile, schemaProblems, validators } from './validate.js';
 
 export type { Origin, Origins } from './model.js';

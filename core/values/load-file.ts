@@ -6,8 +6,6 @@ import { type LayerEntry, type Repo, readText } from './load.js';
 import type { OpenedRepo } from './repo.js';
 import type { Loaded } from './types.js';
 
-export type { Loaded } from './types.js';
-
 export async function loadFile(
   repo: OpenedRepo,
   entry: LayerEntry,
