@@ -13,6 +13,7 @@ import { policySettings } from '../../core/check/settings.js';
 import type { RenderIndex } from '../../core/render/index.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { findTool } from '../../core/shared/tools.js';
+import { resolveValues } from '../../core/values/index.js';
 import { growRender } from './generate.js';
 
 const { values: args } = parseArgs({
@@ -90,7 +91,7 @@ try {
   const kubeconform = findTool('kubeconform') as string;
   const opa = findTool('opa') as string;
   const schemaLoc = `${join(coreRoot, 'schemas/k8s/v1.35')}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
-  const settings = policySettings({ cluster: { domain: 'prod.example.com' } });
+  const settings = policySettings((await resolveValues({ valuesDir, cluster })).values);
   const [naiveSample] = await timed(async () => {
     for (const f of sample) {
       await execa(

@@ -1,8 +1,9 @@
 // policies/catalog.yaml: the policy ids, their titles and hints, and which ones Gatekeeper upholds.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { coreRoot } from '../shared/paths.js';
+import { parseYaml } from '../shared/yaml/plain.js';
 
 export interface CatalogEntry {
   package: string;
@@ -18,7 +19,7 @@ let cached: Record<string, CatalogEntry> | undefined;
 
 export function readCatalog(dir = policiesDir): Record<string, CatalogEntry> {
   if (!cached || dir !== policiesDir) {
-    const doc = parse(readFileSync(join(dir, 'catalog.yaml'), 'utf8')) as {
+    const doc = parseYaml(readFileSync(join(dir, 'catalog.yaml'), 'utf8')) as {
       catalog: Record<string, CatalogEntry>;
     };
     if (dir !== policiesDir) return doc.catalog;

@@ -22,6 +22,20 @@ interface ConstraintTemplate {
   spec?: { crd?: { spec?: { names?: { kind?: string }; validation?: { openAPIV3Schema?: Schema } } } };
 }
 
+// A rendered object is read as the shape its kind and apiVersion name: the API server holds the
+// chart to that shape, and the optional reads below keep a malformed object from crashing check.
+function isCrd(body: Record<string, unknown>): body is Record<string, unknown> & Crd {
+  return (
+    body.kind === 'CustomResourceDefinition' && String(body.apiVersion).startsWith('apiextensions.k8s.io/')
+  );
+}
+
+function isConstraintTemplate(
+  body: Record<string, unknown>,
+): body is Record<string, unknown> & ConstraintTemplate {
+  return body.kind === 'ConstraintTemplate';
+}
+
 const stringList: Schema = { type: ['array', 'null'], items: { type: 'string' } };
 const anyObject: Schema = { type: ['object', 'null'] };
 
@@ -32,11 +46,8 @@ export function customResourceSchemas(
   const out = new Map<string, Schema>();
   const resourceSchema = withObjectMeta(k8sDir);
   for (const body of bodies) {
-    if (
-      body.kind === 'CustomResourceDefinition' &&
-      String(body.apiVersion).startsWith('apiextensions.k8s.io/')
-    ) {
-      const crd = body as unknown as Crd;
+    if (isCrd(body)) {
+      const crd = body;
       for (const v of crd.spec?.versions ?? []) {
         const s = v.schema?.openAPIV3Schema;
         if (!s || v.served === false) continue;
@@ -45,8 +56,8 @@ export function customResourceSchemas(
           resourceSchema(convertSchema(s)),
         );
       }
-    } else if (body.kind === 'ConstraintTemplate') {
-      const names = (body as unknown as ConstraintTemplate).spec?.crd?.spec;
+    } else if (isConstraintTemplate(body)) {
+      const names = body.spec?.crd?.spec;
       const kind = names?.names?.kind;
       if (!kind) continue;
       const schema = resourceSchema(constraintSchema(names.validation?.openAPIV3Schema));

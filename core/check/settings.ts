@@ -4,6 +4,7 @@
 // namespaces; exceptions.releases and .objects become the `exceptions` parameter (each with the
 // values path that grants it); allowed-registries gets the registry settings and ingress-host the
 // cluster domain.
+import type { Policies, Policy, ResolvedValues } from '../values/index.js';
 import { readCatalog } from './catalog.js';
 
 export interface PolicySettings {
@@ -24,39 +25,25 @@ export interface PolicyException {
   container?: string;
 }
 
-interface PolicyValues {
-  enabled?: boolean;
-  enforcement?: 'deny' | 'warn';
-  exceptions?: {
-    namespaces?: string[];
-    teams?: string[];
-    releases?: { name: string; namespace?: string; reason: string }[];
-    objects?: { kind: string; name: string; namespace?: string; container?: string; reason: string }[];
-  };
-}
+/** What check reads from the values. */
+export type CheckValues = Pick<ResolvedValues, 'cluster' | 'platform'>;
 
-/** The few values check reads, loosely typed so check does not depend on the whole values model. */
-export interface CheckValues {
-  cluster?: { domain?: string };
-  platform?: {
-    registry?: { mirror?: string; allowed?: string[] };
-    policies?: Record<string, PolicyValues | null | undefined>;
-  };
-}
-
-const defaultAllowed = ['docker.io', 'quay.io', 'registry.k8s.io', 'ghcr.io'];
+/** A catalog policy the values schema does not list (yet) is enabled with enforcement deny. */
+const unlisted: Policy = {
+  enabled: true,
+  enforcement: 'deny',
+  exceptions: { namespaces: [], teams: [] },
+};
 
 export function policySettings(values: CheckValues): Record<string, PolicySettings> {
+  const { policies } = values.platform;
   const out: Record<string, PolicySettings> = {};
   for (const id of Object.keys(readCatalog())) {
-    const p = values.platform?.policies?.[id] ?? {};
-    const excluded = new Set([
-      ...(p.exceptions?.namespaces ?? []),
-      ...(p.exceptions?.teams ?? []).map((t) => `team-${t}`),
-    ]);
+    const p = isListed(policies, id) ? policies[id] : unlisted;
+    const excluded = new Set([...p.exceptions.namespaces, ...p.exceptions.teams.map((t) => `team-${t}`)]);
     out[id] = {
-      enabled: p.enabled ?? true,
-      enforcement: p.enforcement ?? 'deny',
+      enabled: p.enabled,
+      enforcement: p.enforcement,
       excludedNamespaces: [...excluded].sort(),
       parameters: { ...parametersFor(id, values), ...exceptionsOf(id, p.exceptions) },
     };
@@ -65,7 +52,7 @@ export function policySettings(values: CheckValues): Record<string, PolicySettin
 }
 
 /** The `exceptions` parameter, left out when there are none (as the chart leaves it out). */
-function exceptionsOf(id: string, ex: PolicyValues['exceptions']): { exceptions?: PolicyException[] } {
+function exceptionsOf(id: string, ex: Policy['exceptions']): { exceptions?: PolicyException[] } {
   const at = `platform.policies.${id}.exceptions`;
   const exceptions = [
     ...(ex?.releases ?? []).map(({ name, namespace, reason }, i) => ({
@@ -83,11 +70,15 @@ function exceptionsOf(id: string, ex: PolicyValues['exceptions']): { exceptions?
   return exceptions.length > 0 ? { exceptions } : {};
 }
 
+function isListed(policies: Policies, id: string): id is keyof Policies {
+  return Object.hasOwn(policies, id);
+}
+
 function parametersFor(id: string, values: CheckValues): Record<string, unknown> {
   if (id === 'allowed-registries') {
-    const r = values.platform?.registry ?? {};
-    return { mirror: r.mirror ?? '', allowed: r.allowed ?? defaultAllowed };
+    const { mirror, allowed } = values.platform.registry;
+    return { mirror, allowed };
   }
-  if (id === 'ingress-host') return { domain: values.cluster?.domain ?? '' };
+  if (id === 'ingress-host') return { domain: values.cluster.domain };
   return {};
 }

@@ -100,7 +100,7 @@ function withEnvFallback(values: Flags, specs: Record<string, OptionSpec>): Flag
 function commandName(argv: string[]): string | undefined {
   const { tokens } = parseArgs({
     args: argv,
-    options: globalOptions as unknown as ParseOptions,
+    options: globalOptions,
     strict: false,
     allowPositionals: true,
     tokens: true,

@@ -7,7 +7,6 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import {
   type CheckReport,
-  type CheckValues,
   checkRendered,
   exitCodeOf,
   formatText,
@@ -34,7 +33,6 @@ export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolve
 }
 
 export async function renderResolved(
-  config: ResolvedConfig,
   resolved: Resolved,
   selectors: string[] = [],
   reuse?: RenderOptions['reuse'],
@@ -42,9 +40,9 @@ export async function renderResolved(
   log.start(`rendering ${resolved.cluster}`);
   const started = Date.now();
   const result = await renderPlatform({
-    values: resolved.values as unknown as Record<string, unknown>,
+    values: resolved.values,
     origins: resolved.origins,
-    valuesDir: config.valuesDir,
+    texts: resolved.texts,
     selectors,
     reuse,
   });
@@ -67,7 +65,7 @@ export async function checkRender(
     const dir = join(scratch, 'render');
     await writeRender(result, dir, { cluster: resolved.cluster });
     log.start(`checking ${resolved.cluster}`);
-    return await checkRendered({ dir, values: resolved.values as unknown as CheckValues, definers });
+    return await checkRendered({ dir, values: resolved.values, definers });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -155,10 +153,10 @@ export async function planAgainstCluster(
   const state = await deployed;
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
-  const rendered = await renderResolved(config, resolved, selectors, state?.reuse);
+  const rendered = await renderResolved(resolved, selectors, state?.reuse);
   if (opts.check) {
     // The kinds other releases define, so the selected ones are checked against the whole platform.
-    const definers = await definersOutside(config, resolved, selectors, state?.reuse);
+    const definers = await definersOutside(resolved, selectors, state?.reuse);
     await checkOrStop(resolved, rendered, opts.check.strict, definers);
   }
   const input = {
@@ -185,7 +183,6 @@ export async function planAgainstCluster(
  * leaves its kinds unknown, which check then reports.
  */
 export async function definersOutside(
-  config: ResolvedConfig,
   resolved: Resolved,
   selectors: readonly string[],
   reuse?: RenderOptions['reuse'],
@@ -194,9 +191,9 @@ export async function definersOutside(
   const chosen = parseSelectors(selectors);
   try {
     const all = await renderPlatform({
-      values: resolved.values as unknown as Record<string, unknown>,
+      values: resolved.values,
       origins: resolved.origins,
-      valuesDir: config.valuesDir,
+      texts: resolved.texts,
       reuse,
     });
     return kindDefiners(all.releases.filter((r) => !matchesAny(chosen, r.labels)));
@@ -227,7 +224,7 @@ export async function renderedNames(
 ): Promise<{ cluster?: string; releases: { runlevel: string; name: string; namespace: string }[] }> {
   try {
     const resolved = await resolveFromConfig(config);
-    const { releases } = await renderResolved(config, resolved);
+    const { releases } = await renderResolved(resolved);
     return {
       cluster: resolved.cluster,
       releases: releases.map((r) => ({ runlevel: r.runlevel, name: r.name, namespace: r.namespace })),

@@ -11,7 +11,7 @@ export function taskRunner(kc: KubeConfig, resolved: Resolved): (call: string) =
     for (const c of parseTaskList(call)) {
       const result = await runTask(getTask(c.name), {
         kc,
-        values: resolved.values as unknown as Record<string, unknown>,
+        values: resolved.values,
         cluster: resolved.cluster,
         signal: shutdown.signal,
         args: c.args,

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../shared/yaml/plain.js';
 
 /** A kubeconfig that points at the local API server with a client certificate (files by path). */
 export async function writeKubeconfig(
@@ -15,5 +15,5 @@ export async function writeKubeconfig(
     contexts: [{ name, context: { cluster: name, user: name } }],
     'current-context': name,
   };
-  await writeFile(file, stringify(config), { mode: 0o600 });
+  await writeFile(file, stringifyYaml(config), { mode: 0o600 });
 }

@@ -1,7 +1,8 @@
 // Two manifests of one release compared object by object: what is added, removed, and for each
 // changed object a unified diff of its YAML. Pure: the manifests come from the caller.
-import { parse, stringify } from 'yaml';
-import { splitDocuments } from '../render/manifests.js';
+
+import { helmDocuments } from '../render/manifests.js';
+import { parseYaml, stringifyYaml } from '../shared/yaml/plain.js';
 import { isSecret, type KeyChange, maskSecretPair } from './secrets.js';
 import { unifiedDiff } from './unified.js';
 
@@ -35,8 +36,8 @@ interface Parsed {
 /** Objects of a manifest by identity. API group, not version: moving v1beta1 → v1 is a change. */
 export function parseObjects(manifest: string): Map<string, Parsed> {
   const out = new Map<string, Parsed>();
-  for (const doc of splitDocuments(manifest)) {
-    const body = parse(doc.text) as unknown;
+  for (const doc of helmDocuments(manifest)) {
+    const body = parseYaml(doc.text);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) continue;
     const obj = body as Obj;
     const meta = (obj.metadata ?? {}) as Obj;
@@ -96,5 +97,5 @@ function diffObject(from: Obj, to: Obj, id: ObjectId): ChangedObject | undefined
 
 /** The chart's own key order, re-serialised so comments and quoting style do not count as changes. */
 function yamlOf(obj: Obj): string {
-  return stringify(obj, { lineWidth: 0 });
+  return stringifyYaml(obj, { lineWidth: 0 });
 }

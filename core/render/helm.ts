@@ -6,7 +6,7 @@ import { ExitCode } from '../shared/exit-codes.js';
 import type { Helm } from '../shared/helm.js';
 import { parseHelmError } from './errors.js';
 import type { PlannedRelease } from './helmfile.js';
-import { locateViolation, type OriginMap } from './provenance.js';
+import { locateViolation, type OriginMap, type ValuesTexts } from './provenance.js';
 
 export { helmTemplateArgs } from '../shared/helm.js';
 
@@ -32,7 +32,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 
 export interface TemplateContext {
   origins?: OriginMap;
-  valuesDir?: string;
+  texts?: ValuesTexts;
 }
 
 /** The release's rendered manifest (helm's stdout), or a UserError naming release, chart and place. */
@@ -51,7 +51,7 @@ export async function helmTemplate(
     case 'schema':
       throw new UserError(`${what}: values do not match the chart's values.schema.json`, {
         exitCode: ExitCode.renderFailed,
-        problems: failure.violations.map((v) => locateViolation(rel, v, ctx.origins, ctx.valuesDir)),
+        problems: failure.violations.map((v) => locateViolation(rel, v, ctx.origins, ctx.texts)),
         hint: `charts/${chart}/values.schema.json says what is allowed; fix the values file named above`,
       });
     case 'template':

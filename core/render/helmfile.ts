@@ -1,15 +1,16 @@
 // helmfile behind a narrow interface: one `helmfile build --embed-values` over helmfile.d turns
 // the state values into the planned releases (name, namespace, chart, labels, values documents).
 // Rendering itself is done per release by helm (see helm.ts), in parallel.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
 import { codeFrame, lineColAt } from '../shared/source.js';
 import { findTool } from '../shared/tools.js';
+import { parseYamlStream } from '../shared/yaml/plain.js';
 import { helmfileProblem } from './errors.js';
 import type { RunlevelFile } from './runlevels.js';
 
@@ -79,8 +80,8 @@ export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): 
   const byFile = new Map(runlevels.map((r) => [r.file, r]));
   const releases: PlannedRelease[] = [];
   const seenFiles = new Set<string>();
-  for (const doc of parseAllDocuments(stdout)) {
-    const state = doc.toJS() as BuiltState | null;
+  for (const doc of parseYamlStream(stdout)) {
+    const state = doc as BuiltState | null;
     if (!state?.filepath) continue;
     // helmfile reports an absolute path for a directory and the bare name for a single file.
     const runlevel = isAbsolute(state.filepath)

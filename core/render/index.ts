@@ -1,19 +1,21 @@
 // The render stage: merged values in, every enabled release rendered out, runlevel by runlevel.
 // helmfile plans the releases once (helmfile build); helm renders each release, in parallel.
+
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
 import { type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
+import { parseYaml } from '../shared/yaml/plain.js';
+import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
 import { clusterScopedKinds, crdScopes, splitManifest } from './manifests.js';
-import type { OriginMap } from './provenance.js';
+import type { OriginMap, ValuesTexts } from './provenance.js';
 import { helmfileDir, listRunlevels } from './runlevels.js';
 import { matchesAny, mayMatchRunlevel, parseSelectors } from './selector.js';
 import { withStateValues } from './state-values.js';
@@ -23,15 +25,16 @@ export type { ObjectRef, RenderedFile } from './manifests.js';
 import type { RenderedRelease, RenderResult } from './types.js';
 
 export { type RenderIndex, renderIndex, writeRender } from './output.js';
-export type { OriginMap, ValueOrigin } from './provenance.js';
+export type { OriginMap, ValueOrigin, ValuesTexts } from './provenance.js';
 export type { RenderedRelease, RenderResult } from './types.js';
 
 export interface RenderOptions {
-  /** The merged values (ResolvedValues), handed to helmfile as the state values. */
-  values: Record<string, unknown>;
+  /** The merged values, handed to helmfile as the state values. */
+  values: ResolvedValues;
   /** JSON pointer → where the value was set; lets chart schema errors name the user's file:line. */
   origins?: OriginMap;
-  valuesDir?: string;
+  /** The values files' texts (Resolved.texts), for the code frames under those errors. */
+  texts?: ValuesTexts;
   /** helmfile-style selectors (k=v,k2!=v2); several are OR-ed. Empty: everything. */
   selectors?: readonly string[];
   concurrency?: number;
@@ -61,7 +64,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
   // A selector that names runlevels spares planning the others at all.
   const wanted = runlevels.filter((r) => mayMatchRunlevel(selectors, r.name));
   const limiter = new OrderedLimiter(opts.concurrency ?? defaultConcurrency());
-  const ctx = { origins: opts.origins, valuesDir: opts.valuesDir };
+  const ctx = { origins: opts.origins, texts: opts.texts };
   const helm = opts.helm ?? pinnedHelm();
 
   // Each runlevel file is planned by its own helmfile process and its releases start rendering as
@@ -130,7 +133,7 @@ const chartCache = new Map<string, { name: string; version: string; path: string
 function chartInfo(chartDir: string): { name: string; version: string; path: string } {
   let info = chartCache.get(chartDir);
   if (!info) {
-    const chart = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
+    const chart = parseYaml(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as {
       name?: string;
       version?: string;
     };

@@ -1,6 +1,7 @@
 // helm's rendered output split the way helm labels it: one file per chart template (the
 // `# Source:` comment), and the objects in it with the line each starts on.
-import { parse } from 'yaml';
+import { splitDocuments } from '../shared/yaml/documents.js';
+import { parseYaml } from '../shared/yaml/plain.js';
 
 export interface RenderedFile {
   path: string; // inside the release directory: deployment.yaml, charts/sub/templates/x.yaml
@@ -22,16 +23,12 @@ interface Doc {
   text: string; // "---\n# Source: …\n…" exactly as helm wrote it, ending in a newline
 }
 
-/** Split helm's stdout into its documents, keeping each one's text byte for byte. */
-export function splitDocuments(manifest: string): Doc[] {
-  const docs: Doc[] = [];
-  const parts = manifest.replace(/\r\n/g, '\n').split(/^---[ \t]*$\n?/m);
-  for (const part of parts) {
-    if (part.trim() === '') continue;
-    const source = /^# Source: (.+)$/m.exec(part)?.[1]?.trim() ?? 'unlabelled.yaml';
-    docs.push({ source, text: `---\n${part.endsWith('\n') ? part : `${part}\n`}` });
-  }
-  return docs;
+/** helm's stdout as its documents, each labelled with its template and its text kept byte for byte. */
+export function helmDocuments(manifest: string): Doc[] {
+  return splitDocuments(manifest.replace(/\r\n/g, '\n')).map(({ text }) => ({
+    source: /^# Source: (.+)$/m.exec(text)?.[1]?.trim() ?? 'unlabelled.yaml',
+    text: `---\n${text.endsWith('\n') ? text : `${text}\n`}`,
+  }));
 }
 
 /** The file a template's output goes to: its path inside the chart without <chart>/templates/. */
@@ -49,7 +46,7 @@ export function splitManifest(
 ): { files: RenderedFile[]; objects: ObjectRef[] } {
   const files = new Map<string, RenderedFile>();
   const objects: ObjectRef[] = [];
-  for (const doc of splitDocuments(manifest)) {
+  for (const doc of helmDocuments(manifest)) {
     const path = fileForSource(doc.source);
     let file = files.get(path);
     if (!file) {
@@ -117,7 +114,7 @@ export function objectHeader(text: string): Header | undefined {
 }
 
 function parsedHeader(text: string): Header | undefined {
-  const body = parse(text) as Record<string, unknown> | null;
+  const body = parseYaml(text) as Record<string, unknown> | null;
   if (!body || typeof body !== 'object') return undefined;
   const meta = (body.metadata ?? {}) as Record<string, unknown>;
   return {
@@ -166,8 +163,8 @@ export function crdScopes(manifests: readonly string[]): Map<string, boolean> {
   const scopes = new Map<string, boolean>();
   for (const m of manifests) {
     if (!m.includes('CustomResourceDefinition')) continue;
-    for (const doc of splitDocuments(m)) {
-      const body = parse(doc.text) as {
+    for (const doc of helmDocuments(m)) {
+      const body = parseYaml(doc.text) as {
         kind?: string;
         spec?: { group?: string; scope?: string; names?: { kind?: string } };
       } | null;

@@ -1,20 +1,17 @@
 // Which values-repo setting a chart value came from, so a chart's values.schema.json failure points
-// at the user's file:line. The mapping mirrors what each runlevel file passes to its chart.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// at the user's file:line. The mapping mirrors what each runlevel file passes to its chart. The
+// frames come from the texts the values stage read: nothing here reads the disk.
 import type { Problem } from '../shared/errors.js';
 import { codeFrame } from '../shared/source.js';
+import type { Origin } from '../values/index.js';
 import type { SchemaViolation } from './errors.js';
 import type { PlannedRelease } from './helmfile.js';
 
-/** Where a merged value was set (the values engine's Origin). */
-export interface ValueOrigin {
-  file: string; // relative to the values repo
-  line: number;
-  col: number;
-  layer?: string; // 'defaults' origins are not the user's: never blamed
-}
+/** Where a merged value was set; 'defaults' origins are not the user's and are never blamed. */
+export type ValueOrigin = Pick<Origin, 'file' | 'line' | 'col' | 'layer'>;
 export type OriginMap = ReadonlyMap<string, ValueOrigin>; // JSON pointer → origin
+/** Values files' texts by repo-relative path (Resolved.texts). */
+export type ValuesTexts = ReadonlyMap<string, string>;
 
 /** JSON pointers into the merged values that may have set chart value `chartPointer`, best first. */
 export function valuesCandidates(rel: PlannedRelease, chartPointer: string): string[] {
@@ -39,7 +36,7 @@ export function locateViolation(
   rel: PlannedRelease,
   v: SchemaViolation,
   origins: OriginMap | undefined,
-  valuesDir: string | undefined,
+  texts: ValuesTexts | undefined,
 ): Problem {
   const candidates = valuesCandidates(rel, v.pointer);
   const found = origins ? findOrigin(origins, candidates) : undefined;
@@ -50,9 +47,9 @@ export function locateViolation(
   const origin = found?.origin;
   if (!origin) return problem;
   problem.where = { file: origin.file, line: origin.line, col: origin.col };
-  const abs = valuesDir ? join(valuesDir, origin.file) : undefined;
-  if (abs && existsSync(abs) && !origin.file.endsWith('.sops.yaml')) {
-    problem.frame = codeFrame(readFileSync(abs, 'utf8'), origin.line, origin.col);
+  const text = texts?.get(origin.file);
+  if (text !== undefined && !origin.file.endsWith('.sops.yaml')) {
+    problem.frame = codeFrame(text, origin.line, origin.col);
   }
   return problem;
 }

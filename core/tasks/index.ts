@@ -10,4 +10,4 @@ export {
   type TaskCall,
   tasks,
 } from './registry.js';
-export type { Task, TaskContext, TaskResult } from './types.js';
+export type { Task, TaskContext, TaskResult, TaskValues } from './types.js';

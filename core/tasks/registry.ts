@@ -1,5 +1,6 @@
 // The closed set of lifecycle tasks, looked up by the name a runlevel header or `runlevel task`
 // gives, and the one way to run a task: its timeout, the shared abort signal, retries with backoff.
+import { editDistance } from '../shared/edit-distance.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isTransient, shortError, withRetry } from '../shared/kube.js';
@@ -191,18 +192,4 @@ function taskFailed(task: Task, err: unknown, tries: number): UserError {
 
 function formatMs(ms: number): string {
   return ms >= 1_000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
-}
-
-/** Levenshtein distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }

@@ -1,11 +1,15 @@
 // Lifecycle tasks: TypeScript functions run before or after a runlevel (declared in the
 // runlevel file's header, `# runlevel: before=a after=b,c`) or alone as `runlevel task NAME`.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ResolvedValues } from '../values/index.js';
+
+/** What tasks read from the merged, validated values. */
+export type TaskValues = Pick<ResolvedValues, 'teams' | 'platform'>;
 
 export interface TaskContext {
   kc: KubeConfig;
-  /** The merged, validated values (ResolvedValues); tasks read teams, platform settings, … */
-  values: Record<string, unknown>;
+  /** The merged, validated values; tasks read teams and platform settings. */
+  values: TaskValues;
   cluster: string;
   /** Aborted on SIGINT/SIGTERM or when the task's timeout passes; pass it on to waits. */
   signal: AbortSignal;

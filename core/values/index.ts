@@ -1,14 +1,15 @@
 // The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
 // every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
 import { type LayerEntry, listLayer, type Repo } from './load.js';
-import { type Loaded, loadFile } from './load-file.js';
+import { loadFile } from './load-file.js';
 import { mergeLayers } from './merge.js';
 import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
-import { clusterEntry, invalid, type OpenedRepo, readRepoFile } from './repo.js';
+import { clusterEntry, invalid, type OpenedRepo, readRepoFile, repoFileName } from './repo.js';
 import { crossFieldProblems } from './rules.js';
 import { chooseAgeKeyFile, registerSecrets } from './secrets.js';
 import type { ResolvedValues } from './types.generated.js';
+import type { Loaded } from './types.js';
 import { schemaFile, schemaProblems, validators } from './validate.js';
 
 export type { Origin, Origins } from './model.js';
@@ -32,6 +33,11 @@ export interface Resolved {
   secretPaths: Set<string>;
   /** Files merged, in order. */
   files: string[];
+  /**
+   * The text of every file the values came from (runlevel.yaml and the files merged; ciphertext
+   * for *.sops.yaml), by repo-relative path: later stages show code frames without reading disk.
+   */
+  texts: ReadonlyMap<string, string>;
 }
 
 /** A values repo opened once; resolving several clusters reuses the files they share. */
@@ -78,23 +84,23 @@ export class ValuesRepo {
 
     const at = { origins, texts: this.repo.texts };
     const check = validators().values;
-    if (!check(values)) scope.problems.push(...schemaProblems(check.errors ?? [], at));
+    // The schema's validator is the type guard: values it passes are ResolvedValues.
+    const valid = check(values);
+    if (!valid) scope.problems.push(...schemaProblems(check.errors ?? [], at));
     markDefaults(values, '', origins);
     deriveDefaults(values, origins);
     scope.problems.push(...crossFieldProblems(values, at));
-    if (scope.problems.length > 0) throw invalid(`values for cluster "${name}" are invalid`, scope);
+    if (!valid || scope.problems.length > 0) throw invalid(`values for cluster "${name}" are invalid`, scope);
 
     const secretPaths = new Set<string>();
     for (const [ptr, o] of origins) if (o.file.endsWith('.sops.yaml')) secretPaths.add(ptr);
-    return {
-      cluster: name,
-      environment,
-      values: values as unknown as ResolvedValues,
-      secrets,
-      origins,
-      secretPaths,
-      files: trees.map((t) => t.file),
-    };
+    const files = trees.map((t) => t.file);
+    const texts = new Map<string, string>();
+    for (const file of [repoFileName, ...files]) {
+      const text = this.repo.texts.get(file);
+      if (text !== undefined) texts.set(file, text);
+    }
+    return { cluster: name, environment, values, secrets, origins, secretPaths, files, texts };
   }
 
   /** cluster.name and cluster.environment come from runlevel.yaml; a different value in a layer is an error. */

@@ -1,17 +1,10 @@
 // One layer file, read and turned into a value tree with origins. Most files are plain YAML that
-// the fast reader (simple-yaml.ts) understands; the others, and every *.sops.yaml, take the full
-// path in load-full.ts, imported only then so that `yaml` and execa stay unloaded on a plain repo.
-import type { Problem } from '../shared/errors.js';
+// the fast reader (shared/yaml/fast.ts) understands; the others, and every *.sops.yaml, take the
+// full path in load-full.ts, imported only then so that `yaml` and execa stay unloaded on a plain repo.
+import { readFast } from '../shared/yaml/fast.js';
 import { type LayerEntry, type Repo, readText } from './load.js';
-import type { PlacedTree } from './merge.js';
 import type { OpenedRepo } from './repo.js';
-import { readSimpleYaml } from './simple-yaml.js';
-
-export interface Loaded {
-  tree?: PlacedTree;
-  secrets: string[];
-  problems: Problem[];
-}
+import type { Loaded } from './types.js';
 
 export async function loadFile(
   repo: OpenedRepo,
@@ -19,21 +12,14 @@ export async function loadFile(
   ageKeyFile: string | undefined,
 ): Promise<Loaded> {
   const scope: Repo = { root: repo.root, texts: repo.texts, problems: [] };
-  const result: Loaded = { secrets: [], problems: scope.problems };
   const text = readText(scope, entry);
-  if (text === undefined) return result;
+  if (text === undefined) return { secrets: [], problems: scope.problems };
   const secret = entry.file.endsWith('.sops.yaml');
-  const simple = secret ? undefined : readSimpleYaml(text, entry.file, entry.layer, entry.placement);
+  const simple = secret ? undefined : readFast(text, entry.file, entry.layer, entry.placement);
   if (simple) {
-    result.tree = {
-      ...simple,
-      placement: entry.placement,
-      file: entry.file,
-      layer: entry.layer as PlacedTree['layer'],
-    };
-    return result;
+    const tree = { ...simple, placement: entry.placement, file: entry.file, layer: entry.layer };
+    return { tree, secrets: [], problems: [] };
   }
   const { loadFull } = await import('./load-full.js');
-  await loadFull(repo, entry, text, ageKeyFile, scope, result);
-  return result;
+  return loadFull(repo, entry, text, ageKeyFile);
 }

@@ -1,5 +1,6 @@
 // Reading the values repo from disk: which files make each layer, in which order, each one
 // checked (inside the repo, UTF-8, size) and parsed with positions. Problems are collected, not thrown.
+import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -148,8 +149,8 @@ export function readText(repo: Repo, entry: LayerEntry): string | undefined {
 
 /** Strict UTF-8 (a BOM is dropped); a problem at the first bad byte otherwise. */
 function decodeUtf8(repo: Repo, file: string, bytes: Buffer): string | undefined {
-  const bad = firstInvalidUtf8(bytes);
-  if (bad < 0) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (isUtf8(bytes)) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const bad = firstInvalidByte(bytes);
   const before = bytes.subarray(0, bad).toString('utf8');
   const at = lineColAt(before, before.length);
   repo.texts.set(file, bytes.toString('utf8'));
@@ -166,29 +167,21 @@ function decodeUtf8(repo: Repo, file: string, bytes: Buffer): string | undefined
   return undefined;
 }
 
-/** Offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i] as number;
-    let n = 0;
-    let min = 0;
-    if (c < 0x80) n = 0;
-    else if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
-    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
-    else return i;
-    if (i + n >= b.length && n > 0) return i;
-    let cp = n === 0 ? c : c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const cc = b[i + k] as number;
-      if ((cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (n >= 2 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return i;
-    i += n + 1;
+/**
+ * Offset of the first byte of the first invalid sequence in bytes that are not UTF-8. Decoding
+ * puts U+FFFD there and decodes everything before it exactly, so the byte length of the text
+ * before it is the offset; a U+FFFD that the file itself holds (EF BF BD) is skipped.
+ */
+export function firstInvalidByte(bytes: Buffer): number {
+  const text = bytes.toString('utf8');
+  let at = 0; // byte offset of text[from]
+  let from = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) {
+    at += Buffer.byteLength(text.slice(from, i));
+    from = i;
+    if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
   }
-  return -1;
+  return bytes.length;
 }
 
 export function relativeTo(root: string, abs: string): string {

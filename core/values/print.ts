@@ -1,13 +1,13 @@
 // The merged values for people and programs: YAML or JSON, secrets replaced by ***, and with
 // --show-origin the file:line:col that set each value.
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../shared/yaml/plain.js';
 import type { Resolved } from './index.js';
 import { dotted, isMap, type Origin, type Origins, parsePointer, pointer, type Value } from './model.js';
 
 export const redacted = '***';
 
 export function printValues(r: Resolved, opts: { format: 'yaml' | 'json'; showOrigin: boolean }): string {
-  const values = redact(r.values as unknown as Value, [], r.secretPaths);
+  const values = redact(r.values, [], r.secretPaths);
   if (opts.format === 'json') {
     if (!opts.showOrigin) return JSON.stringify(values, null, 2);
     const origins: Record<string, string> = {};
@@ -15,7 +15,7 @@ export function printValues(r: Resolved, opts: { format: 'yaml' | 'json'; showOr
       if (isLeaf(values, ptr)) origins[dotted(parsePointer(ptr))] = describe(o);
     return JSON.stringify({ values, origins }, null, 2);
   }
-  if (!opts.showOrigin) return stringify(values, { lineWidth: 0 });
+  if (!opts.showOrigin) return stringifyYaml(values, { lineWidth: 0 });
   const lines: string[] = [];
   emitMap(values as { [key: string]: Value }, [], 0, lines, r.origins);
   return `${lines.join('\n')}\n`;
@@ -68,7 +68,7 @@ function isNested(v: Value): v is Value[] | { [key: string]: Value } {
 
 function scalar(v: Value | string): string {
   if (typeof v === 'string' && v.includes('\n')) return JSON.stringify(v);
-  return stringify(v, { lineWidth: 0, flowCollectionPadding: false }).trimEnd();
+  return stringifyYaml(v, { lineWidth: 0, flowCollectionPadding: false }).trimEnd();
 }
 
 function comment(o: Origin | undefined): string {
@@ -79,15 +79,16 @@ function describe(o: Origin): string {
   return o.layer === 'defaults' ? 'default' : `${o.file}:${o.line}:${o.col}`;
 }
 
-function redact(value: Value, path: string[], secretPaths: Set<string>): Value {
+/** A plain copy with secrets replaced; every node of the resolved values came from YAML or the schema. */
+function redact(value: unknown, path: string[], secretPaths: Set<string>): Value {
   if (secretPaths.has(pointer(path)) && !isMap(value) && !Array.isArray(value)) return redacted;
   if (Array.isArray(value)) return value.map((v, i) => redact(v, [...path, String(i)], secretPaths));
   if (isMap(value)) {
     const out: { [key: string]: Value } = {};
-    for (const k of Object.keys(value)) out[k] = redact(value[k] as Value, [...path, k], secretPaths);
+    for (const k of Object.keys(value)) out[k] = redact(value[k], [...path, k], secretPaths);
     return out;
   }
-  return value;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
 }
 
 function isLeaf(values: Value, ptr: string): boolean {

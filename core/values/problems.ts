@@ -1,6 +1,7 @@
-// Building the problems a values error lists: a place, a code frame, a hint, "did you mean".
+// Building the problems a values error lists: a place, a code frame, a hint.
 import type { Problem } from '../shared/errors.js';
-import { codeFrame } from '../shared/source.js';
+import { codeFrame, lineColAt } from '../shared/source.js';
+import type { YamlError } from '../shared/yaml/full.js';
 
 /** File texts by values-repo-relative path, so any problem can show a code frame. */
 export type Texts = Map<string, string>;
@@ -19,6 +20,18 @@ export function problemAt(
   return problem;
 }
 
+/** A file's YAML errors as problems with code frames. */
+export function yamlProblems(
+  texts: Texts,
+  file: string,
+  text: string,
+  errors: readonly YamlError[],
+): Problem[] {
+  return errors.map((e) =>
+    problemAt(texts, { file, ...lineColAt(text, e.offset) }, e.message, { hint: e.hint }),
+  );
+}
+
 /** Stable order (by file, line, column, path) and no duplicates: several clusters share layers. */
 export function sortProblems(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
@@ -35,33 +48,6 @@ export function sortProblems(problems: Problem[]): Problem[] {
     const [fb, lb, cb, pb] = rank(b);
     return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb || (pa < pb ? -1 : pa > pb ? 1 : 0);
   });
-}
-
-/** The closest candidate within a small edit distance, for "did you mean" hints. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }
 
 export function plural(n: number, word: string): string {

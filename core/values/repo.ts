@@ -2,13 +2,13 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { closest } from '../shared/edit-distance.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
-import { lineColAt } from '../shared/source.js';
-import { type LayerEntry, openRepo, type Repo, readText } from './load.js';
+import { readFast } from '../shared/yaml/fast.js';
+import { openRepo, type Repo, readText } from './load.js';
 import { isMap, type Origins } from './model.js';
-import { closest, plural, problemAt, sortProblems } from './problems.js';
-import { readSimpleYaml } from './simple-yaml.js';
+import { plural, problemAt, sortProblems, yamlProblems } from './problems.js';
 import type { RunlevelFile } from './types.generated.js';
 import { schemaProblems, validators } from './validate.js';
 
@@ -35,40 +35,31 @@ export async function readRepoFile(valuesDir: string): Promise<OpenedRepo> {
   const text = readText(repo, entry);
   let value: unknown;
   let origins: Origins = new Map();
-  const simple = text === undefined ? undefined : readSimpleYaml(text, repoFileName, 'repo', []);
+  const simple = text === undefined ? undefined : readFast(text, repoFileName, 'repo' as const, []);
   if (simple) ({ value, origins } = simple);
-  else if (text !== undefined) ({ value, origins } = await readFull(repo, entry, text));
+  else if (text !== undefined) ({ value, origins } = await readFullRepoFile(repo, text));
+  let file: RunlevelFile | undefined;
   if (text !== undefined && repo.problems.length === 0) {
     const check = validators().repoFile;
     const data = value ?? {};
-    if (!check(data)) {
+    if (check(data)) file = data;
+    else {
       const fallback = new Map(origins);
       if (!fallback.has('')) fallback.set('', { file: repoFileName, line: 1, col: 1, layer: 'repo' });
       repo.problems.push(...schemaProblems(check.errors ?? [], { origins: fallback, texts: repo.texts }));
     }
   }
-  if (repo.problems.length > 0) throw invalid(`${repoFileName} is invalid`, repo);
-  return { ...repo, file: value as RunlevelFile, origins };
+  if (!file || repo.problems.length > 0) throw invalid(`${repoFileName} is invalid`, repo);
+  return { ...repo, file, origins };
 }
 
 /** runlevel.yaml through the full parser (lazily imported), problems recorded in the repo. */
-async function readFull(
-  repo: Repo,
-  entry: LayerEntry,
-  text: string,
-): Promise<{ value?: unknown; origins: Origins }> {
-  const { parseYaml } = await import('./yaml-parse.js');
-  const { TreeError, toTree } = await import('./yaml-tree.js');
-  const parsed = parseYaml(repo, entry, text);
-  if (!parsed) return { origins: new Map() };
-  try {
-    return toTree(parsed.doc, parsed.lines, repoFileName, 'repo', []);
-  } catch (err) {
-    if (!(err instanceof TreeError)) throw err;
-    const at = lineColAt(parsed.text, err.offset);
-    repo.problems.push(problemAt(repo.texts, { file: repoFileName, ...at }, err.message, { hint: err.hint }));
-    return { origins: new Map() };
-  }
+async function readFullRepoFile(repo: Repo, text: string): Promise<{ value?: unknown; origins: Origins }> {
+  const { readFull } = await import('../shared/yaml/full.js');
+  const read = readFull(text, repoFileName, 'repo' as const, []);
+  if ('tree' in read) return read.tree;
+  repo.problems.push(...yamlProblems(repo.texts, repoFileName, text, read.errors));
+  return { origins: new Map() };
 }
 
 /** The cluster's entry, or an error pointing at the clusters map with the names it holds. */

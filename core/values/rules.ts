@@ -1,8 +1,10 @@
 // Rules JSON Schema cannot say: references between teams and apps, hosts under the cluster domain,
 // settings that require others. They read the values defensively: the schema may have failed too.
+
+import { closest } from '../shared/edit-distance.js';
 import type { Problem } from '../shared/errors.js';
 import { dotted, isMap, pointer, type Value } from './model.js';
-import { closest, problemAt } from './problems.js';
+import { problemAt } from './problems.js';
 import { type Located, locate } from './validate.js';
 
 type Map_ = { [key: string]: Value };

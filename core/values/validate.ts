@@ -4,16 +4,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { closest } from '../shared/edit-distance.js';
 import type { Problem } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
 import { dotted, type Origin, type Origins, parsePointer, pointer } from './model.js';
-import { closest, problemAt, type Texts } from './problems.js';
+import { problemAt, type Texts } from './problems.js';
+import type { ResolvedValues, RunlevelFile } from './types.generated.js';
 
 export const schemaFile = 'schemas/values.schema.json';
 
+/**
+ * The validators are type guards for the types generated from the same schema
+ * (types.generated.ts): a value they pass is a ResolvedValues or a RunlevelFile.
+ */
 interface Validators {
-  values: ValidateFunction;
-  repoFile: ValidateFunction;
+  values: ValidateFunction<ResolvedValues>;
+  repoFile: ValidateFunction<RunlevelFile>;
   schema: Record<string, unknown>;
 }
 
@@ -37,10 +43,12 @@ export function validators(): Validators {
   if (cached) return cached;
   const schema = JSON.parse(readFileSync(join(coreRoot, schemaFile), 'utf8')) as Record<string, unknown>;
   const ajv = new Ajv2020({ ...ajvOptions, validateSchema: false, code: { optimize: false } });
+  // Library boundary: ajv-formats is CommonJS, and under NodeNext its default import is typed as
+  // the module object although at run time it is the plugin function itself.
   const addFormats = addFormatsModule as unknown as (a: Ajv2020, formats: string[]) => void;
   addFormats(ajv, ['hostname', 'email', 'uri']);
-  const values = ajv.compile(schema);
-  const repoFile = ajv.getSchema(`${String(schema.$id)}#/$defs/repoFile`);
+  const values = ajv.compile<ResolvedValues>(schema);
+  const repoFile = ajv.getSchema<RunlevelFile>(`${String(schema.$id)}#/$defs/repoFile`);
   if (!repoFile) throw new Error('values schema has no $defs/repoFile');
   cached = { values, repoFile, schema };
   return cached;

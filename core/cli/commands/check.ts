@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import {
   type CheckReport,
-  type CheckValues,
   checkRendered,
   exitCodeOf,
   formatJson,
@@ -29,16 +28,15 @@ export const command: Command = {
     // validate → render → check: values first, so a values mistake is reported as one. The render
     // and its check are the steps deploy takes.
     const resolved = await resolveFromConfig(config);
-    const values = resolved.values as unknown as CheckValues & Record<string, unknown>;
     const strict = flags.strict === true;
     let report: CheckReport;
     if (typeof flags.dir === 'string') {
       log.start(`checking ${resolved.cluster}`);
       const dir = resolve(flags.dir);
       // A render of some releases (template --selector) is checked against the CRDs of them all.
-      const definers = await definersOutside(config, resolved, await renderSelectors(dir));
-      report = await checkRendered({ dir, values, definers });
-    } else report = await checkRender(resolved, await renderResolved(config, resolved));
+      const definers = await definersOutside(resolved, await renderSelectors(dir));
+      report = await checkRendered({ dir, values: resolved.values, definers });
+    } else report = await checkRender(resolved, await renderResolved(resolved));
     log.writeData(
       config.output === 'json' ? formatJson(report, strict) : formatText(report, (c, s) => log.paint(c, s)),
     );

@@ -43,7 +43,7 @@ export const command: Command = {
     const started = Date.now();
     const result = await runTask(task, {
       kc,
-      values: resolved.values as unknown as Record<string, unknown>,
+      values: resolved.values,
       cluster: resolved.cluster,
       signal: shutdown.signal,
       args: taskArgs,

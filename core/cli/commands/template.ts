@@ -34,9 +34,9 @@ export const command: Command = {
     const concurrency = concurrencyFlag(flags);
     log.start(`rendering ${resolved.cluster}`);
     const result = await renderPlatform({
-      values: resolved.values as unknown as Record<string, unknown>,
+      values: resolved.values,
       origins: resolved.origins,
-      valuesDir: config.valuesDir,
+      texts: resolved.texts,
       selectors,
       ...(concurrency ? { concurrency } : {}),
     });

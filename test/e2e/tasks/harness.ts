@@ -5,6 +5,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from '../../../core/shared/kube.js';
 import { getTask, runTask } from '../../../core/tasks/index.js';
 import type { TaskResult } from '../../../core/tasks/types.js';
+import { resolvedValues, type ValuesSettings } from '../../helpers/resolved-values.js';
 
 export function cluster() {
   const file = process.env.KUBECONFIG;
@@ -48,11 +49,17 @@ export async function ignoreNotFound(call: () => Promise<unknown>) {
 /** Runs a task by name through the real runner, as the deploy engine does. */
 export function runNamed(
   name: string,
-  values: Record<string, unknown>,
+  values: ValuesSettings,
   opts: { args?: string[]; timeoutMs?: number; attempts?: number } = {},
 ): Promise<TaskResult> {
   const { kc } = cluster();
-  const ctx = { kc, values, cluster: 'e2e', signal: new AbortController().signal, args: opts.args ?? [] };
+  const ctx = {
+    kc,
+    values: resolvedValues(values),
+    cluster: 'e2e',
+    signal: new AbortController().signal,
+    args: opts.args ?? [],
+  };
   return runTask(getTask(name), ctx, {
     backoffMs: 50,
     ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
@@ -60,7 +67,7 @@ export function runNamed(
   });
 }
 
-export function teamsValues(teams: string[], extra: Record<string, unknown> = {}) {
+export function teamsValues(teams: string[], extra: ValuesSettings = {}): ValuesSettings {
   return { teams: Object.fromEntries(teams.map((t) => [t, {}])), ...extra };
 }
 

@@ -12,6 +12,7 @@ import { readCatalog } from '../../../core/check/catalog.js';
 import { policySettings } from '../../../core/check/settings.js';
 import { run } from '../../../core/shared/exec.js';
 import { coreRoot } from '../../../core/shared/paths.js';
+import { resolvedValues } from '../../helpers/resolved-values.js';
 
 interface Doc {
   kind: string;
@@ -136,7 +137,7 @@ test('constraints carry the same enforcement, exceptions and parameters as the s
       'policies.resources.enabled=false',
     ])
   ).filter((d) => d.kind.startsWith('Runlevel'));
-  const settings = policySettings(values);
+  const settings = policySettings(resolvedValues(values));
   const catalog = readCatalog();
   const expected = Object.keys(settings).filter((id) => settings[id]?.enabled && catalog[id]?.inCluster);
   assert.equal(

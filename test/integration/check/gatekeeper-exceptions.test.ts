@@ -9,6 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments, stringify } from 'yaml';
 import { policySettings } from '../../../core/check/settings.js';
+import { resolvedValues, type ValuesSettings } from '../../helpers/resolved-values.js';
+
+/** The policy settings of values that set only what a test is about (the rest at its defaults). */
+const settingsOf = (v: ValuesSettings) => policySettings(resolvedValues(v));
+
 import { run } from '../../../core/shared/exec.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 
@@ -55,7 +60,7 @@ async function renderPolicies(part: 'templates' | 'constraints'): Promise<Doc[]>
 }
 
 test('the Constraint’s exceptions are what check uses, and its kind’s schema keeps them', async () => {
-  const settings = policySettings({ platform: { policies } });
+  const settings = settingsOf({ platform: { policies } });
   const constraints = await renderPolicies('constraints');
   const privileged = constraints.find((d) => d.metadata.name === 'runlevel-privileged');
   assert.ok(privileged, 'a privileged Constraint');
@@ -101,7 +106,7 @@ test('Gatekeeper’s Rego admits what the exceptions cover, and only that', asyn
     (d) => d.metadata.annotations?.['runlevel.dev/policy'] === 'privileged',
   );
   const source = template?.spec.targets?.[0]?.code[0]?.source as { rego: string; libs: string[] };
-  const parameters = policySettings({ platform: { policies } }).privileged?.parameters;
+  const parameters = settingsOf({ platform: { policies } }).privileged?.parameters;
   const dir = await mkdtemp(join(tmpdir(), 'runlevel-gk-'));
   try {
     await writeFile(join(dir, 'entry.rego'), source.rego);

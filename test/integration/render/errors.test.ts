@@ -29,9 +29,9 @@ async function renderError(values: string, helmfileDir: string): Promise<UserErr
   const resolved = await resolveValues({ valuesDir: values, cluster: 'dev' });
   try {
     await renderPlatform({
-      values: resolved.values as never,
+      values: resolved.values,
       origins: resolved.origins,
-      valuesDir: values,
+      texts: resolved.texts,
       helmfileDir,
     });
   } catch (err) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderPlatform } from '../../../core/render/index.js';
-import { splitDocuments } from '../../../core/render/manifests.js';
+import { helmDocuments } from '../../../core/render/manifests.js';
 import { run } from '../../../core/shared/exec.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool } from '../../../core/shared/tools.js';
@@ -15,7 +15,7 @@ import { fixtures } from './render-helpers.js';
 
 test('the same documents as helmfile template, for every release of the large fixture', async () => {
   const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });
-  const ours = await renderPlatform({ values: resolved.values as never });
+  const ours = await renderPlatform({ values: resolved.values });
   const dir = await mkdtemp(join(tmpdir(), 'runlevel-parity-'));
   try {
     const file = join(dir, 'values.yaml');
@@ -33,7 +33,7 @@ test('the same documents as helmfile template, for every release of the large fi
     ]);
     // helmfile adds a blank line after each release's output; nothing else may differ.
     const docs = (text: string) =>
-      splitDocuments(text)
+      helmDocuments(text)
         .map((d) => d.text.trimEnd())
         .sort();
     const theirs = docs(String(r.stdout));
@@ -49,7 +49,7 @@ test('the same documents as helmfile template, for every release of the large fi
 test('selectors pick releases by the runlevel, team and app labels', async () => {
   const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });
   const r = await renderPlatform({
-    values: resolved.values as never,
+    values: resolved.values,
     selectors: ['team=payments', 'runlevel=00-init'],
   });
   assert.equal(

@@ -6,10 +6,15 @@ import type { Finding } from '../../../core/check/findings.js';
 import { makeReport } from '../../../core/check/findings.js';
 import { exitCodeOf, formatJson, formatText } from '../../../core/check/report.js';
 import { policySettings } from '../../../core/check/settings.js';
+import { resolvedValues, type ValuesSettings } from '../../helpers/resolved-values.js';
+
+/** The policy settings of values that set only what a test is about (the rest at its defaults). */
+const settingsOf = (v: ValuesSettings) => policySettings(resolvedValues(v));
+
 import { isTestHook } from '../../../core/check/test-hooks.js';
 
 test('releases and objects become the exceptions parameter, each with the values path that grants it', () => {
-  const settings = policySettings({
+  const settings = settingsOf({
     platform: {
       policies: {
         privileged: {

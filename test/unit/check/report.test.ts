@@ -6,6 +6,7 @@ import { lineOfPointer } from '../../../core/check/locate.js';
 import { exitCodeOf, formatText } from '../../../core/check/report.js';
 import { problems } from '../../../core/check/schemas.js';
 import { policySettings } from '../../../core/check/settings.js';
+import { resolvedValues } from '../../helpers/resolved-values.js';
 
 const finding = (severity: Finding['severity'], file = 'a.yaml', line = 3): Finding => ({
   rule: 'privileged',
@@ -71,16 +72,18 @@ test('a JSON pointer finds its line in the rendered document', () => {
 });
 
 test('policy settings: defaults, team exceptions as namespaces, parameters from values', () => {
-  const s = policySettings({
-    cluster: { domain: 'dev.example.com' },
-    platform: {
-      registry: { mirror: 'mirror.example.com' },
-      policies: {
-        privileged: { enforcement: 'warn', exceptions: { namespaces: ['kube-system'], teams: ['a'] } },
-        resources: { enabled: false },
+  const s = policySettings(
+    resolvedValues({
+      cluster: { domain: 'dev.example.com' },
+      platform: {
+        registry: { mirror: 'mirror.example.com' },
+        policies: {
+          privileged: { enforcement: 'warn', exceptions: { namespaces: ['kube-system'], teams: ['a'] } },
+          resources: { enabled: false },
+        },
       },
-    },
-  });
+    }),
+  );
   assert.equal(s.privileged, {
     enabled: true,
     enforcement: 'warn',

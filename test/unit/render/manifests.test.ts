@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import {
   crdScopes,
   fileForSource,
+  helmDocuments,
   objectHeader,
-  splitDocuments,
   splitManifest,
 } from '../../../core/render/manifests.js';
 
@@ -46,7 +46,7 @@ test('documents are grouped per template file, in file order, byte for byte', ()
   const np = files.find((f) => f.path === 'networkpolicy.yaml');
   assert.is(np?.text.split('---\n').length, 3);
   assert.ok(np?.text.startsWith('---\n# Source: team/templates/networkpolicy.yaml\napiVersion'));
-  const joined = splitDocuments(manifest)
+  const joined = helmDocuments(manifest)
     .map((d) => d.text)
     .join('');
   assert.is(joined, manifest);

@@ -8,12 +8,13 @@ import { ExitCode } from '../../../core/shared/exit-codes.js';
 import { getTask, listTasks, parseTaskList, runTask } from '../../../core/tasks/index.js';
 import type { Task, TaskContext, TaskResult } from '../../../core/tasks/types.js';
 import { runCli } from '../../helpers/cli.js';
+import { resolvedValues } from '../../helpers/resolved-values.js';
 
 const refused = () =>
   Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
 
 function context(signal = new AbortController().signal, args: string[] = []): TaskContext {
-  return { kc: new KubeConfig(), values: {}, cluster: 'dev', signal, args };
+  return { kc: new KubeConfig(), values: resolvedValues(), cluster: 'dev', signal, args };
 }
 
 /** A fake task whose attempts follow a script: an error to throw, or a result. */
@@ -205,7 +206,7 @@ test('a real task against an API server that refuses connections: retried, then 
     contexts: [{ name: 'gone', cluster: 'gone', user: 'u' }],
     currentContext: 'gone',
   });
-  const values = { teams: { web: {} } };
+  const values = resolvedValues({ teams: { web: {} } });
   const started = Date.now();
   const err = await rejection(
     runTask(getTask('label-policy-exceptions'), { ...context(), kc, values }, { backoffMs: 30 }),

@@ -1,4 +1,4 @@
-// What tasks read from the values, including partial values (a task must not crash on a missing branch).
+// What tasks read from the values, including values left at their defaults (they read as "nothing").
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -7,8 +7,9 @@ import {
   teamNames,
   teamNamespace,
 } from '../../../core/tasks/values.js';
+import { resolvedValues } from '../../helpers/resolved-values.js';
 
-const values = {
+const values = resolvedValues({
   teams: { web: {}, api: {} },
   platform: {
     registry: { pullSecret: { enabled: true } },
@@ -19,7 +20,7 @@ const values = {
       'run-as-non-root': {},
     },
   },
-};
+});
 
 test('team names are sorted; namespaces are team-<team>', () => {
   assert.equal(teamNames(values), ['api', 'web']);
@@ -32,10 +33,11 @@ test('policy exceptions per team, sorted by policy id', () => {
   assert.equal(policyExceptionsOf(values, 'nobody'), []);
 });
 
-test('missing branches read as "nothing": no teams, no exceptions, pull secret off', () => {
-  assert.equal(teamNames({}), []);
-  assert.equal(policyExceptionsOf({}, 'api'), []);
-  assert.is(pullSecretEnabled({}), false);
+test('values left at their defaults read as "nothing": no teams, no exceptions, pull secret off', () => {
+  const defaults = resolvedValues();
+  assert.equal(teamNames(defaults), []);
+  assert.equal(policyExceptionsOf(defaults, 'api'), []);
+  assert.is(pullSecretEnabled(defaults), false);
   assert.is(pullSecretEnabled(values), true);
 });
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'uvu';
 import { LineCounter, parseDocument } from 'yaml';
+import { toTree } from '../../../core/shared/yaml/tree.js';
 import { mergeLayers, type PlacedTree } from '../../../core/values/merge.js';
 import type { LayerName } from '../../../core/values/model.js';
-import { toTree } from '../../../core/values/yaml-tree.js';
 
 function layer(file: string, layerName: LayerName, text: string, placement: string[] = []): PlacedTree {
   const lines = new LineCounter();

@@ -1,6 +1,6 @@
-// Plain scalars for the fast reader (simple-yaml.ts): which ones it may take as they stand, and
-// how yaml's core schema resolves them. The regular expressions are the core schema's own.
-import type { Value } from './model.js';
+// Plain scalars for the fast reader (fast.ts): which ones it may take as they stand, and how
+// yaml's core schema resolves them. The regular expressions are the core schema's own.
+import type { Value } from './value.js';
 
 /**
  * A plain scalar the reader can take as it stands: not empty, no indicator in front, and nothing

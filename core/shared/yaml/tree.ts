@@ -1,7 +1,7 @@
 // A parsed YAML document → a plain value tree plus the origin of every node. Aliases are expanded
 // here, with a bound, so an alias bomb stops with an error instead of eating memory.
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import { child, type Origin, type Origins, pointer, setKey, type Value } from './model.js';
+import { child, type NodeOrigins, pointer, type ReadTree, setKey, type Value } from './value.js';
 
 /** Nodes an alias may expand to, per file. Real values repos stay far below this. */
 export const maxAliasNodes = 10_000;
@@ -16,31 +16,31 @@ export class TreeError extends Error {
   }
 }
 
-interface Ctx {
+interface Ctx<Tag extends string> {
   doc: Document.Parsed;
   lines: LineCounter;
   file: string;
-  layer: Origin['layer'];
-  origins: Origins;
+  layer: Tag;
+  origins: NodeOrigins<Tag>;
   aliasNodes: number;
 }
 
 /** Convert `doc` into a value placed at `base`; throws TreeError for what YAML allows but values do not. */
-export function toTree(
+export function toTree<Tag extends string>(
   doc: Document.Parsed,
   lines: LineCounter,
   file: string,
-  layer: Origin['layer'],
-  base: string[],
-): { value: Value | undefined; origins: Origins } {
-  const ctx: Ctx = { doc, lines, file, layer, origins: new Map(), aliasNodes: 0 };
+  layer: Tag,
+  base: readonly string[],
+): ReadTree<Tag> {
+  const ctx: Ctx<Tag> = { doc, lines, file, layer, origins: new Map(), aliasNodes: 0 };
   if (doc.contents === null) return { value: undefined, origins: ctx.origins };
   const value = convert(ctx, doc.contents as Node, pointer(base), false, undefined);
   return { value, origins: ctx.origins };
 }
 
-function convert(
-  ctx: Ctx,
+function convert<Tag extends string>(
+  ctx: Ctx<Tag>,
   node: Node,
   path: string, // JSON pointer
   inAlias: boolean,
@@ -97,7 +97,12 @@ function convert(
   throw new TreeError('unsupported YAML node', (node as Node).range?.[0] ?? 0);
 }
 
-function record(ctx: Ctx, path: string, offset: number, keyOffset: number | undefined): void {
+function record<Tag extends string>(
+  ctx: Ctx<Tag>,
+  path: string,
+  offset: number,
+  keyOffset: number | undefined,
+): void {
   const at = ctx.lines.linePos(offset);
   const key = keyOffset === undefined ? undefined : ctx.lines.linePos(keyOffset);
   ctx.origins.set(path, {

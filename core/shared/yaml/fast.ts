@@ -6,10 +6,18 @@
 // It never decides anything the full parser would decide differently: on anything outside the
 // subset (anchors, aliases, tags, block scalars, multi-line scalars, escapes, duplicate keys, odd
 // indentation, documents markers, tabs, CR) it returns undefined and the caller parses the file
-// with `yaml`, which also produces every error message. Scalars resolve as in yaml's core schema.
-// test/unit/values/simple-yaml.test.ts checks values and origins against yaml-tree.ts.
-import { child, type Origin, type Origins, pointer, setKey, type Value } from './model.js';
-import { plainSafe, resolvePlain } from './yaml-scalars.js';
+// with full.ts, which also produces every error message. Scalars resolve as in yaml's core schema.
+// test/unit/shared/yaml/fast.test.ts checks values and origins against tree.ts.
+import { plainSafe, resolvePlain } from './scalars.js';
+import {
+  child,
+  type NodeOrigin,
+  type NodeOrigins,
+  pointer,
+  type ReadTree,
+  setKey,
+  type Value,
+} from './value.js';
 
 /** Thrown inside the reader to give up; never escapes it. */
 class Unsupported {}
@@ -24,13 +32,13 @@ interface Line {
   end: number; // offset of the line's end (before '\n')
 }
 
-/** Value and origins exactly as `toTree(parseDocument(text))` gives them, or undefined. */
-export function readSimpleYaml(
+/** Value and origins exactly as `toTree(parseFull(text))` gives them, or undefined. */
+export function readFast<Tag extends string>(
   text: string,
   file: string,
-  layer: Origin['layer'],
-  base: string[],
-): { value: Value | undefined; origins: Origins } | undefined {
+  layer: Tag,
+  base: readonly string[],
+): ReadTree<Tag> | undefined {
   if (text.includes('\t') || text.includes('\r')) return undefined;
   try {
     return new Reader(text, file, layer).document(pointer(base));
@@ -40,15 +48,15 @@ export function readSimpleYaml(
   }
 }
 
-class Reader {
+class Reader<Tag extends string> {
   private readonly lines: Line[] = [];
   private i = 0; // index of the current content line
-  readonly origins: Origins = new Map();
+  readonly origins: NodeOrigins<Tag> = new Map();
 
   constructor(
     private readonly text: string,
     private readonly file: string,
-    private readonly layer: Origin['layer'],
+    private readonly layer: Tag,
   ) {
     let start = 0;
     for (let no = 1; start <= text.length; no++) {
@@ -65,7 +73,7 @@ class Reader {
     }
   }
 
-  document(ptr: string): { value: Value | undefined; origins: Origins } {
+  document(ptr: string): ReadTree<Tag> {
     const first = this.lines[0];
     if (!first) return { value: undefined, origins: this.origins };
     if (first.indent !== 0 || this.keyEnd(first.start, first.end) === undefined) giveUp();
@@ -298,12 +306,12 @@ class Reader {
     return p;
   }
 
-  /** Same shape and order as yaml-tree.ts records: the node's place, and its key's place. */
+  /** Same shape and order as tree.ts records: the node's place, and its key's place. */
   private record(ptr: string, at: number, keyAt: number | undefined): void {
     const { line, col } = this.position(at);
     const { file, layer } = this;
     // Two fixed object shapes: a spread here made this the reader's hottest line.
-    const origin: Origin =
+    const origin: NodeOrigin<Tag> =
       keyAt === undefined
         ? { file, line, col, layer }
         : { file, line, col, layer, key: this.position(keyAt) };

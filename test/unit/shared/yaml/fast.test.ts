@@ -1,31 +1,18 @@
-// The fast reader must agree with the full parser (yaml + yaml-tree.ts) on every value and every
-// origin, and must give up, never guess, on anything it does not fully understand.
+// The fast reader must agree with the full parser (full.ts: yaml + tree.ts) on every value and
+// every origin, and must give up, never guess, on anything it does not fully understand.
 import assert from 'node:assert/strict';
 import { test } from 'uvu';
-import { LineCounter, parseDocument } from 'yaml';
-import { readSimpleYaml } from '../../../core/values/simple-yaml.js';
-import { TreeError, toTree } from '../../../core/values/yaml-tree.js';
+import { readFast } from '../../../../core/shared/yaml/fast.js';
+import { readFull } from '../../../../core/shared/yaml/full.js';
 
 /** What the full parser makes of `text`: undefined when it reports an error. */
 function full(text: string, base: string[] = []) {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    uniqueKeys: true,
-    prettyErrors: false,
-    strict: true,
-  });
-  if (doc.errors.length > 0) return undefined;
-  try {
-    return toTree(doc, lines, 'f.yaml', 'common', base);
-  } catch (err) {
-    if (err instanceof TreeError) return undefined;
-    throw err;
-  }
+  const read = readFull(text, 'f.yaml', 'common', base);
+  return 'tree' in read ? read.tree : undefined;
 }
 
 function agrees(text: string, base: string[] = []): 'read' | 'gave up' {
-  const fast = readSimpleYaml(text, 'f.yaml', 'common', base);
+  const fast = readFast(text, 'f.yaml', 'common', base);
   if (fast === undefined) return 'gave up';
   const want = full(text, base);
   assert.ok(want, `the fast reader accepted what yaml rejects:\n${text}`);
