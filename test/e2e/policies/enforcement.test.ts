@@ -24,7 +24,7 @@ import {
   refusal,
   syncRunlevel,
   valuesRepo,
-} from './platform.js';
+} from '../../helpers/policies-platform.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
 const kc = new KubeConfig();

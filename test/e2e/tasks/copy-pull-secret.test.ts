@@ -12,7 +12,7 @@ import {
   runNamed,
   teamsValues,
   uid,
-} from './harness.js';
+} from '../../helpers/tasks-harness.js';
 
 const id = uid();
 const teams = [`ps${id}a`, `ps${id}b`];

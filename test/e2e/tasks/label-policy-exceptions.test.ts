@@ -2,7 +2,14 @@
 // labels that are not ours left alone.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cluster, createNamespace, deleteNamespaces, runNamed, teamsValues, uid } from './harness.js';
+import {
+  cluster,
+  createNamespace,
+  deleteNamespaces,
+  runNamed,
+  teamsValues,
+  uid,
+} from '../../helpers/tasks-harness.js';
 
 const id = uid();
 const [a, b] = [`lp${id}a`, `lp${id}b`];

@@ -11,7 +11,7 @@ import {
   runNamed,
   teamsValues,
   uid,
-} from './harness.js';
+} from '../../helpers/tasks-harness.js';
 
 const id = uid();
 const teams = [`tc${id}a`, `tc${id}b`];

@@ -4,7 +4,7 @@ import { ApiextensionsV1Api, type V1CustomResourceDefinition } from '@kubernetes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
-import { cluster, ignoreNotFound, rejection, runNamed, uid } from './harness.js';
+import { cluster, ignoreNotFound, rejection, runNamed, uid } from '../../helpers/tasks-harness.js';
 
 const id = uid();
 const group = `w${id}.e2e.runlevel.dev`;

@@ -1,18 +1,18 @@
 // One case per policy and per schema rule: `runlevel check --dir` over a render built from
 // test/fixtures/check/cases/<case>.yaml, with the exit code and the exact report compared to
 // test/golden/check/<case>.txt. After an intended change: UPDATE_GOLDEN=1 node dist/test/run.js integration
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { runCli } from '../../helpers/cli.js';
 import { removeFixture } from '../../helpers/fixture.js';
-import { readCase, renderFixture, valuesRepo } from './render-fixture.js';
+import { assertGoldenFile } from '../../helpers/golden.js';
+import { readCase, renderFixture, valuesRepo } from '../../helpers/render-fixture.js';
 
 const casesDir = join(coreRoot, 'test/fixtures/check/cases');
-const goldenDir = join(coreRoot, 'test/golden/check');
-const update = process.env.UPDATE_GOLDEN === '1';
 const passing = new Set([
   'clean',
   'warn-enforcement',
@@ -34,13 +34,7 @@ for (const file of readdirSync(casesDir)
       const r = await runCli(['check', '--values', values, '--cluster', 'dev', '--dir', dir, ...c.args]);
       const actual = `exit ${r.code}\n${r.stdout}`;
       assert.is(r.code, passing.has(c.name) ? 0 : 4, `${c.name}: exit code\n${r.stderr}`);
-      const golden = join(goldenDir, `${c.name}.txt`);
-      if (update) {
-        mkdirSync(goldenDir, { recursive: true });
-        writeFileSync(golden, actual);
-      }
-      assert.ok(existsSync(golden), `no golden file for ${c.name}: run with UPDATE_GOLDEN=1`);
-      assert.fixture(actual, readFileSync(golden, 'utf8'));
+      assertGoldenFile('check', c.name, actual);
     } finally {
       await removeFixture(join(dir, '..'));
       await removeFixture(values);

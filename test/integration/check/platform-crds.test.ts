@@ -12,8 +12,8 @@ import { run } from '../../../core/shared/exec.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { runCli } from '../../helpers/cli.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { renderFixture, valuesRepo } from '../../helpers/render-fixture.js';
 import { initValuesRepo } from '../../helpers/values-repo.js';
-import { renderFixture, valuesRepo } from './render-fixture.js';
 
 const charts = join(coreRoot, 'test/fixtures/charts');
 

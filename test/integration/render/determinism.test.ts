@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../helpers/cli.js';
-import { fixtures, readTree } from './render-helpers.js';
+import { fixtures, readTree } from '../../helpers/render-helpers.js';
 
 test('two renders, at different concurrency, are byte-identical', async () => {
   const out = await mkdtemp(join(tmpdir(), 'runlevel-determinism-'));

@@ -8,7 +8,7 @@ import { ExitCode } from '../../../core/shared/exit-codes.js';
 import { resolveValues } from '../../../core/values/index.js';
 import { runCli } from '../../helpers/cli.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
-import { copyOfCore, fixtures } from './render-helpers.js';
+import { copyOfCore, fixtures } from '../../helpers/render-helpers.js';
 
 /** The minimal fixture with some files replaced. */
 async function minimalWith(files: Record<string, string>): Promise<string> {

@@ -1,14 +1,11 @@
-// The rendered platform for each fixture values repo, compared file by file with
-// test/golden/render/<case>/. After an intended change: UPDATE_GOLDEN=1 node dist/test/run.js integration
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { coreRoot } from '../../../core/shared/paths.js';
 import { runCli } from '../../helpers/cli.js';
-import { fixtures, readTree } from './render-helpers.js';
+import { assertGoldenTree } from '../../helpers/golden.js';
+import { fixtures } from '../../helpers/render-helpers.js';
 
 interface Case {
   name: string;
@@ -48,12 +45,9 @@ const cases: Case[] = [
   { name: 'large', cluster: 'prod-eu', values: async () => join(fixtures, 'large') },
 ];
 
-const update = process.env.UPDATE_GOLDEN === '1';
-
 for (const c of cases) {
   test(`golden render: ${c.name}`, async () => {
     const out = await mkdtemp(join(tmpdir(), `runlevel-golden-${c.name}-`));
-    const golden = join(coreRoot, 'test/golden/render', c.name);
     try {
       const values = await c.values(out);
       const r = await runCli([
@@ -66,15 +60,7 @@ for (const c of cases) {
         join(out, 'r'),
       ]);
       assert.is(r.code, 0, r.stderr);
-      if (update) {
-        await rm(golden, { recursive: true, force: true });
-        await cp(join(out, 'r'), golden, { recursive: true });
-      }
-      assert.ok(existsSync(golden), `no golden files for ${c.name}: run with UPDATE_GOLDEN=1`);
-      const got = await readTree(join(out, 'r'));
-      const want = await readTree(golden);
-      assert.equal([...got.keys()], [...want.keys()], 'the same files');
-      for (const [file, text] of want) assert.fixture(got.get(file) ?? '', text, file);
+      await assertGoldenTree('render', c.name, join(out, 'r'));
     } finally {
       await rm(out, { recursive: true, force: true });
     }

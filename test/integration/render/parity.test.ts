@@ -11,7 +11,7 @@ import { run } from '../../../core/shared/exec.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool } from '../../../core/shared/tools.js';
 import { resolveValues } from '../../../core/values/index.js';
-import { fixtures } from './render-helpers.js';
+import { fixtures } from '../../helpers/render-helpers.js';
 
 test('the same documents as helmfile template, for every release of the large fixture', async () => {
   const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });

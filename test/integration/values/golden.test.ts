@@ -1,10 +1,11 @@
 // Every bad input of the values engine, run through the real CLI with real sops-encrypted secrets:
 // the exact output is a golden file, and afterwards no secret plaintext is anywhere.
-import assert from 'node:assert/strict';
+
 import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import {
   assertCleanFailure,
   assertGolden,
@@ -14,7 +15,7 @@ import {
   type Sandbox,
   sandbox,
   valuesRepo,
-} from '../../unit/values/harness.js';
+} from '../../helpers/values-harness.js';
 
 interface Case {
   files?: Record<string, string | Buffer | null>;
@@ -190,7 +191,7 @@ for (const [name, c] of Object.entries(cases)) {
     const args = c.args ?? ['validate'];
     const r = await cli(sb, repo, args, c.env?.(sb));
     if (c.code !== 0) assertCleanFailure(r, c.code);
-    else assert.equal(r.code, 0, r.stderr);
+    else assert.is(r.code, 0, r.stderr);
     assertNoPlaintext(r, repo, sb.home);
     assertGolden(name, goldenText(args, r, sb, realpathSync(repo)));
   });

@@ -1,11 +1,12 @@
 // `runlevel init` with the real sops and git: the new repo validates, its secrets are encrypted to
 // a key outside the repo, the editor schemas are wired, and the pre-commit hook blocks bad values.
-import assert from 'node:assert/strict';
+
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { resolveValues } from '../../../core/values/index.js';
 import { runCli } from '../../helpers/cli.js';
 
@@ -31,10 +32,10 @@ test('init creates a committed values repo and a key outside it', async () => {
       env,
     },
   );
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, `age key: ${keyFile}`);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, `age key: ${keyFile}`);
   assert.match(r.stderr, /age key .*acme-values\.key \(outside the repo/);
-  assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+  assert.is(statSync(keyFile).mode & 0o777, 0o600);
   assert.match(
     readFileSync(keyFile, 'utf8'),
     /^# created: .*\n# public key: age1\w+\nAGE-SECRET-KEY-1\w+\n$/,
@@ -42,7 +43,7 @@ test('init creates a committed values repo and a key outside it', async () => {
   const log = await execa('git', ['log', '--oneline'], { cwd: repo, env });
   assert.match(log.stdout, /runlevel init: cluster edge-1 \(environment prod\)/);
   const status = await execa('git', ['status', '--porcelain'], { cwd: repo, env });
-  assert.equal(status.stdout, '');
+  assert.is(status.stdout, '');
   const files = (await execa('git', ['ls-files'], { cwd: repo })).stdout.split('\n');
   for (const f of [
     'runlevel.yaml',
@@ -57,18 +58,18 @@ test('init creates a committed values repo and a key outside it', async () => {
 
 test('init output passes validate, and its secrets never appear in plaintext', async () => {
   const v = await runCli(['validate', '--values', repo], { env });
-  assert.equal(v.code, 0, v.stderr);
+  assert.is(v.code, 0, v.stderr);
   assert.match(v.stderr, /edge-1: values valid/);
   const resolved = await resolveValues({ valuesDir: repo, cluster: 'edge-1', ageKeyFile: keyFile });
-  assert.equal(resolved.values.cluster.domain, 'edge.example.org');
-  assert.equal(resolved.values.cluster.environment, 'prod');
+  assert.is(resolved.values.cluster.domain, 'edge.example.org');
+  assert.is(resolved.values.cluster.environment, 'prod');
   const password = resolved.values.platform.sso.adminPassword;
   assert.ok(password.length >= 20, 'a generated admin password');
-  assert.deepEqual(resolved.secrets, [password]);
+  assert.equal(resolved.secrets, [password]);
   const secretFile = readFileSync(join(repo, 'clusters/edge-1/secrets.sops.yaml'), 'utf8');
   assert.match(secretFile, /adminPassword: ENC\[AES256_GCM/);
   const shown = await runCli(['values', '--values', repo, '--cluster', 'edge-1'], { env });
-  assert.equal(shown.code, 0, shown.stderr);
+  assert.is(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, /adminPassword: "\*\*\*"/);
   const tracked = (await execa('git', ['ls-files'], { cwd: repo })).stdout.split('\n');
   for (const f of tracked)
@@ -92,7 +93,7 @@ test('the schema is wired for editors: modelines and .vscode/settings.json point
     assert.ok(existsSync(join(repo, f, '..', m[1])), `${f}: ${m[1]} does not exist`);
   }
   const team = JSON.parse(readFileSync(join(repo, '.schemas/team.schema.json'), 'utf8'));
-  assert.equal(team.$ref, 'values.schema.json#/$defs/team');
+  assert.is(team.$ref, 'values.schema.json#/$defs/team');
   const layer = readFileSync(join(repo, '.schemas/values.schema.json'), 'utf8');
   assert.ok(!layer.includes('"required"'), 'a layer file holds part of the values: nothing is required');
 });
@@ -101,7 +102,7 @@ test('the pre-commit hook refuses values that do not validate', async () => {
   writeFileSync(join(repo, 'common/teams/demo.yaml'), 'members:\n  - name: x@example.com\n    role: owner\n');
   await execa('git', ['add', '.'], { cwd: repo, env });
   const bad = await execa('git', ['commit', '-m', 'bad'], { cwd: repo, env, reject: false });
-  assert.notEqual(bad.exitCode, 0);
+  assert.is.not(bad.exitCode, 0);
   assert.match(
     bad.stderr,
     /common\/teams\/demo\.yaml:3:11 {2}teams\.demo\.members\[0\]\.role: must be one of/,
@@ -112,16 +113,16 @@ test('the pre-commit hook refuses values that do not validate', async () => {
     `${readFileSync(join(repo, 'common/teams/demo.yaml'), 'utf8')}# ok\n`,
   );
   const good = await execa('git', ['commit', '-am', 'good'], { cwd: repo, env, reject: false });
-  assert.equal(good.exitCode, 0, good.stderr);
+  assert.is(good.exitCode, 0, good.stderr);
 });
 
 test('init refuses a non-empty directory and bad names, and leaves nothing behind', async () => {
   const again = await runCli(['init', repo, '--cluster', 'edge-1'], { env });
-  assert.equal(again.code, 2);
+  assert.is(again.code, 2);
   assert.match(again.stderr, /is not empty/);
   const fresh = join(parent, 'other');
   const bad = await runCli(['init', fresh, '--cluster', 'Edge_1', '--domain', 'not a domain'], { env });
-  assert.equal(bad.code, 2);
+  assert.is(bad.code, 2);
   assert.match(bad.stderr, /--cluster "Edge_1" is not a DNS-1123 label/);
   assert.match(bad.stderr, /--domain "not a domain" is not a DNS host name/);
   assert.ok(!existsSync(fresh));

@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { LineCounter, parseDocument } from 'yaml';
 import { toTree } from '../../../core/shared/yaml/tree.js';
 import { mergeLayers, type PlacedTree } from '../../../core/values/merge.js';
@@ -26,10 +26,10 @@ test('maps merge deeply and a later scalar wins, keeping the origin of the layer
     ),
     layer('clusters/dev/settings.yaml', 'cluster', 'platform:\n  ingress:\n    className: traefik\n'),
   ]);
-  assert.deepEqual(m.value, { platform: { ingress: { className: 'traefik', enabled: true } } });
-  assert.equal(where(m, '/platform/ingress/className'), 'clusters/dev/settings.yaml:3:16 cluster');
-  assert.equal(where(m, '/platform/ingress/enabled'), 'common/settings.yaml:4:14 common');
-  assert.equal(m.origins.get('/platform/ingress/className')?.key?.line, 3);
+  assert.equal(m.value, { platform: { ingress: { className: 'traefik', enabled: true } } });
+  assert.is(where(m, '/platform/ingress/className'), 'clusters/dev/settings.yaml:3:16 cluster');
+  assert.is(where(m, '/platform/ingress/enabled'), 'common/settings.yaml:4:14 common');
+  assert.is(m.origins.get('/platform/ingress/className')?.key?.line, 3);
 });
 
 test('arrays are replaced whole, and the origins of the old items go with them', () => {
@@ -37,10 +37,10 @@ test('arrays are replaced whole, and the origins of the old items go with them',
     layer('common/teams/a.yaml', 'common', 'apps: [web, api, worker]\n', ['teams', 'a']),
     layer('clusters/dev/teams/a.yaml', 'cluster', 'apps:\n  - web\n', ['teams', 'a']),
   ]);
-  assert.deepEqual(m.value, { teams: { a: { apps: ['web'] } } });
-  assert.equal(where(m, '/teams/a/apps/0'), 'clusters/dev/teams/a.yaml:2:5 cluster');
-  assert.equal(m.origins.has('/teams/a/apps/1'), false);
-  assert.equal(m.origins.has('/teams/a/apps/2'), false);
+  assert.equal(m.value, { teams: { a: { apps: ['web'] } } });
+  assert.is(where(m, '/teams/a/apps/0'), 'clusters/dev/teams/a.yaml:2:5 cluster');
+  assert.is(m.origins.has('/teams/a/apps/1'), false);
+  assert.is(m.origins.has('/teams/a/apps/2'), false);
 });
 
 test('null removes a key with its whole subtree', () => {
@@ -52,16 +52,16 @@ test('null removes a key with its whole subtree', () => {
     ),
     layer('environments/prod/settings.yaml', 'environment', 'apps:\n  web: null\n'),
   ]);
-  assert.deepEqual(m.value, { apps: { api: { replicas: 1 } } });
-  assert.equal(m.origins.has('/apps/web'), false);
-  assert.equal(m.origins.has('/apps/web/image/tag'), false);
+  assert.equal(m.value, { apps: { api: { replicas: 1 } } });
+  assert.is(m.origins.has('/apps/web'), false);
+  assert.is(m.origins.has('/apps/web/image/tag'), false);
 });
 
 test('null inside a new subtree removes nothing and leaves no key', () => {
   const m = mergeLayers([
     layer('common/settings.yaml', 'common', 'platform:\n  sso:\n    realm: ~\n    enabled: false\n'),
   ]);
-  assert.deepEqual(m.value, { platform: { sso: { enabled: false } } });
+  assert.equal(m.value, { platform: { sso: { enabled: false } } });
 });
 
 test('a map replaces a scalar and a scalar replaces a map', () => {
@@ -69,9 +69,9 @@ test('a map replaces a scalar and a scalar replaces a map', () => {
     layer('common/a.yaml', 'common', 'x: 1\ny: {a: 1}\n'),
     layer('common/b.yaml', 'common', 'x: {b: 2}\ny: 3\n'),
   ]);
-  assert.deepEqual(m.value, { x: { b: 2 }, y: 3 });
-  assert.equal(m.origins.has('/y/a'), false);
-  assert.equal(where(m, '/x/b'), 'common/b.yaml:1:8 common');
+  assert.equal(m.value, { x: { b: 2 }, y: 3 });
+  assert.is(m.origins.has('/y/a'), false);
+  assert.is(where(m, '/x/b'), 'common/b.yaml:1:8 common');
 });
 
 test('team and app files merge under teams.<team> and apps.<app>; an empty one still declares it', () => {
@@ -80,9 +80,9 @@ test('team and app files merge under teams.<team> and apps.<app>; an empty one s
     layer('common/apps/web.yaml', 'common', '# comment only\n', ['apps', 'web']),
     layer('clusters/dev/teams/alpha.yaml', 'cluster', 'quota:\n  pods: 3\n', ['teams', 'alpha']),
   ]);
-  assert.deepEqual(m.value, { teams: { alpha: { quota: { pods: 3 } } }, apps: { web: {} } });
-  assert.equal(where(m, '/teams/alpha'), 'common/teams/alpha.yaml:1:1 common');
-  assert.equal(where(m, '/teams/alpha/quota/pods'), 'clusters/dev/teams/alpha.yaml:2:9 cluster');
+  assert.equal(m.value, { teams: { alpha: { quota: { pods: 3 } } }, apps: { web: {} } });
+  assert.is(where(m, '/teams/alpha'), 'common/teams/alpha.yaml:1:1 common');
+  assert.is(where(m, '/teams/alpha/quota/pods'), 'clusters/dev/teams/alpha.yaml:2:9 cluster');
 });
 
 test('the inputs are not modified', () => {
@@ -90,17 +90,17 @@ test('the inputs are not modified', () => {
   const b = layer('common/b.yaml', 'common', 'm: {k: [3], v: null}\n');
   const before = JSON.stringify([a.value, b.value, [...a.origins], [...b.origins]]);
   const m = mergeLayers([a, b]);
-  assert.deepEqual(m.value, { m: { k: [3] } });
-  assert.equal(JSON.stringify([a.value, b.value, [...a.origins], [...b.origins]]), before);
+  assert.equal(m.value, { m: { k: [3] } });
+  assert.is(JSON.stringify([a.value, b.value, [...a.origins], [...b.origins]]), before);
 });
 
 test('a key named __proto__ is data, not a prototype', () => {
   const m = mergeLayers([
     layer('common/a.yaml', 'common', 'apps:\n  web:\n    values:\n      __proto__: {polluted: true}\n'),
   ]);
-  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
   const web = (m.value as { apps: { web: { values: Record<string, unknown> } } }).apps.web;
-  assert.deepEqual(Object.keys(web.values), ['__proto__']);
+  assert.equal(Object.keys(web.values), ['__proto__']);
 });
 
 test.run();

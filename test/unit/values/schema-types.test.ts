@@ -1,13 +1,13 @@
-import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { generatedFile, generateFromFile, generateTypes } from '../../../core/values/schema-types.js';
 import { validators } from '../../../core/values/validate.js';
 
 test('types.generated.ts is what the schema generates (regenerate: node dist/core/values/schema-types.js --write)', () => {
-  assert.equal(readFileSync(join(coreRoot, generatedFile), 'utf8'), generateFromFile());
+  assert.is(readFileSync(join(coreRoot, generatedFile), 'utf8'), generateFromFile());
 });
 
 test('the generator maps required, defaulted and optional properties', () => {
@@ -47,7 +47,7 @@ test('every property in the schema has a description', () => {
     }
   };
   walk(schema, '');
-  assert.deepEqual(missing, []);
+  assert.equal(missing, []);
 });
 
 test.run();

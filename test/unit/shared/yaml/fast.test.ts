@@ -1,7 +1,8 @@
 // The fast reader must agree with the full parser (full.ts: yaml + tree.ts) on every value and
 // every origin, and must give up, never guess, on anything it does not fully understand.
-import assert from 'node:assert/strict';
+
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { readFast } from '../../../../core/shared/yaml/fast.js';
 import { readFull } from '../../../../core/shared/yaml/full.js';
 
@@ -16,8 +17,8 @@ function agrees(text: string, base: string[] = []): 'read' | 'gave up' {
   if (fast === undefined) return 'gave up';
   const want = full(text, base);
   assert.ok(want, `the fast reader accepted what yaml rejects:\n${text}`);
-  assert.deepEqual(fast.value, want.value, text);
-  assert.deepEqual([...fast.origins], [...want.origins], text);
+  assert.equal(fast.value, want.value, text);
+  assert.equal([...fast.origins], [...want.origins], text);
   return 'read';
 }
 
@@ -48,8 +49,8 @@ const accepted = [
 ];
 
 test('agrees with yaml on the plain YAML values files are made of', () => {
-  for (const text of accepted) assert.equal(agrees(text), 'read', text);
-  assert.equal(agrees('replicas: 2\n', ['apps', 'web']), 'read');
+  for (const text of accepted) assert.is(agrees(text), 'read', text);
+  assert.is(agrees('replicas: 2\n', ['apps', 'web']), 'read');
 });
 
 const refused = [
@@ -94,7 +95,7 @@ const refused = [
 ];
 
 test('gives up on everything outside the subset, so yaml decides (and reports errors)', () => {
-  for (const text of refused) assert.equal(agrees(text), 'gave up', text);
+  for (const text of refused) assert.is(agrees(text), 'gave up', text);
 });
 
 /** Random documents in the styles people write, checked against yaml (deterministic seed). */

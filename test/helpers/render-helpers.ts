@@ -1,8 +1,8 @@
 // Shared by the render integration tests: read a rendered tree, copy the core for breaking it.
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { coreRoot } from '../../../core/shared/paths.js';
-import { fixture } from '../../helpers/fixture.js';
+import { coreRoot } from '../../core/shared/paths.js';
+import { fixture } from './fixture.js';
 
 export const fixtures = join(coreRoot, 'test/fixtures/values');
 

@@ -7,9 +7,9 @@
 //   # chart: the release's chart, relative to the core (default charts/fixture, which does not exist)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RenderedRelease, writeRender } from '../../../core/render/index.js';
-import { clusterScopedKinds, splitManifest } from '../../../core/render/manifests.js';
-import { fixture } from '../../helpers/fixture.js';
+import { type RenderedRelease, writeRender } from '../../core/render/index.js';
+import { clusterScopedKinds, splitManifest } from '../../core/render/manifests.js';
+import { fixture } from './fixture.js';
 
 export interface CheckCase {
   name: string;

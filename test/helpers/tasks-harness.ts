@@ -2,10 +2,10 @@
 // with a random suffix per test file so files never collide, and a short way to run a task.
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { isConflict, isNotFound } from '../../../core/shared/kube.js';
-import { getTask, runTask } from '../../../core/tasks/index.js';
-import type { TaskResult } from '../../../core/tasks/types.js';
-import { resolvedValues, type ValuesSettings } from '../../helpers/resolved-values.js';
+import { isConflict, isNotFound } from '../../core/shared/kube.js';
+import { getTask, runTask } from '../../core/tasks/index.js';
+import type { TaskResult } from '../../core/tasks/types.js';
+import { resolvedValues, type ValuesSettings } from './resolved-values.js';
 
 export function cluster() {
   const file = process.env.KUBECONFIG;

@@ -6,11 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, ApiextensionsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { withStateValues } from '../../../core/render/state-values.js';
-import { coreRoot } from '../../../core/shared/paths.js';
-import { findTool, toolEnv } from '../../../core/shared/tools.js';
-import { resolveValues } from '../../../core/values/index.js';
-import { fixture } from '../../helpers/fixture.js';
+import { withStateValues } from '../../core/render/state-values.js';
+import { coreRoot } from '../../core/shared/paths.js';
+import { findTool, toolEnv } from '../../core/shared/tools.js';
+import { resolveValues } from '../../core/values/index.js';
+import { fixture } from './fixture.js';
 
 export const cluster = 'dev';
 

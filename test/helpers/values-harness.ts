@@ -1,6 +1,6 @@
 // Shared by the values tests: values repos with real sops-encrypted secrets, golden comparison of
 // the CLI's exact output, and a scan that no secret plaintext leaked anywhere.
-import assert from 'node:assert/strict';
+
 import {
   existsSync,
   mkdirSync,
@@ -13,11 +13,12 @@ import {
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { coreRoot } from '../../../core/shared/paths.js';
-import { ageKeyFileText, generateAgeIdentity } from '../../../core/values/init/age-key.js';
-import { encrypt } from '../../../core/values/secrets.js';
-import { type CliResult, runCli } from '../../helpers/cli.js';
-import { fixture } from '../../helpers/fixture.js';
+import * as assert from 'uvu/assert';
+import { ageKeyFileText, generateAgeIdentity } from '../../core/values/init/age-key.js';
+import { encrypt } from '../../core/values/secrets.js';
+import { type CliResult, runCli } from './cli.js';
+import { fixture } from './fixture.js';
+import { assertGoldenFile } from './golden.js';
 
 /** Plaintext secrets of the fixtures: must never show up in any output or file. */
 export const plaintextSecrets = ['sso-admin-Pa55word-8f3k2', 'pull-Pa55word-q9z1x'];
@@ -125,20 +126,7 @@ export function goldenText(args: string[], r: CliResult, sb: Sandbox, repo: stri
 }
 
 /** Compare with test/golden/values/<name>.txt byte for byte; UPDATE_GOLDEN=1 rewrites it. */
-export function assertGolden(name: string, actual: string): void {
-  const file = join(coreRoot, 'test/golden/values', `${name}.txt`);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.ok(existsSync(file), `golden file ${file} is missing: run the tests with UPDATE_GOLDEN=1`);
-  assert.equal(
-    actual,
-    readFileSync(file, 'utf8'),
-    `output differs from ${file} (UPDATE_GOLDEN=1 rewrites it)`,
-  );
-}
+export const assertGolden = (name: string, actual: string) => assertGoldenFile('values', name, actual);
 
 /** No plaintext secret in the output, in the repo, in HOME or in TMPDIR. */
 export function assertNoPlaintext(r: CliResult, ...dirs: string[]): void {
@@ -168,8 +156,8 @@ function walk(dir: string): string[] {
 
 /** Bad input must fail cleanly: a user error, no stack trace, no partial data on stdout. */
 export function assertCleanFailure(r: CliResult, code = 2): void {
-  assert.equal(r.code, code, `exit code ${r.code}, expected ${code}\n${r.stderr}`);
+  assert.is(r.code, code, `exit code ${r.code}, expected ${code}\n${r.stderr}`);
   assert.ok(!/\n\s+at .+:\d+:\d+\)?\n/.test(r.stderr), `stack trace in stderr:\n${r.stderr}`);
   assert.ok(!r.stderr.includes('this is a bug'), `reported as a bug:\n${r.stderr}`);
-  assert.equal(r.stdout, '', 'partial output on stdout');
+  assert.is(r.stdout, '', 'partial output on stdout');
 }
