@@ -15,7 +15,9 @@ import {
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import type { ClusterPlan, PlanInput } from '../deploy/index.js';
+import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
+import { replacedSecrets } from '../diff/deployed-secrets.js';
 import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
@@ -154,6 +156,7 @@ export async function planAgainstCluster(
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
   const rendered = await renderResolved(resolved, selectors, state?.reuse);
+  if (state) maskReplacedSecrets(rendered, state);
   if (opts.check) {
     // The kinds other releases define, so the selected ones are checked against the whole platform.
     const definers = await definersOutside(resolved, selectors, state?.reuse);
@@ -174,6 +177,17 @@ export async function planAgainstCluster(
     input,
     plan: () => planAgainst(conn, input, { record: state?.record, helm }),
   };
+}
+
+/**
+ * The secrets a rotation replaced are still on the deployed side (helm's stored values, the
+ * manifests, the live objects): what helm stored where today's values hold a secret is masked too.
+ */
+function maskReplacedSecrets(rendered: RenderResult, state: DeployedState): void {
+  for (const rel of rendered.releases) {
+    const deployed = state.stored.get(releaseKey(rel))?.values;
+    for (const old of replacedSecrets(rel.values, deployed, (text) => log.reveals(text))) log.redact(old);
+  }
 }
 
 /**
