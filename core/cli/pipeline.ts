@@ -1,8 +1,5 @@
 // The stages every later command starts with: values → render → check, and the plan against the
 // cluster. Commands compose these instead of repeating them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import {
@@ -11,6 +8,7 @@ import {
   exitCodeOf,
   formatText,
   kindDefiners,
+  renderInMemory,
   summary,
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
@@ -18,7 +16,7 @@ import type { ClusterPlan, PlanInput } from '../deploy/index.js';
 import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { replacedSecrets } from '../diff/deployed-secrets.js';
-import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
+import { type RenderOptions, type RenderResult, renderPlatform } from '../render/index.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
 import { type Helm, pinnedHelm } from '../shared/helm.js';
@@ -56,21 +54,14 @@ export async function renderResolved(
   return result;
 }
 
-/** Check a render in a scratch directory (the checkers read files): deploy and check alike. */
+/** Check a render where it is, in memory (it holds Secrets): deploy and check alike. */
 export async function checkRender(
   resolved: Resolved,
   result: RenderResult,
   definers: readonly Record<string, unknown>[] = [],
 ): Promise<CheckReport> {
-  const scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
-  try {
-    const dir = join(scratch, 'render');
-    await writeRender(result, dir, { cluster: resolved.cluster });
-    log.start(`checking ${resolved.cluster}`);
-    return await checkRendered({ dir, values: resolved.values, definers });
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+  log.start(`checking ${resolved.cluster}`);
+  return checkRendered({ render: renderInMemory(result), values: resolved.values, definers });
 }
 
 /** Check a render; violations stop whatever comes next with exit 4 and the full report. */

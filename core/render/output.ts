@@ -6,6 +6,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
+import { removeOnExit } from '../shared/scratch.js';
 import { canonicalJson } from './canonical.js';
 import type { ObjectRef } from './manifests.js';
 import type { RenderResult } from './types.js';
@@ -68,6 +69,7 @@ export async function writeRender(
   guardOutDir(outDir);
   const staging = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
+  const forget = removeOnExit(staging); // a second Ctrl-C must not leave half a render behind
   let files = 0;
   try {
     for (const rel of result.releases) {
@@ -86,6 +88,7 @@ export async function writeRender(
     await rename(staging, outDir);
   } finally {
     await rm(staging, { recursive: true, force: true });
+    forget();
   }
   return { files };
 }
