@@ -11,7 +11,15 @@ import { join } from 'node:path';
 
 const prefix = 'runlevel-';
 const ownName = /^runlevel-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
-/** What runlevel before this one left behind: no owner in the name, so swept once old enough. */
+/**
+ * What runlevel before this one left behind, by name and content (the merged values, a render, CRD
+ * schemas): no owner in the name, so swept once an hour old.
+ */
+const legacy: Record<string, (entries: string[]) => boolean> = {
+  values: (e) => e.length === 1 && e[0] === 'values.yaml',
+  check: (e) => e.length === 1 && e[0] === 'render',
+  'crd-schemas': (e) => e.every((n) => n.endsWith('.json')),
+};
 const legacyName = /^runlevel-(values|check|crd-schemas)-[A-Za-z0-9]{6}$/;
 const legacyAgeMs = 60 * 60_000;
 
@@ -73,7 +81,7 @@ export function sweepStaleScratch(dir = tmpdir(), now = Date.now()): string[] {
       const own = ownName.exec(name);
       const stale = own
         ? !isRunning(Number(own[1]), own[2] as string)
-        : legacyName.test(name) && now - st.mtimeMs > legacyAgeMs;
+        : isOldLegacy(path, name, st.mtimeMs, now);
       if (!stale) continue;
       rmSync(path, { recursive: true, force: true });
       swept.push(path);
@@ -82,6 +90,12 @@ export function sweepStaleScratch(dir = tmpdir(), now = Date.now()): string[] {
     }
   }
   return swept;
+}
+
+function isOldLegacy(path: string, name: string, mtimeMs: number, now: number): boolean {
+  const kind = legacyName.exec(name)?.[1];
+  const looksLike = kind ? legacy[kind] : undefined;
+  return looksLike !== undefined && now - mtimeMs > legacyAgeMs && looksLike(readdirSync(path));
 }
 
 /** The process with this PID is the one that made the directory: same PID, same start time. */

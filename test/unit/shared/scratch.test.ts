@@ -1,6 +1,15 @@
 // Temporary directories: private, gone after use, and what a killed run left is swept next time.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -42,16 +51,20 @@ test("the sweep removes a dead run's directory and a reused PID's, keeps a live 
     const dead = make(`runlevel-${deadPid()}-123-abcdef`);
     const live = make(`runlevel-${process.pid}-${procStartTime(process.pid)}-abcdef`);
     const reused = make(`runlevel-${process.pid}-1-abcdef`); // our PID, another start time: not ours
-    const oldLegacy = make('runlevel-check-Ab12Cd');
-    const newLegacy = make('runlevel-values-Ab12Cd');
+    const oldLegacy = make('runlevel-values-Ab12Cd'); // an earlier version's merged values
+    writeFileSync(join(oldLegacy, 'values.yaml'), '{}');
+    const newLegacy = make('runlevel-check-Ab12Cd');
+    mkdirSync(join(newLegacy, 'render'));
+    const oldOther = make('runlevel-values-Zz12Cd'); // same name, not our content (a test's values repo)
+    writeFileSync(join(oldOther, 'runlevel.yaml'), '');
     const unrelated = make('runlevel-notes');
-    const hour = 60 * 60;
-    utimesSync(oldLegacy, Date.now() / 1000 - 2 * hour, Date.now() / 1000 - 2 * hour);
+    const twoHoursAgo = Date.now() / 1000 - 2 * 60 * 60;
+    for (const p of [oldLegacy, oldOther, unrelated]) utimesSync(p, twoHoursAgo, twoHoursAgo);
     const swept = sweepStaleScratch(dir).sort();
     assert.equal(swept, [dead, reused, oldLegacy].sort());
     assert.equal(
       readdirSync(dir).sort(),
-      [live, newLegacy, unrelated].map((p) => p.slice(dir.length + 1)).sort(),
+      [live, newLegacy, oldOther, unrelated].map((p) => p.slice(dir.length + 1)).sort(),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
