@@ -25,8 +25,8 @@ const legacyAgeMs = 60 * 60_000;
 
 let runDir: string | undefined;
 
-/** This process's scratch directory, made on first use. */
-function scratchRoot(): string {
+/** This process's scratch directory, made on first use; the TMPDIR of the tools we run. */
+export function scratchRoot(): string {
   if (!runDir) {
     runDir = mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-${procStartTime(process.pid) ?? '0'}-`));
   }
