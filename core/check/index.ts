@@ -4,21 +4,24 @@ import { log } from '../shared/log.js';
 import { type CheckReport, makeReport } from './findings.js';
 import { platformChartCrds } from './platform-crds.js';
 import { checkPolicies } from './policies.js';
-import { openRender, readObjects } from './rendered.js';
+import { openRender, type RenderIndexed, readObjects } from './rendered.js';
 import { definesKinds, runKubeconform, schemaFindings } from './schemas.js';
 import { type CheckValues, policySettings } from './settings.js';
-import { isTestHook, withoutTestHooks } from './test-hooks.js';
+import { isTestHook } from './test-hooks.js';
 
 export { crdKindsOfChart } from './chart-crds.js';
 export type { CheckReport, Finding } from './findings.js';
 export { kindDefiners } from './platform-crds.js';
-export { renderSelectors } from './rendered.js';
+export { type RenderIndexed, renderInMemory, renderSelectors } from './rendered.js';
 export { exitCodeOf, formatJson, formatText, summary } from './report.js';
 export type { CheckValues } from './settings.js';
 
 export interface CheckOptions {
-  /** A render on disk: DIR/<runlevel>/<release>/*.yaml and DIR/index.json. */
-  dir: string;
+  /**
+   * A render on disk (DIR/<runlevel>/<release>/*.yaml and DIR/index.json), or one made in this
+   * process (renderInMemory), which is then never written anywhere.
+   */
+  render: string | RenderIndexed;
   values: CheckValues;
   /** Another schemas/k8s/v<minor> or policies/ directory (tests). */
   k8sSchemaDir?: string;
@@ -32,22 +35,21 @@ export interface CheckOptions {
 
 export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
   const started = Date.now();
-  const render = await openRender(opts.dir);
-  // kubeconform reads the files itself: start it first, on the other cores, while we parse.
-  const definers = await readObjects(render, (refs) => refs.some((r) => definesKinds(r.ref.kind)));
+  const render = typeof opts.render === 'string' ? await openRender(opts.render) : opts.render;
+  const set = await readObjects(render);
+  log.debug(() => `check: ${set.objects.length} objects read in ${Date.now() - started} ms`);
+  const installed = set.objects.filter((o) => !isTestHook(o.body));
+  const definers = set.objects.filter((o) => definesKinds(o.ref.kind)).map((o) => o.body);
+  // Both tools take their input on stdin and run side by side.
   const schemas = runKubeconform(
-    opts.dir,
-    [...(opts.definers ?? []), ...platformChartCrds(render.charts), ...definers.objects.map((o) => o.body)],
+    installed,
+    [...(opts.definers ?? []), ...platformChartCrds(render.charts), ...definers],
     opts.k8sSchemaDir,
   );
   schemas.catch(() => {}); // awaited below; do not let an early failure go unhandled meanwhile
-  const set = await readObjects(render);
-  log.debug(() => `check: ${set.objects.length} objects read in ${Date.now() - started} ms`);
-  const hooks = set.objects.filter((o) => isTestHook(o.body));
-  const installed = set.objects.filter((o) => !isTestHook(o.body));
   const policyFindings = await checkPolicies(installed, policySettings(opts.values), opts.policiesDir);
   log.debug(() => `check: policies done in ${Date.now() - started} ms`);
-  const schemaResults = withoutTestHooks(opts.dir, hooks, await schemas);
+  const schemaResults = await schemas;
   log.debug(() => `check: schemas done in ${Date.now() - started} ms`);
-  return makeReport(installed.length, [...schemaFindings(set, schemaResults), ...policyFindings]);
+  return makeReport(installed.length, [...schemaFindings(installed, schemaResults), ...policyFindings]);
 }

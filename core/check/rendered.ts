@@ -1,10 +1,12 @@
-// Reads a render (`runlevel template --out DIR`): DIR/index.json names every object with its
-// file and line; the files hold the YAML. Each object is parsed once here and shared by the
-// schema and policy checks.
+// Reads a render: one on disk (`runlevel template --out DIR`: DIR/index.json names every object
+// with its file and line, the files hold the YAML), or one in memory (check and deploy render and
+// check in one process: the render, Secrets included, is never written anywhere). Each object is
+// parsed once here and shared by the schema and policy checks.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RenderIndex } from '../render/index.js';
+import { type RenderIndex, renderIndex } from '../render/output.js';
+import type { RenderResult } from '../render/types.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { codeFrame } from '../shared/source.js';
@@ -23,19 +25,20 @@ export interface RenderedObject {
 }
 
 export interface RenderedSet {
-  dir: string;
   objects: RenderedObject[];
 }
 
 type Placed = { ref: ObjectRef; runlevel: string; release: string };
 
-/** A render's index: which objects each file holds, in order. */
+/** A render's index: which objects each file holds, in order, and how to read a file's text. */
 export interface RenderIndexed {
-  dir: string;
+  /** Where the render is, for messages: its directory, or "the render in memory". */
+  where: string;
   byFile: Map<string, Placed[]>;
   /** The charts of the rendered releases (relative to the core) and the selectors of a partial render. */
   charts: string[];
   selectors: string[];
+  read(file: string): Promise<string>;
 }
 
 export async function openRender(dir: string): Promise<RenderIndexed> {
@@ -46,6 +49,30 @@ export async function openRender(dir: string): Promise<RenderIndexed> {
     });
   }
   const index = JSON.parse(await readFile(indexFile, 'utf8')) as RenderIndex;
+  const read = (file: string) =>
+    readFile(join(dir, file), 'utf8').catch(() => {
+      throw new UserError(`${file} is listed in ${indexFile} but missing`, {
+        hint: 'the render is incomplete: render again',
+      });
+    });
+  return { where: dir, read, ...indexed(index) };
+}
+
+/** A render made in this process, read where it is: in memory. */
+export function renderInMemory(result: RenderResult, selectors: readonly string[] = []): RenderIndexed {
+  const texts = new Map<string, string>();
+  for (const rel of result.releases) {
+    for (const f of rel.files) texts.set(`${rel.runlevel}/${rel.name}/${f.path}`, f.text);
+  }
+  const read = async (file: string) => {
+    const text = texts.get(file);
+    if (text === undefined) throw new Error(`the render in memory has no ${file}`); // a bug
+    return text;
+  };
+  return { where: 'the render in memory', read, ...indexed(renderIndex(result, { cluster: '', selectors })) };
+}
+
+function indexed(index: RenderIndex): Omit<RenderIndexed, 'where' | 'read'> {
   const byFile = new Map<string, Placed[]>();
   for (const rel of index.releases) {
     for (const ref of rel.objects) {
@@ -55,7 +82,7 @@ export async function openRender(dir: string): Promise<RenderIndexed> {
     }
   }
   const charts = [...new Set(index.releases.map((r) => r.chart.path))].sort();
-  return { dir, byFile, charts, selectors: index.selectors ?? [] };
+  return { byFile, charts, selectors: index.selectors ?? [] };
 }
 
 /** The selectors a render was made with (`template --selector`); empty for the whole platform. */
@@ -71,11 +98,7 @@ export async function readObjects(
   const files = [...render.byFile.entries()].filter(([, refs]) => only(refs));
   const perFile = await Promise.all(
     files.map(async ([file, refs]) => {
-      const text = await readFile(join(render.dir, file), 'utf8').catch(() => {
-        throw new UserError(`${file} is listed in ${join(render.dir, 'index.json')} but missing`, {
-          hint: 'the render is incomplete: render again',
-        });
-      });
+      const text = await render.read(file);
       const docs = splitDocs(text, file);
       if (docs.length !== refs.length) {
         throw new UserError(`${file} holds ${docs.length} objects but index.json lists ${refs.length}`, {
@@ -89,7 +112,7 @@ export async function readObjects(
       }));
     }),
   );
-  return { dir: render.dir, objects: perFile.flat() };
+  return { objects: perFile.flat() };
 }
 
 /** The objects of one rendered file, with the line each document's text starts on. */

@@ -2,19 +2,25 @@
 // schemas/k8s/v<minor>/ (generated from the pinned API server) and the custom resources' schemas
 // derived from their CRDs. Results come back per object; each broken field becomes one finding
 // on the line of that field.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+//
+// The objects go to kubeconform on its standard input, never through a file: a render holds
+// Secrets and values from *.sops.yaml files. On stdin kubeconform names every result "stdin" and
+// gives no namespace, so it runs with one worker (its results then come in input order) and
+// lists every result (-verbose), and each result is paired with the next object of its kind,
+// name and version.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ToolError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
+import { withScratchDir } from '../shared/scratch.js';
 import { pinnedVersion } from '../shared/tools.js';
 import { customResourceSchemas } from './crd-schemas.js';
 import type { Finding } from './findings.js';
 import { lineOfPointer } from './locate.js';
 import { objectId } from './policies.js';
-import type { RenderedObject, RenderedSet } from './rendered.js';
+import type { RenderedObject } from './rendered.js';
 
 export interface KubeconformResult {
   filename: string;
@@ -43,37 +49,35 @@ export function kubernetesSchemaDir(): string {
 }
 
 /**
- * Start kubeconform over the whole render. It reads the files itself, so it runs while we parse
- * them for the policies; it needs only the objects that define kinds (CRDs, ConstraintTemplates).
+ * kubeconform over the objects' own text, on stdin. The custom resources' schemas (derived from
+ * the CRDs and ConstraintTemplates, which hold no values) are files in a private scratch directory.
  */
 export async function runKubeconform(
-  dir: string,
+  objects: readonly Pick<RenderedObject, 'doc'>[],
   definers: readonly Record<string, unknown>[],
   k8sDir = kubernetesSchemaDir(),
 ): Promise<KubeconformResult[]> {
-  const crdDir = await mkdtemp(join(tmpdir(), 'runlevel-crd-schemas-'));
-  try {
+  return withScratchDir('crd-schemas', async (crdDir) => {
     for (const [file, schema] of customResourceSchemas(definers, k8sDir)) {
       await writeFile(join(crdDir, file), JSON.stringify(schema));
     }
     const location = (d: string) => `${d}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
+    const stream = objects.map((o) => `---\n${o.doc.text.endsWith('\n') ? o.doc.text : `${o.doc.text}\n`}`);
     const result = await run(
       'kubeconform',
       [
         '-strict',
         '-output',
         'json',
+        '-verbose',
         '-n',
-        String(Math.max(2, availableParallelism())),
+        '1',
         '-schema-location',
         location(k8sDir),
         '-schema-location',
         location(crdDir),
-        '-ignore-filename-pattern',
-        'index\\.json$',
-        dir,
       ],
-      { reject: false },
+      { reject: false, input: stream.join('') },
     );
     if (result.exitCode !== 0 && result.exitCode !== 1) {
       throw new ToolError(`kubeconform failed (exit ${result.exitCode}): ${String(result.stderr).trim()}`, {
@@ -84,32 +88,29 @@ export async function runKubeconform(
       resources: KubeconformResult[] | null;
     };
     return out.resources ?? [];
-  } finally {
-    await rm(crdDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export const definesKinds = (kind: string) =>
   kind === 'CustomResourceDefinition' || kind === 'ConstraintTemplate';
 
-export function schemaFindings(set: RenderedSet, results: readonly KubeconformResult[]): Finding[] {
-  return toFindings(set, results);
-}
-
-function toFindings(set: RenderedSet, results: readonly KubeconformResult[]): Finding[] {
+/** Findings of kubeconform's results over `objects`, the objects it was given, in that order. */
+export function schemaFindings(
+  objects: readonly RenderedObject[],
+  results: readonly KubeconformResult[],
+): Finding[] {
   const byKey = new Map<string, RenderedObject[]>();
-  const byFile = new Map<string, RenderedObject>();
-  for (const o of set.objects) {
-    const key = `${o.ref.file}|${o.ref.kind}|${o.ref.name}|${o.ref.apiVersion}`;
+  for (const o of objects) {
+    const key = `${o.ref.kind}|${o.ref.name}|${o.ref.apiVersion}`;
     byKey.set(key, [...(byKey.get(key) ?? []), o]);
-    if (!byFile.has(o.ref.file)) byFile.set(o.ref.file, o);
   }
   const findings: Finding[] = [];
-  for (const r of results) {
+  for (const [i, r] of results.entries()) {
+    // Every object has a result, in input order; one kubeconform cannot read has no kind or name.
+    const o = byKey.get(`${r.kind}|${r.name}|${r.version}`)?.shift() ?? objects[i];
     if (r.status !== 'statusInvalid' && r.status !== 'statusError') continue;
-    const file = relative(set.dir, r.filename);
-    const o = byKey.get(`${file}|${r.kind}|${r.name}|${r.version}`)?.shift() ?? byFile.get(file);
-    if (!o) throw new ToolError(`kubeconform reported ${r.filename}, which is not part of the render`);
+    if (!o)
+      throw new ToolError(`kubeconform reported result #${i}, but it was given ${objects.length} objects`);
     for (const p of problems(r)) {
       findings.push({
         rule: p.rule,

@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InterruptedError, isUserError, UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
+import { removeScratchSync, sweepStaleScratch } from '../shared/scratch.js';
 import { shutdown } from '../shared/shutdown.js';
 import type { Command, Flags, OptionSpec } from './command.js';
 import { commands } from './commands/index.js';
@@ -14,9 +15,16 @@ type ParseOptions = NonNullable<ParseArgsConfig['options']>;
 const helpOption = { help: { type: 'boolean', short: 'h', help: 'show help' } } as const;
 
 export async function main(argv: string[]): Promise<void> {
+  // Temporary files never outlive the process: removed on every exit, and what a killed run
+  // left behind is swept before this one starts.
+  process.on('exit', removeScratchSync);
+  sweepStaleScratch();
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const onSignal = (s: 'SIGINT' | 'SIGTERM') => {
-    if (signal) process.exit(s === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated); // second signal: now
+    if (signal) {
+      // Second signal: stop now, but not past the clean-up (process.exit runs the exit handler).
+      process.exit(s === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+    }
     signal = s;
     log.warn(`${s} received: finishing the step in flight, starting nothing new`);
     shutdown.abort(new InterruptedError(s));

@@ -1,8 +1,5 @@
 // The stages every later command starts with: values → render → check, and the plan against the
 // cluster. Commands compose these instead of repeating them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import {
@@ -11,12 +8,15 @@ import {
   exitCodeOf,
   formatText,
   kindDefiners,
+  renderInMemory,
   summary,
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import type { ClusterPlan, PlanInput } from '../deploy/index.js';
+import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
-import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
+import { replacedSecrets } from '../diff/deployed-secrets.js';
+import { type RenderOptions, type RenderResult, renderPlatform } from '../render/index.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
 import { type Helm, pinnedHelm } from '../shared/helm.js';
@@ -54,21 +54,14 @@ export async function renderResolved(
   return result;
 }
 
-/** Check a render in a scratch directory (the checkers read files): deploy and check alike. */
+/** Check a render where it is, in memory (it holds Secrets): deploy and check alike. */
 export async function checkRender(
   resolved: Resolved,
   result: RenderResult,
   definers: readonly Record<string, unknown>[] = [],
 ): Promise<CheckReport> {
-  const scratch = await mkdtemp(join(tmpdir(), 'runlevel-check-'));
-  try {
-    const dir = join(scratch, 'render');
-    await writeRender(result, dir, { cluster: resolved.cluster });
-    log.start(`checking ${resolved.cluster}`);
-    return await checkRendered({ dir, values: resolved.values, definers });
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+  log.start(`checking ${resolved.cluster}`);
+  return checkRendered({ render: renderInMemory(result), values: resolved.values, definers });
 }
 
 /** Check a render; violations stop whatever comes next with exit 4 and the full report. */
@@ -154,6 +147,7 @@ export async function planAgainstCluster(
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
   const rendered = await renderResolved(resolved, selectors, state?.reuse);
+  if (state) maskReplacedSecrets(rendered, state);
   if (opts.check) {
     // The kinds other releases define, so the selected ones are checked against the whole platform.
     const definers = await definersOutside(resolved, selectors, state?.reuse);
@@ -174,6 +168,17 @@ export async function planAgainstCluster(
     input,
     plan: () => planAgainst(conn, input, { record: state?.record, helm }),
   };
+}
+
+/**
+ * The secrets a rotation replaced are still on the deployed side (helm's stored values, the
+ * manifests, the live objects): what helm stored where today's values hold a secret is masked too.
+ */
+function maskReplacedSecrets(rendered: RenderResult, state: DeployedState): void {
+  for (const rel of rendered.releases) {
+    const deployed = state.stored.get(releaseKey(rel))?.values;
+    for (const old of replacedSecrets(rel.values, deployed, (text) => log.reveals(text))) log.redact(old);
+  }
 }
 
 /**

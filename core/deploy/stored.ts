@@ -11,6 +11,8 @@ import { type ClusterRecord, releaseKey } from './record.js';
 export interface StoredRelease {
   revision: number;
   manifest: string;
+  /** The values that revision was installed with (may hold secrets: only ever used to mask them). */
+  values?: Record<string, unknown>;
 }
 
 interface HelmStoredRelease {
@@ -19,6 +21,7 @@ interface HelmStoredRelease {
   version: number;
   manifest?: string;
   hooks?: { path?: string; manifest?: string }[];
+  config?: Record<string, unknown>;
 }
 
 /** key namespace/name → the deployed revision's manifest, hooks included as helm template prints them. */
@@ -45,6 +48,7 @@ export async function storedManifests(
     out.set(releaseKey(release), {
       revision: release.version,
       manifest: [release.manifest ?? '', ...hooks].join('\n'),
+      ...(release.config ? { values: release.config } : {}),
     });
   }
   return out;

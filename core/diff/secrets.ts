@@ -2,6 +2,7 @@
 // every data/stringData value is replaced by a marker that says only whether it changed: the
 // comparison is made on hashes, so the values themselves are dropped here and go no further.
 import { createHash } from 'node:crypto';
+import { secretDataFields as secretFields } from '../shared/secret-objects.js';
 
 export type KeyChange = 'added' | 'removed' | 'changed' | 'unchanged';
 
@@ -14,11 +15,7 @@ export const masked = {
 
 type Obj = Record<string, unknown>;
 
-const secretFields = ['data', 'stringData'] as const;
-
-export function isSecret(obj: Obj | undefined): boolean {
-  return obj?.kind === 'Secret' && (obj.apiVersion === 'v1' || obj.apiVersion === undefined);
-}
+export { isSecretObject as isSecret } from '../shared/secret-objects.js';
 
 const digest = (v: unknown) =>
   createHash('sha256')

@@ -1,10 +1,12 @@
 // The render on disk: DIR/<runlevel>/<release>/<template>.yaml plus DIR/index.json. Written to a
-// sibling directory first and swapped in whole, so DIR is never a half-written render.
+// sibling directory first and swapped in whole, so DIR is never a half-written render. Secrets'
+// data is in it as helm rendered it, so only the user can read it: files 0600, directories 0700.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
+import { removeOnExit } from '../shared/scratch.js';
 import { canonicalJson } from './canonical.js';
 import type { ObjectRef } from './manifests.js';
 import type { RenderResult } from './types.js';
@@ -56,6 +58,9 @@ export function renderStream(result: RenderResult): string {
   return result.releases.map((r) => r.manifest).join('');
 }
 
+const privateDir = 0o700;
+const privateFile = 0o600;
+
 export async function writeRender(
   result: RenderResult,
   outDir: string,
@@ -64,22 +69,26 @@ export async function writeRender(
   guardOutDir(outDir);
   const staging = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
+  const forget = removeOnExit(staging); // a second Ctrl-C must not leave half a render behind
   let files = 0;
   try {
     for (const rel of result.releases) {
       const dir = join(staging, rel.runlevel, rel.name);
       for (const f of rel.files) {
-        await mkdir(dirname(join(dir, f.path)), { recursive: true });
-        await writeFile(join(dir, f.path), f.text);
+        await mkdir(dirname(join(dir, f.path)), { recursive: true, mode: privateDir });
+        await writeFile(join(dir, f.path), f.text, { mode: privateFile });
         files++;
       }
     }
-    await mkdir(staging, { recursive: true });
-    await writeFile(join(staging, 'index.json'), `${canonicalJson(renderIndex(result, meta), 2)}\n`);
+    await mkdir(staging, { recursive: true, mode: privateDir });
+    await writeFile(join(staging, 'index.json'), `${canonicalJson(renderIndex(result, meta), 2)}\n`, {
+      mode: privateFile,
+    });
     await rm(outDir, { recursive: true, force: true });
     await rename(staging, outDir);
   } finally {
     await rm(staging, { recursive: true, force: true });
+    forget();
   }
   return { files };
 }

@@ -4,6 +4,7 @@ import { execa, type Options, type Result } from 'execa';
 import { ToolError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { log } from './log.js';
+import { scratchRoot } from './scratch.js';
 import { shutdown } from './shutdown.js';
 import { findTool, type ToolName, toolEnv } from './tools.js';
 
@@ -33,7 +34,9 @@ export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], 
   log.debug(() => `exec ${tool} ${args.map(quote).join(' ')}`);
   const options: Options = {
     cwd: opts.cwd,
-    env: { ...toolEnv(), ...opts.env },
+    // Whatever temporary files a tool makes (helmfile's download directory) land in our private
+    // per-process directory, removed on exit and swept after a kill.
+    env: { ...toolEnv(), TMPDIR: scratchRoot(), ...opts.env },
     input: opts.input,
     timeout: opts.timeoutMs ?? 10 * 60_000,
     cancelSignal: opts.uninterruptible ? undefined : shutdown.signal,

@@ -1,6 +1,7 @@
 // The only module that writes to the console. Progress for people goes to stderr as typed
 // events, one formatter per output mode; data goes to stdout through `writeData`.
 import type { Problem, UserError } from './errors.js';
+import { SecretMask } from './mask.js';
 import { formatLocation } from './source.js';
 
 export const LogFormats = ['tty', 'plain', 'json'] as const;
@@ -47,7 +48,7 @@ export const markColor: Record<MarkName, keyof typeof colors> = {
 };
 
 export class Logger {
-  private secrets: string[] = [];
+  private readonly secrets = new SecretMask();
   private live: LiveRegion | undefined;
 
   constructor(
@@ -73,15 +74,21 @@ export class Logger {
     this.live = region;
   }
 
-  /** Every later output has this value masked. Call it as soon as a secret is known. */
-  redact(secret: string): void {
-    if (secret.length >= 4 && !this.secrets.includes(secret)) this.secrets.push(secret);
+  /**
+   * Every later output has this value masked, in every form it can take (core/shared/mask.ts).
+   * Call it as soon as a secret is known. False when it is too short to be masked.
+   */
+  redact(secret: string): boolean {
+    return this.secrets.add(secret);
   }
 
   mask(text: string): string {
-    let masked = text;
-    for (const s of this.secrets) masked = masked.split(s).join('***');
-    return masked;
+    return this.secrets.mask(text);
+  }
+
+  /** Does this text hold a registered secret in any form? */
+  reveals(text: string): boolean {
+    return this.secrets.reveals(text);
   }
 
   event(e: LogEvent): void {
@@ -122,9 +129,13 @@ export class Logger {
     if (this.verbose) this.event({ kind: 'debug', message: message() });
   }
 
-  /** Data for programs (manifests, JSON, YAML): stdout, never decorated. */
-  writeData(text: string): void {
-    this.out.write(this.mask(text.endsWith('\n') ? text : `${text}\n`));
+  /**
+   * Data for programs (manifests, JSON, YAML): stdout, never decorated. Secrets are masked unless
+   * the user asked for them in clear (`template --show-secrets`).
+   */
+  writeData(text: string, opts: { showSecrets?: boolean } = {}): void {
+    const line = text.endsWith('\n') ? text : `${text}\n`;
+    this.out.write(opts.showSecrets ? line : this.mask(line));
   }
 
   /** A user error: message, then each problem with its place, code frame and hint. */

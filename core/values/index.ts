@@ -3,10 +3,11 @@
 import { type LayerEntry, listLayer, type Repo } from './load.js';
 import { loadFile } from './load-file.js';
 import { mergeLayers } from './merge.js';
-import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
+import { child, isMap, type Origin, type Origins, parsePointer, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile, repoFileName } from './repo.js';
 import { crossFieldProblems } from './rules.js';
+import { secretFieldPointers } from './secret-fields.js';
 import { chooseAgeKeyFile, registerSecrets } from './secrets.js';
 import type { ResolvedValues } from './types.generated.js';
 import type { Loaded } from './types.js';
@@ -25,11 +26,14 @@ export interface Resolved {
   cluster: string;
   environment: string;
   values: ResolvedValues;
-  /** Secret leaf values (decrypted strings), already registered with log.redact. */
+  /**
+   * Secret values as text, already registered with log.redact: the leaves of *.sops.yaml files
+   * (strings and numbers) and the values of the schema's secret fields (writeOnly).
+   */
   secrets: string[];
   /** JSON pointer → where the value was set; defaults point at the schema. */
   origins: Origins;
-  /** JSON pointers of leaves set by a *.sops.yaml file. */
+  /** JSON pointers of leaves set by a *.sops.yaml file or sitting at a secret field of the schema. */
   secretPaths: Set<string>;
   /** Files merged, in order. */
   files: string[];
@@ -80,6 +84,10 @@ export class ValuesRepo {
     const merged = mergeLayers(trees);
     const values = merged.value as { [key: string]: Value };
     const origins = merged.origins;
+    // The schema's secret fields are secrets wherever they were set: masked from here on.
+    const fieldSecrets = secretFieldValues(values);
+    registerSecrets(fieldSecrets.values);
+    secrets.push(...fieldSecrets.values.filter((s) => !secrets.includes(s)));
     this.fillCluster(values, origins, name, environment, scope);
 
     const at = { origins, texts: this.repo.texts };
@@ -94,6 +102,7 @@ export class ValuesRepo {
 
     const secretPaths = new Set<string>();
     for (const [ptr, o] of origins) if (o.file.endsWith('.sops.yaml')) secretPaths.add(ptr);
+    for (const ptr of fieldSecrets.pointers) secretPaths.add(ptr);
     const files = trees.map((t) => t.file);
     const texts = new Map<string, string>();
     for (const file of [repoFileName, ...files]) {
@@ -160,6 +169,18 @@ export class ValuesRepo {
 export async function resolveValues(opts: ResolveOptions): Promise<Resolved> {
   const repo = await ValuesRepo.open(opts.valuesDir, opts.ageKeyFile);
   return repo.resolve(opts.cluster);
+}
+
+/** The leaves at the schema's secret fields (writeOnly), as pointers and as text to mask. */
+function secretFieldValues(values: { [key: string]: Value }): { pointers: string[]; values: string[] } {
+  const pointers = secretFieldPointers(values, validators().schema);
+  const texts = pointers.flatMap((ptr) => {
+    let v: Value | undefined = values;
+    for (const part of parsePointer(ptr))
+      v = isMap(v) ? v[part] : Array.isArray(v) ? v[Number(part)] : undefined;
+    return typeof v === 'string' || typeof v === 'number' ? [String(v)] : [];
+  });
+  return { pointers, values: texts.filter((t) => t.length > 0) };
 }
 
 /** Nodes without an origin were filled in from schema defaults. */

@@ -86,12 +86,18 @@ function firstErrorLine(stderr: string): string {
   return line ? line.replace(/^error:?\s*/i, '').slice(0, 200) : 'sops failed';
 }
 
-/** Every string leaf of a decrypted tree: masked in all later output. */
+/**
+ * Every string and number leaf of a decrypted tree, as text: masked in all later output (a number
+ * too: a PIN is a secret; the mask also knows the float string helm may print for it). Booleans
+ * cannot be masked without masking every "true".
+ */
 export function secretLeaves(value: Value | undefined, out: string[] = []): string[] {
   if (typeof value === 'string') {
     if (value.length > 0) out.push(value);
-  } else if (typeof value === 'number' || typeof value === 'boolean') {
-    // short scalars (ports, flags) are not worth masking everywhere
+  } else if (typeof value === 'number') {
+    out.push(String(value));
+  } else if (typeof value === 'boolean') {
+    // not maskable
   } else if (Array.isArray(value)) for (const v of value) secretLeaves(v, out);
   else if (isMap(value)) for (const k of Object.keys(value)) secretLeaves(value[k] as Value, out);
   return out;

@@ -35,7 +35,7 @@ export const command: Command = {
       const dir = resolve(flags.dir);
       // A render of some releases (template --selector) is checked against the CRDs of them all.
       const definers = await definersOutside(resolved, await renderSelectors(dir));
-      report = await checkRendered({ dir, values: resolved.values, definers });
+      report = await checkRendered({ render: dir, values: resolved.values, definers });
     } else report = await checkRender(resolved, await renderResolved(resolved));
     log.writeData(
       config.output === 'json' ? formatJson(report, strict) : formatText(report, (c, s) => log.paint(c, s)),

@@ -3,13 +3,19 @@ import { canonicalJson } from '../../render/canonical.js';
 import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
 import { renderStream } from '../../render/output.js';
 import { log } from '../../shared/log.js';
+import { MASK } from '../../shared/mask.js';
+import { maskSecretDocuments } from '../../shared/secret-objects.js';
 import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 
 export const command: Command = {
   summary: 'render every enabled release, runlevel by runlevel',
-  usage: 'runlevel template --cluster C [--out DIR] [--selector k=v[,k2!=v2]]... [-o json]',
+  usage:
+    'runlevel template --cluster C [--out DIR] [--selector k=v[,k2!=v2]]... [--show-secrets] [-o json]\n\n' +
+    'On stdout the data of every Secret and every secret value is masked (***) unless --show-secrets\n' +
+    'is given. --out DIR writes the render as helm made it, Secrets included, readable by you only\n' +
+    '(files 0600, directories 0700).',
   options: {
     out: {
       type: 'string',
@@ -17,6 +23,11 @@ export const command: Command = {
       help: 'write DIR/<runlevel>/<release>/*.yaml and DIR/index.json',
     },
     selector: selectorOption,
+    'show-secrets': {
+      type: 'boolean',
+      env: 'RUNLEVEL_SHOW_SECRETS',
+      help: 'print Secret data and secret values in clear on stdout (masked by default)',
+    },
     concurrency: {
       type: 'string',
       env: 'RUNLEVEL_CONCURRENCY',
@@ -52,7 +63,16 @@ export const command: Command = {
       return;
     }
     if (config.output === 'json') log.writeData(canonicalJson(renderIndex(result, meta), 2));
-    else log.writeData(renderStream(result));
+    else if (flags['show-secrets'] === true) log.writeData(renderStream(result), { showSecrets: true });
+    else {
+      const { text, masked } = maskSecretDocuments(renderStream(result), MASK);
+      log.writeData(text);
+      if (masked > 0) {
+        log.info(
+          `the data of ${masked} Secret${masked === 1 ? '' : 's'} is masked (${MASK}): --show-secrets prints it`,
+        );
+      }
+    }
     log.done(`rendered ${summary} in ${seconds}s`);
   },
 };

@@ -26,6 +26,13 @@ test('a helm release Secret decodes to its name, revision, manifest and hooks', 
   assert.is(r?.hooks?.[0]?.path, 'app/templates/job.yaml');
 });
 
+test('a helm release Secret carries the values of its revision (the deployed side of a secret rotation)', () => {
+  const r = decodeHelmRelease(
+    asSecretData({ name: 'web', namespace: 'team-a', version: 2, config: { password: 'old-pw' } }),
+  );
+  assert.equal(r?.config, { password: 'old-pw' });
+});
+
 test('data helm did not write decodes to nothing, so the release is rendered instead', () => {
   assert.is(decodeHelmRelease(Buffer.from('not a release').toString('base64')), undefined);
   assert.is(decodeHelmRelease(asSecretData({ hello: 'world' })), undefined);
