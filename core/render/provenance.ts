@@ -44,8 +44,9 @@ export function locateViolation(
 ): Problem {
   const candidates = valuesCandidates(rel, v.pointer);
   // An added chart in one of the core's runlevels: its values are charts.<release> all the same.
-  const added = addedChart(rel, v.pointer);
-  if (origins?.has(addedChart(rel, '')) && candidates[0] !== added) candidates.unshift(added);
+  if (rel.name && origins?.has(addedChart(rel, '')) && candidates[0] !== addedChart(rel, v.pointer)) {
+    candidates.unshift(addedChart(rel, v.pointer));
+  }
   const found = origins ? findOrigin(origins, candidates) : undefined;
   const problem: Problem = {
     message: `${v.message} (chart value ${v.pointer || '/'})`,
