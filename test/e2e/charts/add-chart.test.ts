@@ -244,12 +244,12 @@ test('step 8: a new version is one reviewed diff; diff shows its effect; deploy 
   await assembleCore();
   const diff = await run('runlevel diff --cluster dev', ['--detailed-exitcode']);
   assert.is(diff.code, 2, diff.stderr);
-  assert.match(diff.stdout, /^ {2}~ hello-web \(hello\): upgrade/m);
+  assert.match(diff.stdout, /^ {2}~ hello-web \(hello\): upgrade/m, diff.stdout);
   // The chart leaves metadata.namespace to helm, as many upstream charts do: the release line names it.
-  assert.match(diff.stdout, /^ {6}~ Deployment\/(hello\/)?hello-web$/m);
-  assert.match(diff.stdout, /^ {8}- .*image: "ghcr\.io\/example\/hello-web:1\.0\.0"$/m);
-  assert.match(diff.stdout, /^ {8}\+ .*image: "ghcr\.io\/example\/hello-web:1\.1\.0"$/m);
-  assert.match(diff.stdout, /^ {8}\+ .*helm\.sh\/chart: hello-web-1\.1\.0$/m);
+  assert.match(diff.stdout, /^ {6}~ Deployment\/(hello\/)?hello-web$/m, diff.stdout);
+  assert.match(diff.stdout, /^ {8}- .*image: "?ghcr\.io\/example\/hello-web:1\.0\.0"?$/m, diff.stdout);
+  assert.match(diff.stdout, /^ {8}\+ .*image: "?ghcr\.io\/example\/hello-web:1\.1\.0"?$/m, diff.stdout);
+  assert.match(diff.stdout, /^ {8}\+ .*helm\.sh\/chart: hello-web-1\.1\.0$/m, diff.stdout);
 
   const d = await run('runlevel deploy --cluster dev');
   assert.is(d.code, 0, d.stderr);
