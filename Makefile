@@ -24,6 +24,7 @@ build: deps
 
 check: build
 	@npx biome check .
+	@bin/runlevel charts verify
 
 test: deps tools check
 	@node dist/test/run.js

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { bool, cleanEnv, str } from 'envalid';
 import { UserError } from '../shared/errors.js';
 import { type LogFormat, LogFormats } from '../shared/log.js';
-import { coreRoot } from '../shared/paths.js';
+import { coreRoot, installRoot } from '../shared/paths.js';
 
 export const OutputFormats = ['text', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OutputFormats)[number];
@@ -66,10 +66,20 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
       CI: bool({ default: false }),
       RUNLEVEL_STATE_DIR: str({ default: '' }),
       RUNLEVEL_KUBECONFIG: str({ default: '' }),
+      RUNLEVEL_CORE_ROOT: str({ default: '' }),
     },
     { reporter: envReporter },
   );
 
+  // Read once at start-up by shared/paths.ts; a wrong one would fail later with a missing file.
+  if (e.RUNLEVEL_CORE_ROOT && !existsSync(resolve(coreRoot, 'helmfile.d'))) {
+    throw new UserError(
+      `RUNLEVEL_CORE_ROOT=${e.RUNLEVEL_CORE_ROOT} is not a copy of the core: it has no helmfile.d/`,
+      {
+        hint: 'point it at a directory with the core’s charts/, helmfile.d/, schemas/ and policies/ (docs/charts.md), or unset it',
+      },
+    );
+  }
   const ci = e.CI;
   const logFormatRaw = flags['log-format'] ?? e.RUNLEVEL_LOG_FORMAT;
   if (logFormatRaw !== 'auto' && !LogFormats.includes(logFormatRaw as LogFormat)) {
@@ -108,8 +118,8 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
 
 /** Inside a checkout the local cluster lives in it (git-ignored); elsewhere under the user's home. */
 function defaultStateDir(): string {
-  return existsSync(resolve(coreRoot, '.git'))
-    ? resolve(coreRoot, '.runlevel')
+  return existsSync(resolve(installRoot, '.git'))
+    ? resolve(installRoot, '.runlevel')
     : resolve(process.env.HOME ?? '/tmp', '.runlevel');
 }
 

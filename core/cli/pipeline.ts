@@ -2,6 +2,7 @@
 // cluster. Commands compose these instead of repeating them.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
+import { verifyCoreCharts, warnUnreadChartValues } from '../charts/index.js';
 import {
   type CheckReport,
   checkRendered,
@@ -46,6 +47,7 @@ export async function renderResolved(
     selectors,
     reuse,
   });
+  if (selectors.length === 0) warnUnreadChartValues(resolved.values, result.releases);
   const reused = result.releases.filter((r) => r.reused).length;
   const fresh = result.releases.length - reused;
   log.done(
@@ -60,6 +62,7 @@ export async function checkRender(
   result: RenderResult,
   definers: readonly Record<string, unknown>[] = [],
 ): Promise<CheckReport> {
+  verifyCoreCharts(); // a vendored chart edited since it was vendored stops here (exit 4)
   log.start(`checking ${resolved.cluster}`);
   return checkRendered({ render: renderInMemory(result), values: resolved.values, definers });
 }

@@ -27,8 +27,12 @@ export function valuesCandidates(rel: PlannedRelease, chartPointer: string): str
       return [`/platform/sso${chartPointer}`];
     case '20-ingress':
       return [`/platform/ingress${chartPointer}`];
-    default:
+    case '00-init':
+    case '10-policies':
       return [`/platform${chartPointer}`];
+    default:
+      // A runlevel a platform team added: its charts' values are charts.<release> (docs/charts.md).
+      return [addedChart(rel, chartPointer)];
   }
 }
 
@@ -39,6 +43,10 @@ export function locateViolation(
   texts: ValuesTexts | undefined,
 ): Problem {
   const candidates = valuesCandidates(rel, v.pointer);
+  // An added chart in one of the core's runlevels: its values are charts.<release> all the same.
+  if (rel.name && origins?.has(addedChart(rel, '')) && candidates[0] !== addedChart(rel, v.pointer)) {
+    candidates.unshift(addedChart(rel, v.pointer));
+  }
   const found = origins ? findOrigin(origins, candidates) : undefined;
   const problem: Problem = {
     message: `${v.message} (chart value ${v.pointer || '/'})`,
@@ -81,6 +89,10 @@ function dotted(ptr: string): string {
     .slice(1)
     .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
     .join('.');
+}
+
+function addedChart(rel: PlannedRelease, chartPointer: string): string {
+  return `/charts/${esc(rel.name)}${chartPointer}`;
 }
 
 function esc(s: string): string {

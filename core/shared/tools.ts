@@ -2,7 +2,7 @@
 // `make tools`, the Dockerfile and `runlevel version` all read tools/pins.env.
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { coreRoot } from './paths.js';
+import { installRoot } from './paths.js';
 
 export const ToolNames = [
   'helm',
@@ -40,7 +40,7 @@ const pinKey: Record<ToolName, string> = {
 
 let pinsCache: Record<string, string> | undefined;
 
-export function readPins(file = join(coreRoot, 'tools/pins.env')): Record<string, string> {
+export function readPins(file = join(installRoot, 'tools/pins.env')): Record<string, string> {
   if (pinsCache) return pinsCache;
   const pins: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -57,11 +57,11 @@ export function pinnedVersion(tool: ToolName): string {
 
 /** Directory holding the linked tool binaries (`make tools`), else RUNLEVEL_TOOLS_DIR. */
 export function toolsBinDir(): string {
-  return process.env.RUNLEVEL_TOOLS_DIR ?? join(coreRoot, '.tools/bin');
+  return process.env.RUNLEVEL_TOOLS_DIR ?? join(installRoot, '.tools/bin');
 }
 
 export function helmPluginsDir(): string {
-  return process.env.RUNLEVEL_HELM_PLUGINS ?? join(coreRoot, '.tools/helm-plugins');
+  return process.env.RUNLEVEL_HELM_PLUGINS ?? join(installRoot, '.tools/helm-plugins');
 }
 
 /** Absolute path of a tool: our pinned build first, then PATH. Undefined when not found. */
@@ -75,7 +75,7 @@ export function findTool(tool: Exclude<ToolName, 'helm-diff'>): string | undefin
 }
 
 /** Environment for every tool we spawn: our tools first on PATH, helm kept away from ~/.config. */
-export function toolEnv(stateHome = join(coreRoot, '.tools/helm-home')): Record<string, string> {
+export function toolEnv(stateHome = join(installRoot, '.tools/helm-home')): Record<string, string> {
   return {
     PATH: `${toolsBinDir()}${delimiter}${process.env.PATH ?? ''}`,
     HELM_PLUGINS: helmPluginsDir(),

@@ -11,6 +11,15 @@ import { problemAt, type Texts } from './problems.js';
 
 const maxFileBytes = 4 * 1024 * 1024;
 const namePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// <group>/<name>.yaml merges under <group>.<name>; charts/ holds the values of added charts by
+// release name (docs/charts.md), and helm refuses release names over 53 characters.
+const groups = ['teams', 'apps', 'charts'] as const;
+type Group = (typeof groups)[number];
+const groupNames: Record<Group, { max: number; what: string }> = {
+  teams: { max: 40, what: 'team' },
+  apps: { max: 63, what: 'app' },
+  charts: { max: 53, what: 'chart release' },
+};
 
 /** A file found in a layer directory, before it is read. */
 export interface LayerEntry {
@@ -36,12 +45,12 @@ export async function openRepo(valuesDir: string): Promise<Repo | undefined> {
   }
 }
 
-/** The files of one layer, in merge order: top-level files, then teams/, then apps/; plain before *.sops.yaml. */
+/** The files of one layer, in merge order: top-level files, then teams/, apps/, charts/; plain before *.sops.yaml. */
 export async function listLayer(repo: Repo, dir: string, layer: LayerName): Promise<LayerEntry[]> {
   if (!(await safeDir(repo, dir))) return [];
   const entries: LayerEntry[] = [];
   for (const file of await yamlFiles(repo, dir)) entries.push({ file, layer, placement: [] });
-  for (const group of ['teams', 'apps'] as const) {
+  for (const group of groups) {
     const sub = `${dir}/${group}`;
     if (!(await safeDir(repo, sub))) continue;
     for (const file of await yamlFiles(repo, sub)) {
@@ -59,10 +68,9 @@ export async function listLayer(repo: Repo, dir: string, layer: LayerName): Prom
   return entries;
 }
 
-function nameProblem(group: 'teams' | 'apps', name: string): { message: string; hint: string } | undefined {
-  const max = group === 'teams' ? 40 : 63;
+function nameProblem(group: Group, name: string): { message: string; hint: string } | undefined {
+  const { max, what } = groupNames[group];
   if (namePattern.test(name) && name.length <= max) return undefined;
-  const what = group === 'teams' ? 'team' : 'app';
   const suggestion = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')

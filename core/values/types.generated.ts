@@ -9,7 +9,12 @@ export interface ResolvedValues {
   teams: { [key: string]: Team };
   /** Applications by name. A file apps/<name>.yaml in any layer merges here; teams list the apps they deploy. */
   apps: { [key: string]: App };
+  /** Values of the charts a platform team added to its image (docs/charts.md), by release name. A file charts/<release>.yaml in any layer merges here; the release's runlevel file hands them to the chart as they are. Free-form unless the image has schemas/charts/<release>.schema.json; the chart's own values.schema.json is checked when it renders. */
+  charts?: { [key: string]: Record<string, unknown> };
 }
+
+/** A helm release name: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 53 characters. */
+export type ReleaseName = string;
 
 /** A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. */
 export type DnsLabel = string;

@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { closest } from '../shared/edit-distance.js';
 import type { Problem } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
+import { readChartSchemas, withChartSchemas } from './chart-schemas.js';
 import { dotted, type Origin, type Origins, parsePointer, pointer } from './model.js';
 import { problemAt, type Texts } from './problems.js';
 import type { ResolvedValues, RunlevelFile } from './types.generated.js';
@@ -47,7 +48,8 @@ export function validators(): Validators {
   // the module object although at run time it is the plugin function itself.
   const addFormats = addFormatsModule as unknown as (a: Ajv2020, formats: string[]) => void;
   addFormats(ajv, ['hostname', 'email', 'uri']);
-  const values = ajv.compile<ResolvedValues>(schema);
+  // Added charts' values schemas (schemas/charts/<release>.schema.json) check charts.<release>.
+  const values = ajv.compile<ResolvedValues>(withChartSchemas(ajv, schema, readChartSchemas()));
   const repoFile = ajv.getSchema<RunlevelFile>(`${String(schema.$id)}#/$defs/repoFile`);
   if (!repoFile) throw new Error('values schema has no $defs/repoFile');
   cached = { values, repoFile, schema };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { verifyCoreCharts } from '../../charts/index.js';
 import {
   type CheckReport,
   checkRendered,
@@ -32,6 +33,7 @@ export const command: Command = {
     let report: CheckReport;
     if (typeof flags.dir === 'string') {
       log.start(`checking ${resolved.cluster}`);
+      verifyCoreCharts(); // as checkRender does: a vendored chart edited since it was vendored stops here
       const dir = resolve(flags.dir);
       // A render of some releases (template --selector) is checked against the CRDs of them all.
       const definers = await definersOutside(resolved, await renderSelectors(dir));

@@ -46,6 +46,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'embedded local control plane: up | down | status',
     load: async () => (await import('./cluster.js')).command,
   },
+  charts: {
+    summary: 'add charts you did not write: vendor a chart archive with its record | verify the records',
+    load: async () => (await import('./charts.js')).command,
+  },
   task: {
     summary: 'run one lifecycle task, or list them (--list)',
     load: async () => (await import('./task.js')).command,

@@ -1,6 +1,6 @@
 import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
-import { coreRoot } from '../../shared/paths.js';
+import { installRoot } from '../../shared/paths.js';
 import { initValuesRepo } from '../../values/init/index.js';
 import type { Command } from '../command.js';
 import { coreVersion } from './version.js';
@@ -30,7 +30,7 @@ export const command: Command = {
       domain,
       ageKeyFile: config.ageKeyFile,
       coreVersion: coreVersion(),
-      runlevelBin: `${coreRoot}/bin/runlevel`,
+      runlevelBin: `${installRoot}/bin/runlevel`,
     });
     if (r.ageKeyCreated)
       log.generated(`age key ${r.ageKeyFile} (outside the repo: back it up, never commit it)`);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { warnUnreadChartValues } from '../../charts/values.js';
 import { canonicalJson } from '../../render/canonical.js';
 import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
 import { renderStream } from '../../render/output.js';
@@ -51,6 +52,7 @@ export const command: Command = {
       selectors,
       ...(concurrency ? { concurrency } : {}),
     });
+    if (selectors.length === 0) warnUnreadChartValues(resolved.values, result.releases);
     const meta = { cluster: resolved.cluster, selectors };
     const objects = result.releases.reduce((n, r) => n + r.objects.length, 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

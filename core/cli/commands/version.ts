@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
-import { coreRoot } from '../../shared/paths.js';
+import { installRoot } from '../../shared/paths.js';
 import { findTool, pinnedVersion, type ToolName, ToolNames } from '../../shared/tools.js';
 import type { Command } from '../command.js';
 
@@ -31,7 +31,7 @@ export interface ToolVersion {
 }
 
 export function coreVersion(): string {
-  return JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version;
+  return JSON.parse(readFileSync(join(installRoot, 'package.json'), 'utf8')).version;
 }
 
 export async function toolVersions(): Promise<ToolVersion[]> {

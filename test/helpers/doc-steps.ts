@@ -1,0 +1,41 @@
+// A how-to document as a test script: the files of its code blocks marked `file=…` and its
+// `runlevel …` command lines, so a test that follows the document runs exactly what it says.
+import { readFileSync } from 'node:fs';
+import * as assert from 'uvu/assert';
+
+export interface DocSteps {
+  /** Code blocks opened with ```lang file=<path>, by path. */
+  files: Map<string, string>;
+  /** Every line of its ```sh blocks. */
+  commands: string[];
+  /** The runlevel argv of a command line the document shows; fails the test when it does not. */
+  runlevel(line: string): string[];
+}
+
+export function readDocSteps(path: string): DocSteps {
+  const text = readFileSync(path, 'utf8');
+  const files = new Map<string, string>();
+  const commands: string[] = [];
+  for (const m of text.matchAll(/^```(\w+)(?: file=(\S+))?\n([\s\S]*?)^```$/gm)) {
+    const [, lang, file, body = ''] = m;
+    if (file) files.set(file, body);
+    if (lang === 'sh') commands.push(...body.split('\n').filter((l) => l.trim() !== ''));
+  }
+  return {
+    files,
+    commands,
+    runlevel(line) {
+      assert.ok(commands.includes(line), `${path} shows the command: ${line}`);
+      const argv = line.split(/\s+/);
+      assert.is(argv[0], 'runlevel');
+      return argv.slice(1);
+    },
+  };
+}
+
+/** A file block of the document; fails the test when it has none. */
+export function docFile(steps: DocSteps, path: string): string {
+  const body = steps.files.get(path);
+  assert.ok(body !== undefined, `the document has a file=${path} block`);
+  return body ?? '';
+}
