@@ -10,8 +10,9 @@ import { type CheckValues, policySettings } from './settings.js';
 import { isTestHook, withoutTestHooks } from './test-hooks.js';
 
 export { crdKindsOfChart } from './chart-crds.js';
+export { kindsDefinedBy } from './defined-kinds.js';
 export type { CheckReport, Finding } from './findings.js';
-export { kindDefiners } from './platform-crds.js';
+export { kindDefiners, platformChartCrds } from './platform-crds.js';
 export { renderSelectors } from './rendered.js';
 export { exitCodeOf, formatJson, formatText, summary } from './report.js';
 export type { CheckValues } from './settings.js';
