@@ -13,7 +13,8 @@ export function kindsDefinedBy(release: { manifest: string; chart: { path: strin
       kinds.add(`${spec.group}/${spec.names.kind}`);
     }
     const constraint = spec?.crd?.spec?.names?.kind;
-    if (body.kind === 'ConstraintTemplate' && constraint) kinds.add(`constraints.gatekeeper.sh/${constraint}`);
+    if (body.kind === 'ConstraintTemplate' && constraint)
+      kinds.add(`constraints.gatekeeper.sh/${constraint}`);
   }
   return [...kinds].sort();
 }

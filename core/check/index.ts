@@ -9,7 +9,7 @@ import { definesKinds, runKubeconform, schemaFindings } from './schemas.js';
 import { type CheckValues, policySettings } from './settings.js';
 import { isTestHook, withoutTestHooks } from './test-hooks.js';
 
-export { crdKindsOfChart } from './chart-crds.js';
+export { chartCrds, crdKindsOfChart } from './chart-crds.js';
 export { kindsDefinedBy } from './defined-kinds.js';
 export type { CheckReport, Finding } from './findings.js';
 export { kindDefiners, platformChartCrds } from './platform-crds.js';

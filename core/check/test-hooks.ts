@@ -5,13 +5,8 @@ import { relative } from 'node:path';
 import type { RenderedObject } from './rendered.js';
 import type { KubeconformResult } from './schemas.js';
 
-const testHooks = new Set(['test', 'test-success', 'test-failure']);
-
-export function isTestHook(body: Record<string, unknown>): boolean {
-  const annotations = (body.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
-  const hook = annotations?.['helm.sh/hook'];
-  return typeof hook === 'string' && hook.split(',').some((h) => testHooks.has(h.trim()));
-}
+// One definition for check, diff and the gate.
+export { isTestHook } from '../render/hooks.js';
 
 /** kubeconform's results without those for test hooks (it reads every rendered file itself). */
 export function withoutTestHooks(

@@ -2,11 +2,12 @@
 // cluster. Commands compose these instead of repeating them.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import {
   type CheckReport,
+  chartCrds,
   checkRendered,
   exitCodeOf,
   formatText,
@@ -17,6 +18,7 @@ import {
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import type { ClusterPlan, PlanInput } from '../deploy/index.js';
+import type { ReleaseFootprint } from '../deploy/leftovers.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { targetCapabilities } from '../render/capabilities.js';
 import { type RenderOptions, type RenderResult, renderPlatform, writeRender } from '../render/index.js';
@@ -25,6 +27,7 @@ import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
 import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
+import { coreRoot } from '../shared/paths.js';
 import { type Resolved, resolveValues } from '../values/index.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -53,7 +56,10 @@ export async function renderResolved(
 ): Promise<RenderResult> {
   log.start(`rendering ${resolved.cluster}`);
   const started = Date.now();
-  log.debug(() => `render: for Kubernetes ${capabilities.kubeVersion}, ${capabilities.apiVersions.length} API versions`);
+  log.debug(
+    () =>
+      `render: for Kubernetes ${capabilities.kubeVersion}, ${capabilities.apiVersions.length} API versions`,
+  );
   const result = await renderPlatform({
     values: resolved.values,
     origins: resolved.origins,
@@ -249,15 +255,27 @@ export async function valuesCommit(valuesDir: string): Promise<string> {
 }
 
 /** The releases the values on disk render; a destroy still works when the values do not. */
-export async function renderedNames(
-  config: ResolvedConfig,
-): Promise<{ cluster?: string; releases: { runlevel: string; name: string; namespace: string }[] }> {
+export async function renderedNames(config: ResolvedConfig): Promise<{
+  cluster?: string;
+  releases: { runlevel: string; name: string; namespace: string }[];
+  /** What each release leaves once uninstalled is read from these (undefined: values did not render). */
+  footprints?: ReleaseFootprint[];
+}> {
   try {
     const resolved = await resolveFromConfig(config);
     const { releases } = await renderResolved(resolved);
     return {
       cluster: resolved.cluster,
       releases: releases.map((r) => ({ runlevel: r.runlevel, name: r.name, namespace: r.namespace })),
+      footprints: releases.map((r) => ({
+        name: r.name,
+        namespace: r.namespace,
+        chartPath: r.chart.path,
+        chartCrds: chartCrds(isAbsolute(r.chart.path) ? r.chart.path : join(coreRoot, r.chart.path)).map(
+          (c) => String((c.body.metadata as { name?: unknown } | undefined)?.name ?? ''),
+        ),
+        ownNamespaces: r.objects.filter((o) => o.kind === 'Namespace').map((o) => o.name),
+      })),
     };
   } catch (err) {
     log.warn(

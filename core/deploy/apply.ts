@@ -57,17 +57,15 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
 
     // Readiness of what this wave changed; the slowest object sets the time, not the sum.
     const targets = upgraded.flatMap(({ planned }) =>
-      planned.release.objects
-        .filter(isGated)
-        .map(
-          (o): WaitTarget => ({
-            release: `${planned.release.namespace}/${planned.release.name}`,
-            apiVersion: o.apiVersion,
-            kind: o.kind,
-            name: o.name,
-            namespace: o.namespace,
-          }),
-        ),
+      planned.release.objects.filter(isGated).map(
+        (o): WaitTarget => ({
+          release: `${planned.release.namespace}/${planned.release.name}`,
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.name,
+          namespace: o.namespace,
+        }),
+      ),
     );
     let notReadyReleases = new Set<string>();
     let gateInterrupted = false;

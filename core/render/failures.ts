@@ -3,12 +3,16 @@
 // once), and the failures, in runlevel then release order, become one error.
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
-import type { OrderedLimiter, Order } from '../shared/pool.js';
+import type { Order, OrderedLimiter } from '../shared/pool.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; order: Order };
 
 /** fn under the limiter, its failure caught into an outcome (so the limiter skips nothing). */
-export async function settle<T>(order: Order, limiter: OrderedLimiter, fn: () => Promise<T>): Promise<Outcome<T>> {
+export async function settle<T>(
+  order: Order,
+  limiter: OrderedLimiter,
+  fn: () => Promise<T>,
+): Promise<Outcome<T>> {
   return limiter.run(order, async () => {
     try {
       return { ok: true, value: await fn() } as const;

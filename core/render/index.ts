@@ -8,19 +8,26 @@ import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
-import { oneRenderError, type Outcome, settle } from './failures.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
+import { targetCapabilities } from './capabilities.js';
+import { type Outcome, oneRenderError, settle } from './failures.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
-import { clusterScopedKinds, crdScopes, splitManifest } from './manifests.js';
+import {
+  clusterScopedKinds,
+  crdScopes,
+  type ObjectRef,
+  type RenderedFile,
+  splitManifest,
+} from './manifests.js';
 import type { OriginMap, ValuesTexts } from './provenance.js';
 import { helmfileDir, listRunlevels } from './runlevels.js';
 import { matchesAny, mayMatchRunlevel, parseSelectors } from './selector.js';
-import { targetCapabilities } from './capabilities.js';
 import { withStateValues } from './state-values.js';
+import { varyingSources } from './varying.js';
 
 export type { ObjectRef, RenderedFile } from './manifests.js';
 
@@ -119,6 +126,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
 
   const releases = rendered.map(({ rel, values, inputDigest, manifest, reused }): RenderedRelease => {
     const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
+    markVarying(rel.chartDir, files, objects, `${rel.runlevel}/${rel.name}/`);
     return {
       runlevel: rel.runlevel,
       name: rel.name,
@@ -137,6 +145,17 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
     };
   });
   return { runlevels, releases };
+}
+
+/** Objects rendered from templates that call lookup or randomness say so (`varies`). */
+function markVarying(chartDir: string, files: RenderedFile[], objects: ObjectRef[], prefix: string): void {
+  const varying = varyingSources(chartDir);
+  if (varying.size === 0) return;
+  const sourceOf = new Map(files.map((f) => [`${prefix}${f.path}`, f.source]));
+  for (const o of objects) {
+    const reasons = varying.get(sourceOf.get(o.file) ?? '');
+    if (reasons) o.varies = reasons;
+  }
 }
 
 const chartCache = new Map<string, { name: string; version: string; path: string }>();

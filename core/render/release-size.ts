@@ -126,7 +126,8 @@ function storedChart(dir: string): unknown {
       else if (relPath === 'values.yaml') values = parseYaml(data.toString('utf8')) ?? {};
       else if (relPath === 'values.schema.json') schema = data.toString('base64');
       else if (relPath === 'Chart.lock') continue;
-      else if (relPath.startsWith('templates/')) templates.push({ name: relPath, data: data.toString('base64') });
+      else if (relPath.startsWith('templates/'))
+        templates.push({ name: relPath, data: data.toString('base64') });
       else files.push({ name: relPath, data: data.toString('base64') });
     }
   };

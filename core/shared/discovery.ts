@@ -1,13 +1,7 @@
 // The cluster's Kubernetes version and API versions, read the way helm's discovery reads them
 // (groups, then each group/version's resources), so a render with these capabilities is the
 // render `helm upgrade` will make on that cluster.
-import {
-  ApisApi,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  VersionApi,
-} from '@kubernetes/client-node';
+import { ApisApi, CoreV1Api, CustomObjectsApi, type KubeConfig, VersionApi } from '@kubernetes/client-node';
 import type { Capabilities } from './helm.js';
 import { type RetryOptions, withRetry } from './kube.js';
 
@@ -25,7 +19,9 @@ export async function discoverCapabilities(kc: KubeConfig, retry?: RetryOptions)
       out.add(v.groupVersion);
       // A group/version that does not answer (an aggregated API whose backend is down) is left
       // out, as helm's discovery leaves it out.
-      const list = await custom.getAPIResources({ group: v.group, version: v.version }).catch(() => undefined);
+      const list = await custom
+        .getAPIResources({ group: v.group, version: v.version })
+        .catch(() => undefined);
       for (const r of list?.resources ?? []) out.add(`${v.groupVersion}/${r.kind}`);
     }),
   );

@@ -82,7 +82,8 @@ export function trimStderr(stderr: string, max = 16): string {
 
 const noise =
   /^(Usage:|Flags:|Global Flags:|Use --debug flag|Use "\S+ \[command\] --help"|WARNING: Kubernetes configuration file is (group|world)-readable)|^\s+-{1,2}\w[\w-]*(,|\s|$)/;
-const cause = /error|failed|invalid|not found|denied|refused|forbidden|exceeded|too large|timed out|unable|cannot|incompatible/i;
+const cause =
+  /error|failed|invalid|not found|denied|refused|forbidden|exceeded|too large|timed out|unable|cannot|incompatible/i;
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;

@@ -51,7 +51,7 @@ export interface Helm {
   rollback(name: string, namespace: string, revision: number): Promise<void>;
   uninstall(name: string, namespace: string): Promise<void>;
   list(): Promise<HelmRelease[]>;
-  /** The manifest stored with the current revision; undefined when helm has no such release. */
+  /** The manifest and hooks stored with the current revision; undefined when helm has no such release. */
   getManifest(name: string, namespace: string): Promise<string | undefined>;
 }
 
@@ -151,7 +151,10 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
     },
 
     async getManifest(name, namespace) {
-      const r = await run('helm', ['get', 'manifest', name, '--namespace', namespace, ...kube], {
+      // The manifest and the hooks: helm stores hooks apart from the manifest, and a diff against
+      // the manifest alone would show every hook as added on every upgrade.
+      const args = ['get', 'all', name, '--namespace', namespace, '--template', manifestWithHooks, ...kube];
+      const r = await run('helm', args, {
         reject: false,
         timeoutMs: 60_000,
       });
@@ -161,6 +164,9 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
     },
   };
 }
+
+const manifestWithHooks =
+  '{{ .Release.Manifest }}{{ range .Release.Hooks }}\n---\n# Source: {{ .Path }}\n{{ .Manifest }}\n{{ end }}';
 
 function helmFailure(
   verb: string,
