@@ -9,9 +9,10 @@ import { definesKinds, runKubeconform, schemaFindings } from './schemas.js';
 import { type CheckValues, policySettings } from './settings.js';
 import { isTestHook } from './test-hooks.js';
 
-export { crdKindsOfChart } from './chart-crds.js';
+export { chartCrds, crdKindsOfChart } from './chart-crds.js';
+export { kindsDefinedBy } from './defined-kinds.js';
 export type { CheckReport, Finding } from './findings.js';
-export { kindDefiners } from './platform-crds.js';
+export { kindDefiners, platformChartCrds } from './platform-crds.js';
 export { type RenderIndexed, renderInMemory, renderSelectors } from './rendered.js';
 export { exitCodeOf, formatJson, formatText, summary } from './report.js';
 export type { CheckValues } from './settings.js';

@@ -2,10 +2,5 @@
 // `helm test`; `helm upgrade` never creates them, so check leaves them out. Charts often write
 // them loosely (busybox:latest, no resources): they must not fail a deploy that never makes them.
 
-const testHooks = new Set(['test', 'test-success', 'test-failure']);
-
-export function isTestHook(body: Record<string, unknown>): boolean {
-  const annotations = (body.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
-  const hook = annotations?.['helm.sh/hook'];
-  return typeof hook === 'string' && hook.split(',').some((h) => testHooks.has(h.trim()));
-}
+// One definition for check, diff and the gate.
+export { isTestHook } from '../render/hooks.js';

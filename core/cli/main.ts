@@ -39,6 +39,10 @@ export async function main(argv: string[]): Promise<void> {
     code = report(err);
   }
   if (signal && code !== ExitCode.ok) code = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+  // Writes to a pipe are asynchronous: exiting at once cut a big render (`template | …`) short.
+  await Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))),
+  );
   process.exit(code);
 }
 

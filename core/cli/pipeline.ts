@@ -1,27 +1,35 @@
 // The stages every later command starts with: values → render → check, and the plan against the
 // cluster. Commands compose these instead of repeating them.
+import { isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { simpleGit } from 'simple-git';
 import { verifyCoreCharts, warnUnreadChartValues } from '../charts/index.js';
 import {
   type CheckReport,
+  chartCrds,
   checkRendered,
   exitCodeOf,
   formatText,
   kindDefiners,
+  kindsDefinedBy,
+  platformChartCrds,
   renderInMemory,
   summary,
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import type { ClusterPlan, PlanInput } from '../deploy/index.js';
+import type { ReleaseFootprint } from '../deploy/leftovers.js';
 import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { replacedSecrets } from '../diff/deployed-secrets.js';
+import { targetCapabilities } from '../render/capabilities.js';
 import { type RenderOptions, type RenderResult, renderPlatform } from '../render/index.js';
+import { checkReleaseSizes } from '../render/release-size.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
-import { type Helm, pinnedHelm } from '../shared/helm.js';
+import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
+import { coreRoot } from '../shared/paths.js';
 import { type Resolved, resolveValues } from '../values/index.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -33,19 +41,34 @@ export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolve
   });
 }
 
+/**
+ * What the charts render for (helm's .Capabilities): the connected cluster's version and API
+ * versions when there is one, else the values' `cluster.kubernetesVersion`/`apiVersions`, else
+ * the pinned Kubernetes; plus the API versions of every CRD the platform's charts install.
+ */
+export function renderCapabilities(resolved: Resolved, live?: Capabilities): Capabilities {
+  return targetCapabilities({ settings: resolved.values.cluster, live, platformCrds: platformChartCrds() });
+}
+
 export async function renderResolved(
   resolved: Resolved,
   selectors: string[] = [],
   reuse?: RenderOptions['reuse'],
+  capabilities: Capabilities = renderCapabilities(resolved),
 ): Promise<RenderResult> {
   log.start(`rendering ${resolved.cluster}`);
   const started = Date.now();
+  log.debug(
+    () =>
+      `render: for Kubernetes ${capabilities.kubeVersion}, ${capabilities.apiVersions.length} API versions`,
+  );
   const result = await renderPlatform({
     values: resolved.values,
     origins: resolved.origins,
     texts: resolved.texts,
     selectors,
     reuse,
+    capabilities,
   });
   if (selectors.length === 0) warnUnreadChartValues(resolved.values, result.releases);
   const reused = result.releases.filter((r) => r.reused).length;
@@ -123,7 +146,7 @@ export interface AgainstCluster {
   resolved: Resolved;
   rendered: RenderResult;
   /** What a plan is made from besides the cluster (a deploy plans with it under its lock). */
-  input: PlanInput & { releases: RenderResult['releases'] };
+  input: PlanInput & { releases: (RenderResult['releases'][number] & { definesKinds: string[] })[] };
   /** helm list → plan against the state read; diff and status list helm while the values render. */
   plan(): Promise<ClusterPlan>;
 }
@@ -145,20 +168,32 @@ export async function planAgainstCluster(
   if (opts.state === 'reuse')
     deployed = readDeployedState(conn.store, { attempts: 1 }).catch(() => undefined);
   deployed.catch(() => {}); // awaited below; a values error must not leave it unhandled
+  // What the cluster runs, so the render is the one helm upgrade will make there. A deploy that
+  // cannot reach it renders for the values' version; its lock then reports the cluster.
+  const { discoverCapabilities } = await import('../shared/discovery.js');
+  const live =
+    opts.state === 'compare'
+      ? discoverCapabilities(conn.kc)
+      : discoverCapabilities(conn.kc, { attempts: 1 }).catch(() => undefined);
+  live.catch(() => {}); // awaited below
   const resolved = await resolveFromConfig(config);
   const state = await deployed;
+  const capabilities = renderCapabilities(resolved, await live);
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
-  const rendered = await renderResolved(resolved, selectors, state?.reuse);
+  const rendered = await renderResolved(resolved, selectors, state?.reuse, capabilities);
   if (state) maskReplacedSecrets(rendered, state);
   if (opts.check) {
     // The kinds other releases define, so the selected ones are checked against the whole platform.
-    const definers = await definersOutside(resolved, selectors, state?.reuse);
+    const definers = await definersOutside(resolved, selectors, state?.reuse, capabilities);
     await checkOrStop(resolved, rendered, opts.check.strict, definers);
+    // helm keeps each release in one Secret of at most 1 MiB: say so before anything is changed.
+    checkReleaseSizes(rendered.releases.filter((r) => !r.reused));
   }
   const input = {
     runlevels: rendered.runlevels,
-    releases: rendered.releases,
+    // Releases that define kinds go before those creating objects of them (deploy/plan.ts).
+    releases: rendered.releases.map((r) => ({ ...r, definesKinds: kindsDefinedBy(r) })),
     force: opts.force,
     prune: opts.prune,
     selects:
@@ -194,6 +229,7 @@ export async function definersOutside(
   resolved: Resolved,
   selectors: readonly string[],
   reuse?: RenderOptions['reuse'],
+  capabilities: Capabilities = renderCapabilities(resolved),
 ): Promise<Record<string, unknown>[]> {
   if (selectors.length === 0) return [];
   const chosen = parseSelectors(selectors);
@@ -203,6 +239,7 @@ export async function definersOutside(
       origins: resolved.origins,
       texts: resolved.texts,
       reuse,
+      capabilities,
     });
     return kindDefiners(all.releases.filter((r) => !matchesAny(chosen, r.labels)));
   } catch (err) {
@@ -227,15 +264,27 @@ export async function valuesCommit(valuesDir: string): Promise<string> {
 }
 
 /** The releases the values on disk render; a destroy still works when the values do not. */
-export async function renderedNames(
-  config: ResolvedConfig,
-): Promise<{ cluster?: string; releases: { runlevel: string; name: string; namespace: string }[] }> {
+export async function renderedNames(config: ResolvedConfig): Promise<{
+  cluster?: string;
+  releases: { runlevel: string; name: string; namespace: string }[];
+  /** What each release leaves once uninstalled is read from these (undefined: values did not render). */
+  footprints?: ReleaseFootprint[];
+}> {
   try {
     const resolved = await resolveFromConfig(config);
     const { releases } = await renderResolved(resolved);
     return {
       cluster: resolved.cluster,
       releases: releases.map((r) => ({ runlevel: r.runlevel, name: r.name, namespace: r.namespace })),
+      footprints: releases.map((r) => ({
+        name: r.name,
+        namespace: r.namespace,
+        chartPath: r.chart.path,
+        chartCrds: chartCrds(isAbsolute(r.chart.path) ? r.chart.path : join(coreRoot, r.chart.path)).map(
+          (c) => String((c.body.metadata as { name?: unknown } | undefined)?.name ?? ''),
+        ),
+        ownNamespaces: r.objects.filter((o) => o.kind === 'Namespace').map((o) => o.name),
+      })),
     };
   } catch (err) {
     log.warn(

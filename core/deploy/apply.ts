@@ -8,7 +8,7 @@ import type { ClusterStore } from './cluster.js';
 import type { PlannedRelease, RunlevelPlan } from './plan.js';
 import type { Progress } from './progress.js';
 import type { ReleaseAction } from './record.js';
-import { gatedKinds, type WaitTarget } from './wait.js';
+import { isGated, type WaitTarget } from './wait.js';
 
 export interface ApplyContext {
   store: Pick<ClusterStore, 'waitReady'>;
@@ -57,9 +57,15 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
 
     // Readiness of what this wave changed; the slowest object sets the time, not the sum.
     const targets = upgraded.flatMap(({ planned }) =>
-      planned.release.objects
-        .filter((o) => gatedKinds.has(o.kind))
-        .map((o): WaitTarget => ({ release: `${planned.release.namespace}/${planned.release.name}`, ...o })),
+      planned.release.objects.filter(isGated).map(
+        (o): WaitTarget => ({
+          release: `${planned.release.namespace}/${planned.release.name}`,
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          name: o.name,
+          namespace: o.namespace,
+        }),
+      ),
     );
     let notReadyReleases = new Set<string>();
     let gateInterrupted = false;

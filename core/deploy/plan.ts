@@ -1,7 +1,8 @@
 // The deploy plan, a pure function of what is wanted (the render), what is deployed (the
-// record and helm's own list) and the flags. Runlevels in order; inside each, releases that
-// bring CRDs or Namespaces go first (wave 0), then the rest (wave 1); removed releases are
-// pruned afterwards in reverse runlevel order.
+// record and helm's own list) and the flags. Runlevels in order; inside each, releases after
+// those they need (helmfile `needs`, and the definers of the kinds they create), and in each
+// level the releases that bring CRDs or Namespaces first; removed releases are pruned afterwards
+// in reverse runlevel order.
 import { createHash } from 'node:crypto';
 import type { HelmRelease } from '../shared/helm.js';
 import type { DeployedRelease } from './record.js';
@@ -16,9 +17,15 @@ export interface DesiredRelease {
   labels: Record<string, string>;
   /** Digest of what the manifests are made from (chart files, values, name, namespace, helm). */
   inputDigest: string;
-  objects: { kind: string; apiVersion: string; name: string; namespace?: string }[];
+  objects: { kind: string; apiVersion: string; name: string; namespace?: string; hook?: string }[];
   /** helmfile `needs` ([namespace/]name): releases of the same runlevel that must be ready first. */
   needs?: string[];
+  /**
+   * The kinds (`group/Kind`) this release defines: CRDs from its templates and from the crds/ of
+   * its chart and sub-charts, and the constraint kinds of its ConstraintTemplates. A release of the
+   * same runlevel that creates objects of such a kind goes after it, without a `needs:` by hand.
+   */
+  definesKinds?: string[];
 }
 
 export type PlannedAction = 'install' | 'upgrade' | 'unchanged';
@@ -200,14 +207,23 @@ function lastGood(deployed: DeployedRelease | undefined, helm: HelmRelease | und
 
 /**
  * Dependency levels inside one runlevel: level 0 needs nothing here, level n needs something at
- * level n-1. Needs on other runlevels are met by runlevel order; a cycle falls back to one level.
+ * level n-1. A release needs what its helmfile `needs` name and every release of the runlevel that
+ * defines a kind it creates objects of. Needs on other runlevels are met by runlevel order; a
+ * cycle falls back to one level.
  */
 function needLevels(planned: PlannedRelease[]): PlannedRelease[][] {
   const byName = new Map<string, PlannedRelease>();
+  const definers = new Map<string, PlannedRelease[]>();
   for (const p of planned) {
     byName.set(p.release.name, p);
     byName.set(`${p.release.namespace}/${p.release.name}`, p);
+    for (const kind of p.release.definesKinds ?? []) definers.set(kind, [...(definers.get(kind) ?? []), p]);
   }
+  const dependencies = (p: PlannedRelease): PlannedRelease[] => {
+    const named = (p.release.needs ?? []).map((n) => byName.get(n));
+    const defining = p.release.objects.flatMap((o) => definers.get(groupKind(o)) ?? []);
+    return [...new Set([...named, ...defining])].filter((d): d is PlannedRelease => !!d && d !== p);
+  };
   const level = new Map<PlannedRelease, number>();
   const visiting = new Set<PlannedRelease>();
   const depth = (p: PlannedRelease): number => {
@@ -215,9 +231,7 @@ function needLevels(planned: PlannedRelease[]): PlannedRelease[][] {
     if (known !== undefined) return known;
     if (visiting.has(p)) return 0; // a cycle: helmfile itself refuses these; do not loop
     visiting.add(p);
-    const deps = (p.release.needs ?? [])
-      .map((n) => byName.get(n))
-      .filter((d): d is PlannedRelease => !!d && d !== p);
+    const deps = dependencies(p);
     const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depth));
     visiting.delete(p);
     level.set(p, d);
@@ -231,8 +245,17 @@ function needLevels(planned: PlannedRelease[]): PlannedRelease[][] {
   return levels.filter(Boolean);
 }
 
+/** `group/Kind` of an object, as CRDs name what they define (the core group is empty). */
+export function groupKind(o: { apiVersion: string; kind: string }): string {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  return `${group}/${o.kind}`;
+}
+
 function bringsDefinitions(r: DesiredRelease): boolean {
-  return r.objects.some((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
+  return (
+    (r.definesKinds?.length ?? 0) > 0 ||
+    r.objects.some((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace')
+  );
 }
 
 /** "a,b(x,y),c" → ["a", "b(x,y)", "c"]: commas inside a task's arguments do not split. */

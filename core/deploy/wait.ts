@@ -22,6 +22,15 @@ export const gatedKinds = new Set([
   'ConstraintTemplate', // ready once Gatekeeper has made its constraint CRD
 ]);
 
+/**
+ * Whether the gate waits for this object. Hooks never: helm runs them during the upgrade and waits
+ * for hook Jobs itself (a failed one fails the upgrade), a `hook-succeeded` one is deleted once it
+ * worked, and test hooks exist only under `helm test`.
+ */
+export function isGated(o: { kind: string; hook?: string }): boolean {
+  return gatedKinds.has(o.kind) && !o.hook;
+}
+
 export type Readiness = { ready: true } | { ready: false; failed: boolean; state: string };
 
 interface Condition {
@@ -115,6 +124,8 @@ export function readiness(o: Obj): Readiness {
   }
 }
 
+const gone = 'gone: deleted after helm created it, so it cannot become ready';
+
 export interface GateResult {
   ok: boolean;
   notReady: { target: WaitTarget; state: string; failed: boolean }[];
@@ -128,14 +139,14 @@ export interface WaitOptions {
 }
 
 export async function waitReady(
-  api: KubernetesObjectApi,
+  api: Pick<KubernetesObjectApi, 'read'>,
   targets: WaitTarget[],
   opts: WaitOptions,
 ): Promise<GateResult> {
   const deadline = Date.now() + opts.timeoutMs;
   const state = new Map<WaitTarget, { ready: boolean; failed: boolean; text: string }>(
     targets
-      .filter((t) => gatedKinds.has(t.kind))
+      .filter((t) => isGated(t))
       .map((t) => [t, { ready: false, failed: false, text: 'not checked yet' }]),
   );
   let apiErrors = 0;
@@ -158,7 +169,9 @@ export async function waitReady(
           );
           apiErrors = 0;
         } catch (err) {
-          if (isNotFound(err)) state.set(t, { ready: false, failed: false, text: 'not found' });
+          // helm created every target before the gate started: one that is not there any more was
+          // deleted (by a controller, a TTL, a person), and waiting cannot bring it back.
+          if (isNotFound(err)) state.set(t, { ready: false, failed: true, text: gone });
           else if (isTransient(err)) {
             apiErrors++;
             state.set(t, { ready: false, failed: false, text: `API unreachable: ${shortError(err)}` });

@@ -44,6 +44,14 @@ function releaseLines(r: ReleaseDiff, paint: Paint): string[] {
     lines.push(paint('yellow', `      ~ ${label(o)}`));
     for (const d of o.diff.trimEnd().split('\n')) lines.push(`        ${colourLine(d, paint)}`);
   }
+  for (const o of r.objects.varying ?? []) {
+    lines.push(
+      paint(
+        'dim',
+        `      ? ${label(o)}: differs, but it is rendered with ${o.varies.join(' and ')}: not a change a deploy is sure to make`,
+      ),
+    );
+  }
   if (r.action === 'upgrade' && added.length + removed.length + changed.length === 0) {
     lines.push(paint('dim', '      (no object changes: a new helm revision with the same objects)'));
   }

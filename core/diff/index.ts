@@ -26,6 +26,8 @@ export interface DiffOptions {
   /** Reads the manifest helm stored for a release; undefined when helm has none. */
   deployedManifest(name: string, namespace: string): Promise<string | undefined>;
   concurrency?: number;
+  /** Per release key, the template sources whose objects are not repeatable (render/varying.ts). */
+  varying?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 }
 
 const keyOf = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
@@ -40,7 +42,7 @@ export async function diffPlatform(opts: DiffOptions): Promise<DiffReport> {
     // "install" per the plan can still find a manifest (a pending first install helm kept).
     const deployed =
       p.action === 'install' ? undefined : await opts.deployedManifest(p.release.name, p.release.namespace);
-    return releaseDiff(p, diffManifests(deployed ?? '', desired));
+    return releaseDiff(p, diffManifests(deployed ?? '', desired, opts.varying?.get(keyOf(p.release))));
   });
   const prunes = await mapLimit(opts.plan.prune, concurrency, async (p): Promise<ReleaseDiff> => {
     const deployed = (await opts.deployedManifest(p.name, p.namespace)) ?? '';

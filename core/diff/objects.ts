@@ -1,6 +1,7 @@
 // Two manifests of one release compared object by object: what is added, removed, and for each
 // changed object a unified diff of its YAML. Pure: the manifests come from the caller.
 
+import { isTestHook } from '../render/hooks.js';
 import { helmDocuments } from '../render/manifests.js';
 import { parseYaml, stringifyYaml } from '../shared/yaml/plain.js';
 import { isSecret, type KeyChange, maskSecretPair } from './secrets.js';
@@ -24,6 +25,11 @@ export interface ManifestDiff {
   added: ObjectId[];
   removed: ObjectId[];
   changed: ChangedObject[];
+  /**
+   * Objects that differ but whose templates use lookup or randomness (render/varying.ts): a render
+   * cannot say what the deploy will make of them, so they are not counted as changes.
+   */
+  varying?: (ChangedObject & { varies: string[] })[];
 }
 
 type Obj = Record<string, unknown>;
@@ -31,6 +37,7 @@ type Obj = Record<string, unknown>;
 interface Parsed {
   id: ObjectId;
   body: Obj;
+  source: string; // helm's # Source: template path
 }
 
 /** Objects of a manifest by identity. API group, not version: moving v1beta1 → v1 is a change. */
@@ -47,7 +54,9 @@ export function parseObjects(manifest: string): Map<string, Parsed> {
       name: String(meta.name ?? ''),
       ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
     };
-    out.set(identity(id), { id, body: obj });
+    // helm test hooks exist only under `helm test`: a deploy never makes or changes them.
+    if (isTestHook(obj)) continue;
+    out.set(identity(id), { id, body: obj, source: doc.source });
   }
   return out;
 }
@@ -57,10 +66,16 @@ export function identity(id: ObjectId): string {
   return `${group}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
 }
 
-export function diffManifests(deployed: string, desired: string): ManifestDiff {
+/** `varying`: helm's # Source: path → why objects rendered from it are not repeatable. */
+export function diffManifests(
+  deployed: string,
+  desired: string,
+  varying: ReadonlyMap<string, readonly string[]> = new Map(),
+): ManifestDiff {
   const before = parseObjects(deployed);
   const after = parseObjects(desired);
   const result: ManifestDiff = { added: [], removed: [], changed: [] };
+  const varies: NonNullable<ManifestDiff['varying']> = [];
   for (const [key, b] of before) if (!after.has(key)) result.removed.push(b.id);
   for (const [key, a] of after) {
     const b = before.get(key);
@@ -69,8 +84,11 @@ export function diffManifests(deployed: string, desired: string): ManifestDiff {
       continue;
     }
     const changed = diffObject(b.body, a.body, a.id);
-    if (changed) result.changed.push(changed);
+    const why = varying.get(a.source);
+    if (changed && why) varies.push({ ...changed, varies: [...why] });
+    else if (changed) result.changed.push(changed);
   }
+  if (varies.length > 0) result.varying = varies.sort((x, y) => identity(x).localeCompare(identity(y)));
   const order = (x: ObjectId, y: ObjectId) => identity(x).localeCompare(identity(y));
   result.added.sort(order);
   result.removed.sort(order);

@@ -3,7 +3,7 @@
 // What a failure means for the user (which values file, which template) is decided here.
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
-import type { Helm } from '../shared/helm.js';
+import type { Capabilities, Helm } from '../shared/helm.js';
 import { parseHelmError } from './errors.js';
 import type { PlannedRelease } from './helmfile.js';
 import { locateViolation, type OriginMap, type ValuesTexts } from './provenance.js';
@@ -41,8 +41,15 @@ export async function helmTemplate(
   rel: PlannedRelease,
   values: Record<string, unknown>,
   ctx: TemplateContext,
+  capabilities?: Capabilities,
 ): Promise<string> {
-  const r = await helm.template({ name: rel.name, namespace: rel.namespace, chartDir: rel.chartDir, values });
+  const r = await helm.template({
+    name: rel.name,
+    namespace: rel.namespace,
+    chartDir: rel.chartDir,
+    values,
+    capabilities,
+  });
   if (r.ok) return r.manifest;
   const chart = rel.chartDir.split('/').pop() ?? rel.chartDir;
   const failure = parseHelmError(r.stderr, rel.chartDir);

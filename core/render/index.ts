@@ -4,21 +4,30 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { type Helm, pinnedHelm } from '../shared/helm.js';
+import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
+import { targetCapabilities } from './capabilities.js';
+import { type Outcome, oneRenderError, settle } from './failures.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
-import { clusterScopedKinds, crdScopes, splitManifest } from './manifests.js';
+import {
+  clusterScopedKinds,
+  crdScopes,
+  type ObjectRef,
+  type RenderedFile,
+  splitManifest,
+} from './manifests.js';
 import type { OriginMap, ValuesTexts } from './provenance.js';
 import { helmfileDir, listRunlevels } from './runlevels.js';
 import { matchesAny, mayMatchRunlevel, parseSelectors } from './selector.js';
 import { withStateValues } from './state-values.js';
+import { varyingSources } from './varying.js';
 
 export type { ObjectRef, RenderedFile } from './manifests.js';
 
@@ -42,6 +51,11 @@ export interface RenderOptions {
   helm?: Helm;
   /** Another helmfile.d (tests); default: the one in the core. */
   helmfileDir?: string;
+  /**
+   * The target cluster's Kubernetes and API versions (render/capabilities.ts); default: the
+   * pinned Kubernetes with its built-in kinds, never helm's own v1.20.0.
+   */
+  capabilities?: Capabilities;
   /**
    * Manifests already rendered for this exact input (the deploy passes what helm stored for an
    * unchanged release): returned, the release is not rendered again.
@@ -67,33 +81,37 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
   const ctx = { origins: opts.origins, texts: opts.texts };
   const helm = opts.helm ?? pinnedHelm();
 
+  const capabilities = opts.capabilities ?? targetCapabilities({});
+
   // Each runlevel file is planned by its own helmfile process and its releases start rendering as
   // soon as it is planned, so planning the big runlevels overlaps with rendering the small ones.
-  const rendered = await withStateValues(opts.values, async (stateFile) => {
+  // No step throws: every failure is collected, so one run reports every broken release.
+  const outcomes = await withStateValues(opts.values, async (stateFile) => {
     const perRunlevel = wanted.map((runlevel, r) => ({
       order: [r],
-      promise: limiter
-        .run([r, -1], () => planRunlevel(runlevel, stateFile))
-        .then((planned) => {
-          const chosen = planned.filter((rel) => rel.installed && matchesAny(selectors, rel.labels));
-          log.debug(
-            () => `render: ${runlevel.name}: ${chosen.length} of ${planned.length} releases selected`,
-          );
-          const tasks = chosen.map((rel, i) => ({
-            order: [r, i],
-            promise: limiter.run([r, i], async () => {
-              const values = mergeValues(rel.values);
-              const inputDigest = releaseInputDigest(rel, values);
-              const kept = opts.reuse?.(rel, inputDigest);
-              const manifest = kept ?? (await helmTemplate(helm, rel, values, ctx));
-              return { rel, values, inputDigest, manifest, reused: kept !== undefined };
-            }),
-          }));
-          return allInOrder(tasks);
-        }),
+      promise: settle([r, -1], limiter, () => planRunlevel(runlevel, stateFile)).then((planning) => {
+        if (!planning.ok) return [planning];
+        const planned = planning.value;
+        const chosen = planned.filter((rel) => rel.installed && matchesAny(selectors, rel.labels));
+        log.debug(() => `render: ${runlevel.name}: ${chosen.length} of ${planned.length} releases selected`);
+        const tasks = chosen.map((rel, i) => ({
+          order: [r, i],
+          promise: settle([r, i], limiter, async () => {
+            const values = mergeValues(rel.values);
+            const inputDigest = releaseInputDigest(rel, values, capabilities.kubeVersion);
+            const kept = opts.reuse?.(rel, inputDigest);
+            const manifest = kept ?? (await helmTemplate(helm, rel, values, ctx, capabilities));
+            return { rel, values, inputDigest, manifest, reused: kept !== undefined };
+          }),
+        }));
+        return allInOrder(tasks);
+      }),
     }));
     return (await allInOrder(perRunlevel)).flat();
   });
+  const rendered = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+  const failed = outcomes.filter((o): o is Extract<Outcome<never>, { ok: false }> => !o.ok);
+  if (failed.length > 0) throw oneRenderError(failed.map((f) => f.error));
 
   // Object namespaces need to know which kinds are cluster-wide, including our own CRDs' kinds.
   const scopes = crdScopes(rendered.map((r) => r.manifest));
@@ -108,6 +126,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
 
   const releases = rendered.map(({ rel, values, inputDigest, manifest, reused }): RenderedRelease => {
     const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
+    markVarying(rel.chartDir, files, objects, `${rel.runlevel}/${rel.name}/`);
     return {
       runlevel: rel.runlevel,
       name: rel.name,
@@ -126,6 +145,17 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
     };
   });
   return { runlevels, releases };
+}
+
+/** Objects rendered from templates that call lookup or randomness say so (`varies`). */
+function markVarying(chartDir: string, files: RenderedFile[], objects: ObjectRef[], prefix: string): void {
+  const varying = varyingSources(chartDir);
+  if (varying.size === 0) return;
+  const sourceOf = new Map(files.map((f) => [`${prefix}${f.path}`, f.source]));
+  for (const o of objects) {
+    const reasons = varying.get(sourceOf.get(o.file) ?? '');
+    if (reasons) o.varies = reasons;
+  }
 }
 
 const chartCache = new Map<string, { name: string; version: string; path: string }>();

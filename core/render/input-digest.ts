@@ -1,8 +1,10 @@
 // What a release's rendered output depends on, digested without rendering it: the chart's files,
-// the release's name and namespace, its merged values and the pinned helm. Our charts are
-// deterministic (no lookup, no random, no Capabilities), so the same input digest means the same
-// manifests: a deploy can take an unchanged release's manifests from what helm stored instead of
-// rendering it again.
+// the release's name and namespace, its merged values, the pinned helm and the target Kubernetes
+// version (charts branch on it). The same input digest means the same manifests: a deploy can take
+// an unchanged release's manifests from what helm stored instead of rendering it again. The API
+// versions are left out on purpose: they grow as releases install CRDs, and a digest that changed
+// with them would redeploy the whole platform after every deploy that added one. A chart using
+// lookup or randomness renders differently each time anyway; what helm stored is then the truth.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,10 +36,16 @@ export function chartDigest(chartDir: string): string {
 export function releaseInputDigest(
   rel: { name: string; namespace: string; chartDir: string },
   values: Record<string, unknown>,
+  kubeVersion = pinnedVersion('kube-apiserver'),
 ): string {
   return sha256(
-    [chartDigest(rel.chartDir), rel.name, rel.namespace, pinnedVersion('helm'), canonicalJson(values)].join(
-      '\n',
-    ),
+    [
+      chartDigest(rel.chartDir),
+      rel.name,
+      rel.namespace,
+      pinnedVersion('helm'),
+      kubeVersion,
+      canonicalJson(values),
+    ].join('\n'),
   );
 }

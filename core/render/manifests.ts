@@ -16,6 +16,13 @@ export interface ObjectRef {
   name: string;
   file: string; // <runlevel>/<release>/<path>, relative to the output directory
   line: number; // 1-based line of the object's first line in that file
+  /**
+   * helm.sh/hook of a hook object (`post-install,post-upgrade`, `test`): helm runs it during the
+   * upgrade (and waits for it) or only in `helm test`; it is not part of the release's manifest.
+   */
+  hook?: string;
+  /** Why a render of it is not repeatable (`lookup`, `random`): see render/varying.ts. */
+  varies?: string[];
 }
 
 interface Doc {
@@ -65,6 +72,7 @@ export function splitManifest(
       name: head.name,
       file: `${releaseDir}/${path}`,
       line: startLine + firstContentLine(doc.text),
+      ...(head.hook ? { hook: head.hook } : {}),
     });
   }
   return { files: [...files.values()].sort((a, b) => a.path.localeCompare(b.path)), objects };
@@ -75,6 +83,7 @@ interface Header {
   kind: string;
   name: string;
   namespace: string | undefined;
+  hook?: string;
 }
 
 /**
@@ -83,6 +92,8 @@ interface Header {
  * fifth of the render time); anything unusual falls back to the YAML parser.
  */
 export function objectHeader(text: string): Header | undefined {
+  // Hooks are few: their annotations are read by the full parser.
+  if (text.includes('helm.sh/hook')) return parsedHeader(text);
   const top: Record<string, string> = {};
   const meta: Record<string, string> = {};
   let inMeta = false;
@@ -117,11 +128,13 @@ function parsedHeader(text: string): Header | undefined {
   const body = parseYaml(text) as Record<string, unknown> | null;
   if (!body || typeof body !== 'object') return undefined;
   const meta = (body.metadata ?? {}) as Record<string, unknown>;
+  const hook = (meta.annotations as Record<string, unknown> | undefined)?.['helm.sh/hook'];
   return {
     apiVersion: String(body.apiVersion ?? ''),
     kind: String(body.kind ?? ''),
     name: String(meta.name ?? ''),
     namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+    ...(typeof hook === 'string' && hook.trim() !== '' ? { hook: hook.replace(/\s+/g, '') } : {}),
   };
 }
 

@@ -60,16 +60,33 @@ function describeFailure(tool: string, args: string[], r: RunResult): string {
   return `${what} failed (exit ${r.exitCode ?? r.signal})${stderr ? `:\n${stderr}` : ''}`;
 }
 
-/** Keep the lines a person needs: errors, not usage banners or debug chatter. */
-export function trimStderr(stderr: string, max = 12): string {
+/**
+ * Keep the lines a person needs: noise (usage banners, flag lists, `Use --debug`, kubeconfig
+ * permission warnings) goes, the cause stays. A short error is kept whole: helm's `1 error
+ * occurred:` puts the cause on the indented `* …` lines below it, which name no "error". A long
+ * one keeps the blocks (a line and the indented lines under it) that say something failed.
+ */
+export function trimStderr(stderr: string, max = 16): string {
   const lines = stderr
+    .replace(/\r\n/g, '\n')
     .split('\n')
     .map((l) => l.trimEnd())
-    .filter((l) => l && !/^(Usage:|Flags:|Global Flags:|\s+-)/.test(l));
-  const important = lines.filter((l) => /error|failed|invalid|not found|denied|refused/i.test(l));
-  const chosen = important.length > 0 ? important : lines;
-  return chosen.slice(-max).join('\n');
+    .filter((l) => l.trim() !== '' && !noise.test(l));
+  if (lines.length <= max) return lines.join('\n');
+  const blocks: string[][] = [];
+  for (const line of lines) {
+    const continues = /^(\s|\*)/.test(line) && blocks.length > 0;
+    if (continues) blocks[blocks.length - 1]?.push(line);
+    else blocks.push([line]);
+  }
+  const important = blocks.filter((b) => b.some((l) => cause.test(l)));
+  return (important.length > 0 ? important : blocks).flat().slice(-max).join('\n');
 }
+
+const noise =
+  /^(Usage:|Flags:|Global Flags:|Use --debug flag|Use "\S+ \[command\] --help"|WARNING: Kubernetes configuration file is (group|world)-readable)|^\s+-{1,2}\w[\w-]*(,|\s|$)/;
+const cause =
+  /error|failed|invalid|not found|denied|refused|forbidden|exceeded|too large|timed out|unable|cannot|incompatible/i;
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;

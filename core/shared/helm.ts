@@ -2,7 +2,6 @@
 // (test/helpers/fake-helm.ts) lets the render and deploy engines be tested without processes.
 // The releases stay real Helm releases, so `helm list -A` and `helm history` tell runlevel's story.
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { ToolError } from './errors.js';
 import { run, trimStderr } from './exec.js';
 import { ExitCode } from './exit-codes.js';
@@ -17,11 +16,22 @@ export interface HelmRelease {
   chart: string;
 }
 
+/**
+ * The target cluster as helm's `.Capabilities` sees it. `helm upgrade` reads it from the cluster;
+ * `helm template` must be told, or it renders for helm's built-in Kubernetes v1.20.0.
+ */
+export interface Capabilities {
+  kubeVersion: string; // v1.35.4
+  /** group/version and group/version/Kind entries (`apps/v1`, `apps/v1/Deployment`), sorted. */
+  apiVersions: string[];
+}
+
 export interface TemplateRequest {
   name: string;
   namespace: string;
   chartDir: string; // absolute
   values: Record<string, unknown>;
+  capabilities?: Capabilities;
 }
 
 /** helm template's stdout, or its stderr for the caller to explain (render/errors.ts does). */
@@ -41,12 +51,30 @@ export interface Helm {
   rollback(name: string, namespace: string, revision: number): Promise<void>;
   uninstall(name: string, namespace: string): Promise<void>;
   list(): Promise<HelmRelease[]>;
-  /** The manifest stored with the current revision; undefined when helm has no such release. */
+  /** The manifest and hooks stored with the current revision; undefined when helm has no such release. */
   getManifest(name: string, namespace: string): Promise<string | undefined>;
 }
 
-export function helmTemplateArgs(rel: { name: string; namespace: string; chartDir: string }): string[] {
-  return ['template', rel.name, rel.chartDir, '--namespace', rel.namespace, '--values', '-'];
+export function helmTemplateArgs(rel: {
+  name: string;
+  namespace: string;
+  chartDir: string;
+  capabilities?: Capabilities;
+}): string[] {
+  const args = ['template', rel.name, rel.chartDir, '--namespace', rel.namespace, '--values', '-'];
+  const caps = rel.capabilities;
+  if (caps) args.push('--kube-version', caps.kubeVersion);
+  if (caps && caps.apiVersions.length > 0) args.push('--api-versions', caps.apiVersions.join(','));
+  return args;
+}
+
+/**
+ * The values as helm reads them on stdin, the same bytes for `template` and `upgrade`: JSON is
+ * YAML, and helm reads JSON strings as strings, where a YAML serialiser may write `on`, `yes` or
+ * `0755` plain and helm's YAML 1.1 reader turns them into a boolean or a number.
+ */
+export function helmValuesInput(values: Record<string, unknown>): string {
+  return JSON.stringify(values);
 }
 
 /**
@@ -57,9 +85,8 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
   const kube = opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : [];
   return {
     async template(rel) {
-      // JSON is YAML: no YAML serialiser round-trip can change a value's type on the way to helm.
       const r = await run('helm', helmTemplateArgs(rel), {
-        input: JSON.stringify(rel.values),
+        input: helmValuesInput(rel.values),
         reject: false,
         timeoutMs: 120_000,
       });
@@ -84,7 +111,7 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
       // Values can carry decrypted secrets: on stdin, they never touch disk. No --wait: the
       // deploy's own readiness gate waits per runlevel, for all releases at once.
       const r = await run('helm', args, {
-        input: stringify(release.values),
+        input: helmValuesInput(release.values),
         reject: false,
         timeoutMs,
         uninterruptible: true,
@@ -124,7 +151,10 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
     },
 
     async getManifest(name, namespace) {
-      const r = await run('helm', ['get', 'manifest', name, '--namespace', namespace, ...kube], {
+      // The manifest and the hooks: helm stores hooks apart from the manifest, and a diff against
+      // the manifest alone would show every hook as added on every upgrade.
+      const args = ['get', 'all', name, '--namespace', namespace, '--template', manifestWithHooks, ...kube];
+      const r = await run('helm', args, {
         reject: false,
         timeoutMs: 60_000,
       });
@@ -134,6 +164,9 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
     },
   };
 }
+
+const manifestWithHooks =
+  '{{ .Release.Manifest }}{{ range .Release.Hooks }}\n---\n# Source: {{ .Path }}\n{{ .Manifest }}\n{{ end }}';
 
 function helmFailure(
   verb: string,

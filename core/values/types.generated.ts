@@ -36,8 +36,10 @@ export interface Cluster {
   environment: DnsLabel;
   /** Base DNS domain of the cluster; ingress hosts and the SSO host live under it. */
   domain: Hostname;
-  /** Kubernetes minor version the cluster runs, as MAJOR.MINOR. */
+  /** Kubernetes version the cluster runs, as MAJOR.MINOR (the patch of the pinned Kubernetes when the minor matches, else .0) or MAJOR.MINOR.PATCH. Charts render for it (helm's .Capabilities.KubeVersion) when no cluster is reachable (template, check); deploy, diff and status render for the version the cluster reports. */
   kubernetesVersion: string;
+  /** API versions the cluster serves beyond the built-in ones of its Kubernetes version and the CRDs of the platform's charts (CRDs or aggregated APIs installed by others), as group/version or group/version/Kind (helm's .Capabilities.APIVersions). Used when no cluster is reachable; deploy, diff and status read the cluster's own. */
+  apiVersions?: string[];
   /** Where the cluster runs. */
   provider: 'local' | 'aws' | 'gcp' | 'azure' | 'onprem';
 }

@@ -10,9 +10,16 @@ export interface CliResult {
 
 export async function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+    /** Another copy of the core to run (test/helpers/core-copy.ts); default this checkout. */
+    core?: string;
+  } = {},
 ): Promise<CliResult> {
-  const r = await execa(`${coreRoot}/bin/runlevel`, args, {
+  const r = await execa(`${opts.core ?? coreRoot}/bin/runlevel`, args, {
     cwd: opts.cwd ?? coreRoot,
     env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...opts.env },
     extendEnv: false,

@@ -21,6 +21,8 @@ export class FakeCluster implements ClusterStore {
   /** While set, record writes fail as with an API server gone. */
   apiGone = false;
   systemNamespace = true;
+  /** Every target the gate was asked to wait for, in call order. */
+  readonly waited: WaitTarget[] = [];
 
   constructor(journal: string[] = []) {
     this.journal = journal;
@@ -56,6 +58,7 @@ export class FakeCluster implements ClusterStore {
 
   async waitReady(targets: WaitTarget[], _opts: WaitOptions): Promise<GateResult> {
     this.journal.push(`wait ${[...new Set(targets.map((t) => t.release))].join(' ')}`);
+    this.waited.push(...targets);
     const notReady = targets
       .filter((t) => this.notReady.has(t.release))
       .map((target) => ({ target, state: '0/1 available', failed: false }));

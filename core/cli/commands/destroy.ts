@@ -3,6 +3,7 @@
 // core/deploy/destroy.ts; this command finds what to remove, asks, and reports.
 import { runDestroy } from '../../deploy/destroy.js';
 import { planDestroy } from '../../deploy/destroy-plan.js';
+import { deleteLeftovers, leftoverLine, plannedLeftovers, presentLeftovers } from '../../deploy/leftovers.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { systemNamespace } from '../../deploy/system-namespace.js';
 import { UserError } from '../../shared/errors.js';
@@ -18,12 +19,19 @@ import { coreVersion } from './version.js';
 export const command: Command = {
   summary: 'uninstall every release runlevel deployed, in reverse runlevel order, then runlevel-system',
   usage:
-    'runlevel destroy --cluster C [--yes]\n\n' +
+    'runlevel destroy --cluster C [--yes] [--purge]\n\n' +
     'Asks you to type the cluster name to confirm; without a terminal it refuses (exit 2) unless\n' +
     '--yes is given. Takes the deploy lock, uninstalls the releases of the last runlevel first\n' +
-    '(those of one runlevel in parallel), and deletes the runlevel-system namespace last.',
+    '(those of one runlevel in parallel), and deletes the runlevel-system namespace last.\n' +
+    "helm leaves the CRDs of charts' crds/ and the namespaces it created; destroy lists them at\n" +
+    'the end, and --purge deletes them too (with every custom resource of those CRDs).',
   options: {
     yes: { type: 'boolean', short: 'y', env: 'RUNLEVEL_YES', help: 'do not ask for confirmation' },
+    purge: {
+      type: 'boolean',
+      env: 'RUNLEVEL_PURGE',
+      help: 'also delete the CRDs and namespaces helm leaves behind (and every object in them)',
+    },
     concurrency: {
       type: 'string',
       env: 'RUNLEVEL_CONCURRENCY',
@@ -40,7 +48,7 @@ export const command: Command = {
       });
     }
     const concurrency = concurrencyFlag(flags) ?? 4;
-    const { store, helm } = await connectCluster(config);
+    const { store, helm, kc } = await connectCluster(config);
     const [record, helmReleases, rendered] = await Promise.all([
       store.readRecord(),
       helm.list(),
@@ -50,7 +58,14 @@ export const command: Command = {
     const batches = planDestroy(Object.values(record.releases), rendered.releases, helmReleases);
     const total = batches.reduce((n, b) => n + b.releases.length, 0);
     const what = `${total} releases from cluster ${cluster} (${store.server})`;
-    if (!yes) await confirmByName(cluster, `this uninstalls ${what} and deletes ${systemNamespace}`);
+    const purge = flags.purge === true;
+    // What helm will leave, looked up now (a CRD or namespace that is already gone is not listed).
+    const leftovers = rendered.footprints
+      ? await presentLeftovers(kc, plannedLeftovers(rendered.footprints))
+      : [];
+    const purged =
+      purge && leftovers.length > 0 ? `, then deletes ${leftovers.map(leftoverLine).join(', ')}` : '';
+    if (!yes) await confirmByName(cluster, `this uninstalls ${what} and deletes ${systemNamespace}${purged}`);
     log.start(`destroying ${cluster} (${store.server}): ${total} releases in ${batches.length} runlevels`);
 
     const report = await runDestroy({
@@ -84,6 +99,16 @@ export const command: Command = {
     }
     if (!report.namespaceGone)
       log.warn(`${systemNamespace} is still terminating; it disappears once its objects are gone`);
+    if (purge && leftovers.length > 0) {
+      await deleteLeftovers(kc, leftovers);
+      log.done(`deleted what helm leaves: ${leftovers.map(leftoverLine).join(', ')}`);
+    } else if (leftovers.length > 0) {
+      log.warn(
+        `left in the cluster (helm does not remove these):\n  ${leftovers.map(leftoverLine).join('\n  ')}\n  run destroy again with --purge to delete them (a CRD takes every object of its kind with it)`,
+      );
+    } else if (!rendered.footprints) {
+      log.warn('the values did not render, so the CRDs and namespaces helm leaves behind are not known');
+    }
     log.done(`destroyed ${cluster} in ${seconds.toFixed(1)}s`);
     return ExitCode.ok;
   },

@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import { releaseKey } from '../../deploy/record.js';
 import { diffPlatform, formatDiffText } from '../../diff/index.js';
+import { varyingOfChart } from '../../render/varying.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
@@ -44,6 +45,7 @@ export const command: Command = {
       manifests: new Map(step.rendered.releases.map((r) => [releaseKey(r), r.manifest])),
       deployedManifest: (name, namespace) => conn.helm.getManifest(name, namespace),
       concurrency,
+      varying: new Map(step.rendered.releases.map((r) => [releaseKey(r), varyingOfChart(r.chart.path)])),
     });
 
     if (config.output === 'json') log.writeData(JSON.stringify(report, null, 2));

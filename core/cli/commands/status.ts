@@ -1,7 +1,7 @@
 // What is deployed, per runlevel and release, against what the values on disk would deploy.
 import { ReleaseState } from '../../deploy/plan.js';
 import { releaseKey } from '../../deploy/record.js';
-import { gatedKinds } from '../../deploy/wait.js';
+import { isGated } from '../../deploy/wait.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { connectCluster, planAgainstCluster } from '../pipeline.js';
@@ -34,7 +34,7 @@ export const command: Command = {
           const h = helmByKey.get(releaseKey(p.release));
           const notReady: string[] = [];
           if (h) {
-            for (const o of p.release.objects.filter((x) => gatedKinds.has(x.kind))) {
+            for (const o of p.release.objects.filter(isGated)) {
               const r = await conn.store.readiness(o);
               if (!r.ready) notReady.push(`${o.kind}/${o.name}: ${r.state}`);
             }

@@ -3,12 +3,14 @@ import { warnUnreadChartValues } from '../../charts/values.js';
 import { canonicalJson } from '../../render/canonical.js';
 import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
 import { renderStream } from '../../render/output.js';
+import { varyingLines } from '../../render/varying.js';
 import { log } from '../../shared/log.js';
 import { MASK } from '../../shared/mask.js';
 import { maskSecretDocuments } from '../../shared/secret-objects.js';
 import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
+import { renderCapabilities } from '../pipeline.js';
 
 export const command: Command = {
   summary: 'render every enabled release, runlevel by runlevel',
@@ -50,8 +52,17 @@ export const command: Command = {
       origins: resolved.origins,
       texts: resolved.texts,
       selectors,
+      capabilities: renderCapabilities(resolved),
       ...(concurrency ? { concurrency } : {}),
     });
+    // Not repeatable: said here and in index.json (objects[].varies), so no one mistakes the
+    // difference between two renders (or a render and the cluster) for a change.
+    const varying = varyingLines(result.releases);
+    if (varying.length > 0) {
+      log.warn(
+        `${varying.length} object${varying.length === 1 ? '' : 's'} will differ from render to render or from what a deploy makes:\n  ${varying.join('\n  ')}`,
+      );
+    }
     if (selectors.length === 0) warnUnreadChartValues(resolved.values, result.releases);
     const meta = { cluster: resolved.cluster, selectors };
     const objects = result.releases.reduce((n, r) => n + r.objects.length, 0);
