@@ -6,6 +6,7 @@ import { type LayerEntry, listLayer, type Repo } from './load.js';
 import { loadFile } from './load-file.js';
 import { mergeLayers } from './merge.js';
 import { child, isMap, type Origin, type Origins, pointer, type Value } from './model.js';
+import { plainSecretProblems, secretFieldPaths } from './plain-secrets.js';
 import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile, repoFileName } from './repo.js';
 import { crossFieldProblems } from './rules.js';
@@ -95,6 +96,9 @@ export class ValuesRepo {
     this.fillCluster(values, origins, name, environment, scope);
 
     const at = { origins, texts: this.repo.texts };
+    const plainSecrets = plainSecretProblems(trees, this.repo.texts, secretFieldPaths(validators().schema));
+    registerSecrets(plainSecrets.values);
+    scope.problems.push(...plainSecrets.problems);
     const check = validators().values;
     // The schema's validator is the type guard: values it passes are ResolvedValues.
     const valid = check(values);
