@@ -6,6 +6,7 @@ import type { Problem } from '../shared/errors.js';
 import { trimStderr } from '../shared/exec.js';
 import { coreRoot } from '../shared/paths.js';
 import { codeFrame } from '../shared/source.js';
+import { explainViolation } from './chart-schema.js';
 import type { RunlevelFile } from './runlevels.js';
 
 /** One failed schema check of a chart's values.schema.json: JSON pointer into the chart values. */
@@ -31,7 +32,8 @@ export function parseHelmError(stderr: string, chartDir: string): HelmFailure {
     for (const line of schema[2].split('\n')) {
       // Nested lines (indented) explain an anyOf/oneOf; keep them, they say what was expected.
       const m = /^\s*- at '([^']*)': (.*)$/.exec(line);
-      if (m && m[1] !== undefined && m[2]) violations.push({ pointer: m[1], message: m[2] });
+      if (m && m[1] !== undefined && m[2])
+        violations.push({ pointer: m[1], message: explainViolation(chartDir, m[1], m[2]) });
     }
     return { kind: 'schema', chart: schema[1].trim(), violations: dedupe(violations) };
   }
