@@ -11,6 +11,7 @@ import { allInOrder, OrderedLimiter } from '../shared/pool.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
+import { checkNotEmpty } from './empty-release.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
@@ -108,6 +109,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
 
   const releases = rendered.map(({ rel, values, inputDigest, manifest, reused }): RenderedRelease => {
     const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
+    if (!reused) checkNotEmpty(rel, objects.length);
     return {
       runlevel: rel.runlevel,
       name: rel.name,
