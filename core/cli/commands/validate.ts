@@ -5,6 +5,7 @@ import { log } from '../../shared/log.js';
 import { ValuesRepo } from '../../values/index.js';
 import { plural, sortProblems } from '../../values/problems.js';
 import type { Command } from '../command.js';
+import { checkRunlevelHeaders } from '../runlevel-headers.js';
 
 export const command: Command = {
   summary: 'merge and validate the values of one cluster, or of every cluster in runlevel.yaml',
@@ -17,6 +18,7 @@ export const command: Command = {
     },
   },
   async run({ config, flags }) {
+    checkRunlevelHeaders(); // the core's own runlevel files: a header the deploy would trip over later
     const repo = await ValuesRepo.open(config.valuesDir, config.ageKeyFile, {
       strict: flags.strict === true,
     });
