@@ -10,7 +10,14 @@ export interface CliResult {
 
 export async function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string;
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+    /** Run as this user (tests running as root that need a file root could read anyway). */
+    uid?: number;
+  } = {},
 ): Promise<CliResult> {
   const r = await execa(`${coreRoot}/bin/runlevel`, args, {
     cwd: opts.cwd ?? coreRoot,
@@ -19,6 +26,7 @@ export async function runCli(
     input: opts.input,
     reject: false,
     timeout: opts.timeoutMs ?? 120_000,
+    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
   });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

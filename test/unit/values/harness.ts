@@ -36,6 +36,8 @@ export const baseRepo: Record<string, string> = {
   ].join('\n'),
   'common/teams/alpha.yaml': 'members:\n  - name: alice@example.com\n    role: admin\napps: [web]\n',
   'common/apps/web.yaml': 'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.3"\n',
+  // Without it the environment layer would be missing, which validate warns about.
+  'environments/dev/settings.yaml': '# settings of every dev cluster\n',
   'clusters/dev/secrets.sops.yaml': [
     'platform:',
     '  sso:',
@@ -89,9 +91,11 @@ export async function cli(
   repo: string,
   args: string[],
   env: Record<string, string> = {},
+  uid?: number,
 ): Promise<CliResult> {
   return runCli(args, {
     cwd: repo,
+    uid,
     env: {
       HOME: sb.home,
       TMPDIR: join(sb.home, 'tmp'),
