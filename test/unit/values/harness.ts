@@ -113,7 +113,8 @@ export function normalize(text: string, sb: Sandbox, repo: string): string {
     .join('<repo>')
     .split(sb.home)
     .join('<home>')
-    .replace(/ENC\[AES256_GCM,[^\]]*\]/g, 'ENC[…]');
+    // a frame cuts a long ciphertext line short (ending in …) before its closing ]
+    .replace(/ENC\[AES256_GCM,[^\]\n…]*[\]…]/g, 'ENC[…]');
 }
 
 export function goldenText(args: string[], r: CliResult, sb: Sandbox, repo: string): string {
