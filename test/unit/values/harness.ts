@@ -108,13 +108,15 @@ export async function cli(
 
 /** The output as a golden file holds it: paths that change per run replaced by placeholders. */
 export function normalize(text: string, sb: Sandbox, repo: string): string {
-  return text
-    .split(repo)
-    .join('<repo>')
-    .split(sb.home)
-    .join('<home>')
-    // a frame cuts a long ciphertext line short (ending in …) before its closing ]
-    .replace(/ENC\[AES256_GCM,[^\]\n…]*[\]…]/g, 'ENC[…]');
+  return (
+    text
+      .split(repo)
+      .join('<repo>')
+      .split(sb.home)
+      .join('<home>')
+      // a frame cuts a long ciphertext line short (ending in …) before its closing ]
+      .replace(/ENC\[AES256_GCM,[^\]\n…]*[\]…]/g, 'ENC[…]')
+  );
 }
 
 export function goldenText(args: string[], r: CliResult, sb: Sandbox, repo: string): string {
