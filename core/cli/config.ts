@@ -63,7 +63,8 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
       RUNLEVEL_OUTPUT: str({ choices: [...OutputFormats], default: 'text' }),
       RUNLEVEL_VERBOSE: bool({ default: false }),
       NO_COLOR: str({ default: '' }),
-      CI: bool({ default: false }),
+      // Every CI sets CI, each to its own value (true, 1, woodpecker, …): any value but a false one means CI.
+      CI: str({ default: '' }),
       RUNLEVEL_STATE_DIR: str({ default: '' }),
       RUNLEVEL_KUBECONFIG: str({ default: '' }),
       RUNLEVEL_CORE_ROOT: str({ default: '' }),
@@ -80,7 +81,7 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
       },
     );
   }
-  const ci = e.CI;
+  const ci = !/^(|0|false|no|off)$/i.test(e.CI.trim());
   const logFormatRaw = flags['log-format'] ?? e.RUNLEVEL_LOG_FORMAT;
   if (logFormatRaw !== 'auto' && !LogFormats.includes(logFormatRaw as LogFormat)) {
     throw new UserError(`--log-format ${logFormatRaw} is not one of auto, ${LogFormats.join(', ')}`);

@@ -24,3 +24,16 @@ export function concurrencyFlag(flags: Flags): number | undefined {
   }
   return n;
 }
+
+/** --NAME N for a count that may be 0 (how many past deploys to show): undefined when not given. */
+export function countFlag(flags: Flags, name: string): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text)) {
+    throw new UserError(`--${name} ${String(raw)} is not a whole number`, {
+      hint: `give a count such as --${name} 10 (0 shows none)`,
+    });
+  }
+  return Number(text);
+}

@@ -6,6 +6,7 @@ import type { Problem } from '../shared/errors.js';
 import { trimStderr } from '../shared/exec.js';
 import { coreRoot } from '../shared/paths.js';
 import { codeFrame } from '../shared/source.js';
+import { explainViolation } from './chart-schema.js';
 import type { RunlevelFile } from './runlevels.js';
 
 /** One failed schema check of a chart's values.schema.json: JSON pointer into the chart values. */
@@ -17,6 +18,7 @@ export interface SchemaViolation {
 export type HelmFailure =
   | { kind: 'schema'; chart: string; violations: SchemaViolation[] }
   | { kind: 'template'; problem: Problem; template: string | undefined }
+  | { kind: 'chart'; problem: Problem }
   | { kind: 'other'; message: string };
 
 /** Classify `helm template` stderr. chartDir maps `<chart>/templates/x` to the file in the checkout. */
@@ -31,10 +33,13 @@ export function parseHelmError(stderr: string, chartDir: string): HelmFailure {
     for (const line of schema[2].split('\n')) {
       // Nested lines (indented) explain an anyOf/oneOf; keep them, they say what was expected.
       const m = /^\s*- at '([^']*)': (.*)$/.exec(line);
-      if (m && m[1] !== undefined && m[2]) violations.push({ pointer: m[1], message: m[2] });
+      if (m && m[1] !== undefined && m[2])
+        violations.push({ pointer: m[1], message: explainViolation(chartDir, m[1], m[2]) });
     }
     return { kind: 'schema', chart: schema[1].trim(), violations: dedupe(violations) };
   }
+  const chart = chartYamlProblem(text, chartDir);
+  if (chart) return { kind: 'chart', problem: chart };
   const located =
     /execution error at \(([^:()]+):(\d+):(\d+)\): (.*)/.exec(text) ??
     /template: ([^:\s]+):(\d+):(\d+): executing "[^"]*" at <(?:[^>]*)>: (.*)/.exec(text) ??
@@ -68,6 +73,25 @@ export function parseHelmError(stderr: string, chartDir: string): HelmFailure {
     };
   }
   return { kind: 'other', message: trimStderr(text.replace(/^Use --debug flag.*$/m, '')) };
+}
+
+/** A Chart.yaml helm cannot load or finds incomplete, at its line (helm names only the release). */
+function chartYamlProblem(text: string, chartDir: string): Problem | undefined {
+  const load =
+    /cannot load Chart\.yaml: (?:error converting YAML to JSON: )?(?:yaml: )?(?:line (\d+): )?(.*)/.exec(
+      text,
+    );
+  const invalid = /validation: (chart\.metadata\.[^\n]*)/.exec(text);
+  const message = load ? `invalid YAML: ${load[2]}` : invalid?.[1];
+  if (!message) return undefined;
+  const file = join(chartDir, 'Chart.yaml');
+  const line = Number(load?.[1] ?? 1);
+  return {
+    message,
+    where: { file: relative(coreRoot, file), line, col: 1 },
+    frame: frameOf(file, line, 1),
+    hint: 'Chart.yaml needs apiVersion, name and version; https://helm.sh/docs/topics/charts/#the-chartyaml-file',
+  };
 }
 
 /** helmfile's "in <file>: error during <file>.part.N parsing: template: stringTemplate:L:C: …". */

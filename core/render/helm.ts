@@ -70,6 +70,11 @@ export async function helmTemplate(
           hint: 'a required value is missing or a chart template is broken; the place is named above',
         },
       );
+    case 'chart':
+      throw new UserError(`${what}: the chart's Chart.yaml is invalid`, {
+        exitCode: ExitCode.renderFailed,
+        problems: [failure.problem],
+      });
     default:
       throw new UserError(`${what}: helm template failed`, {
         exitCode: ExitCode.renderFailed,

@@ -12,6 +12,7 @@ import { parseYaml } from '../shared/yaml/plain.js';
 import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { targetCapabilities } from './capabilities.js';
+import { checkNotEmpty } from './empty-release.js';
 import { type Outcome, oneRenderError, settle } from './failures.js';
 import { helmTemplate, mergeValues } from './helm.js';
 import { type PlannedRelease, planRunlevel } from './helmfile.js';
@@ -127,6 +128,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
   const releases = rendered.map(({ rel, values, inputDigest, manifest, reused }): RenderedRelease => {
     const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
     markVarying(rel.chartDir, files, objects, `${rel.runlevel}/${rel.name}/`);
+    if (!reused) checkNotEmpty(rel, objects.length);
     return {
       runlevel: rel.runlevel,
       name: rel.name,

@@ -44,14 +44,35 @@ export function listRunlevels(dir = helmfileDir()): RunlevelFile[] {
 /** `# runlevel: timeout=300s tasks=a,b` lines in the leading comment block. */
 export function headerSettings(text: string): Record<string, string> {
   const settings: Record<string, string> = {};
-  for (const line of text.split('\n')) {
+  for (const e of headerEntries(text)) if (e.key !== '') settings[e.key] = e.value;
+  return settings;
+}
+
+/** One `key=value` word of a header line, with the place of its value (a word without `=` has key ''). */
+export interface HeaderEntry {
+  key: string;
+  value: string;
+  line: number;
+  col: number; // of the value (of the word, when it has no `=`)
+}
+
+/** Every word of the `# runlevel:` header lines, in order, each at its line and column. */
+export function headerEntries(text: string): HeaderEntry[] {
+  const out: HeaderEntry[] = [];
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
     if (!line.startsWith('#')) break;
-    const m = /^#\s*runlevel:\s*(.*)$/.exec(line);
-    if (!m?.[1]) continue;
-    for (const pair of m[1].trim().split(/\s+/)) {
-      const eq = pair.indexOf('=');
-      if (eq > 0) settings[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const m = /^#\s*runlevel:\s*/.exec(line);
+    if (!m) continue;
+    for (const word of line.slice(m[0].length).matchAll(/\S+/g)) {
+      const eq = word[0].indexOf('=');
+      const at = (word.index ?? 0) + m[0].length;
+      out.push(
+        eq > 0
+          ? { key: word[0].slice(0, eq), value: word[0].slice(eq + 1), line: i + 1, col: at + eq + 2 }
+          : { key: '', value: word[0], line: i + 1, col: at + 1 },
+      );
     }
   }
-  return settings;
+  return out;
 }

@@ -1,9 +1,12 @@
 // The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
 // every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
+import { log } from '../shared/log.js';
+import { missingLayers, warningText } from './layer-dirs.js';
 import { type LayerEntry, listLayer, type Repo } from './load.js';
 import { loadFile } from './load-file.js';
 import { mergeLayers } from './merge.js';
 import { child, isMap, type Origin, type Origins, parsePointer, pointer, type Value } from './model.js';
+import { plainSecretProblems, secretFieldPaths } from './plain-secrets.js';
 import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile, repoFileName } from './repo.js';
 import { crossFieldProblems } from './rules.js';
@@ -20,6 +23,8 @@ export interface ResolveOptions {
   valuesDir: string;
   cluster: string | undefined;
   ageKeyFile?: string | undefined;
+  /** Warnings (a layer directory that does not exist) are errors too. */
+  strict?: boolean;
 }
 
 export interface Resolved {
@@ -51,11 +56,16 @@ export class ValuesRepo {
   private constructor(
     private readonly repo: OpenedRepo,
     private readonly ageKeyFile: string | undefined,
+    private readonly strict: boolean,
   ) {}
 
-  static async open(valuesDir: string, ageKeyFile?: string): Promise<ValuesRepo> {
+  static async open(
+    valuesDir: string,
+    ageKeyFile?: string,
+    opts: { strict?: boolean } = {},
+  ): Promise<ValuesRepo> {
     const repo = await readRepoFile(valuesDir);
-    return new ValuesRepo(repo, chooseAgeKeyFile(ageKeyFile, repo.root));
+    return new ValuesRepo(repo, chooseAgeKeyFile(ageKeyFile, repo.root), opts.strict === true);
   }
 
   get root(): string {
@@ -69,6 +79,9 @@ export class ValuesRepo {
   async resolve(cluster: string | undefined): Promise<Resolved> {
     const { name, environment } = clusterEntry(this.repo, cluster);
     const scope: Repo = { root: this.repo.root, texts: this.repo.texts, problems: [] };
+    const warnings = missingLayers(this.repo, name, environment);
+    if (this.strict) scope.problems.push(...warnings);
+    else for (const w of warnings) log.warn(warningText(w), { where: w.where, hint: w.hint });
     const entries = [
       ...(await listLayer(scope, 'common', 'common')),
       ...(await listLayer(scope, `environments/${environment}`, 'environment')),
@@ -91,6 +104,9 @@ export class ValuesRepo {
     this.fillCluster(values, origins, name, environment, scope);
 
     const at = { origins, texts: this.repo.texts };
+    const plainSecrets = plainSecretProblems(trees, this.repo.texts, secretFieldPaths(validators().schema));
+    registerSecrets(plainSecrets.values);
+    scope.problems.push(...plainSecrets.problems);
     const check = validators().values;
     // The schema's validator is the type guard: values it passes are ResolvedValues.
     const valid = check(values);
@@ -167,7 +183,7 @@ export class ValuesRepo {
 
 /** Resolve one cluster of a values repo. */
 export async function resolveValues(opts: ResolveOptions): Promise<Resolved> {
-  const repo = await ValuesRepo.open(opts.valuesDir, opts.ageKeyFile);
+  const repo = await ValuesRepo.open(opts.valuesDir, opts.ageKeyFile, { strict: opts.strict });
   return repo.resolve(opts.cluster);
 }
 

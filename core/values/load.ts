@@ -1,15 +1,15 @@
 // Reading the values repo from disk: which files make each layer, in which order, each one
 // checked (inside the repo, UTF-8, size) and parsed with positions. Problems are collected, not thrown.
-import { isUtf8 } from 'node:buffer';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Problem } from '../shared/errors.js';
-import { lineColAt } from '../shared/source.js';
 import type { LayerName } from './model.js';
 import { problemAt, type Texts } from './problems.js';
+import { readText as readFileText, unreadable } from './read-text.js';
 
-const maxFileBytes = 4 * 1024 * 1024;
+export { firstInvalidByte } from './read-text.js';
+
 const namePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // <group>/<name>.yaml merges under <group>.<name>; charts/ holds the values of added charts by
 // release name (docs/charts.md), and helm refuses release names over 53 characters.
@@ -85,11 +85,21 @@ function nameProblem(group: Group, name: string): { message: string; hint: strin
 /**
  * `*.yaml` files directly in dir, sorted, plain files before encrypted ones. Synchronous on
  * purpose: thousands of small directory entries are listed faster without a thread-pool hop each.
+ * What looks meant as values but would not be read (`x.yml`, a directory `x.yaml`, a FIFO) is a
+ * problem, never silently skipped.
  */
 async function yamlFiles(repo: Repo, dir: string): Promise<string[]> {
-  const entries = readdirSync(join(repo.root, dir), { withFileTypes: true }).filter((e) =>
-    e.name.endsWith('.yaml'),
-  );
+  let listed: Dirent[];
+  try {
+    listed = readdirSync(join(repo.root, dir), { withFileTypes: true });
+  } catch (err) {
+    repo.problems.push(unreadable(repo.texts, dir, err));
+    return [];
+  }
+  for (const e of listed)
+    if (/\.yml$/i.test(e.name) || (/\.yaml$/i.test(e.name) && !e.name.endsWith('.yaml')))
+      misnamed(repo, dir, e.name);
+  const entries = listed.filter((e) => e.name.endsWith('.yaml'));
   const names = entries.map((e) => e.name).sort();
   const kinds = new Map(entries.map((e) => [e.name, e]));
   const plain = names.filter((n) => !n.endsWith('.sops.yaml'));
@@ -99,20 +109,50 @@ async function yamlFiles(repo: Repo, dir: string): Promise<string[]> {
     const file = `${dir}/${n}`;
     const e = kinds.get(n);
     // Entries of a directory already known to be inside the repo stay inside unless they are links.
-    if (e?.isFile() || (e?.isSymbolicLink() && (await safeFile(repo, file)))) files.push(file);
+    const real = e?.isSymbolicLink() ? inside(repo, file) : join(repo.root, file);
+    if (real === undefined) continue; // a link out of the repo: inside() said so
+    if (e?.isFile() || statSync(real, { throwIfNoEntry: false })?.isFile()) files.push(file);
+    else notAFile(repo, file, statSync(real, { throwIfNoEntry: false })?.isDirectory() ?? false);
   }
   return files;
+}
+
+/** `x.yml` or `X.YAML`: values files end in `.yaml`, and only those are read. */
+function misnamed(repo: Repo, dir: string, name: string): void {
+  const renamed = name.replace(/\.ya?ml$/i, '.yaml');
+  repo.problems.push(
+    problemAt(
+      repo.texts,
+      { file: `${dir}/${name}`, line: 1, col: 1 },
+      'is not read: values files end in .yaml',
+      {
+        hint: `rename it: git mv ${dir}/${name} ${dir}/${renamed}`,
+      },
+    ),
+  );
+}
+
+function notAFile(repo: Repo, file: string, directory: boolean): void {
+  repo.problems.push(
+    problemAt(
+      repo.texts,
+      { file, line: 1, col: 1 },
+      directory
+        ? 'is a directory, not a values file: nothing in it is read'
+        : 'is not a regular file (a FIFO, socket or device)',
+      {
+        hint: directory
+          ? `rename the directory so it does not end in .yaml; values files sit directly in ${file.slice(0, file.lastIndexOf('/'))}/`
+          : 'values files are plain files',
+      },
+    ),
+  );
 }
 
 /** True when the path exists inside the repo (after following symlinks) and is a directory. */
 async function safeDir(repo: Repo, dir: string): Promise<boolean> {
   const real = inside(repo, dir);
   return real !== undefined && statSync(real).isDirectory();
-}
-
-async function safeFile(repo: Repo, file: string): Promise<boolean> {
-  const real = inside(repo, file);
-  return real !== undefined && statSync(real).isFile();
 }
 
 /** The real path when it stays inside the repo; a problem when a symlink leads out of it. */
@@ -141,55 +181,7 @@ function inside(repo: Repo, rel: string): string | undefined {
 
 /** Read and decode one file (kept in repo.texts for code frames). Undefined when it cannot be used. */
 export function readText(repo: Repo, entry: LayerEntry): string | undefined {
-  const bytes = readFileSync(join(repo.root, entry.file));
-  if (bytes.length > maxFileBytes) {
-    repo.problems.push({
-      message: `${entry.file} is larger than ${maxFileBytes / 1024 / 1024} MiB`,
-      hint: 'split it',
-    });
-    return undefined;
-  }
-  const text = decodeUtf8(repo, entry.file, bytes);
-  if (text === undefined) return undefined;
-  repo.texts.set(entry.file, text);
-  return text;
-}
-
-/** Strict UTF-8 (a BOM is dropped); a problem at the first bad byte otherwise. */
-function decodeUtf8(repo: Repo, file: string, bytes: Buffer): string | undefined {
-  if (isUtf8(bytes)) return bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const bad = firstInvalidByte(bytes);
-  const before = bytes.subarray(0, bad).toString('utf8');
-  const at = lineColAt(before, before.length);
-  repo.texts.set(file, bytes.toString('utf8'));
-  repo.problems.push(
-    problemAt(
-      repo.texts,
-      { file, ...at },
-      `not UTF-8: invalid byte 0x${bytes[bad]?.toString(16).padStart(2, '0')} at offset ${bad}`,
-      {
-        hint: 'save the file as UTF-8',
-      },
-    ),
-  );
-  return undefined;
-}
-
-/**
- * Offset of the first byte of the first invalid sequence in bytes that are not UTF-8. Decoding
- * puts U+FFFD there and decodes everything before it exactly, so the byte length of the text
- * before it is the offset; a U+FFFD that the file itself holds (EF BF BD) is skipped.
- */
-export function firstInvalidByte(bytes: Buffer): number {
-  const text = bytes.toString('utf8');
-  let at = 0; // byte offset of text[from]
-  let from = 0;
-  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) {
-    at += Buffer.byteLength(text.slice(from, i));
-    from = i;
-    if (!(bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd)) return at;
-  }
-  return bytes.length;
+  return readFileText(repo, entry.file);
 }
 
 export function relativeTo(root: string, abs: string): string {

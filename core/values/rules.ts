@@ -3,6 +3,7 @@
 
 import { closest } from '../shared/edit-distance.js';
 import type { Problem } from '../shared/errors.js';
+import { formatLocation } from '../shared/source.js';
 import { dotted, isMap, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
 import { type Located, locate } from './validate.js';
@@ -37,6 +38,9 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
     }
   };
 
+  // helmfile.d/90-apps names each release <team>-<app>: team a-b's app c and team a's app b-c
+  // would both be a-b-c, their rendered files mixed and each deploy "changing by hand" the other.
+  const releases = new Map<string, { team: string; app: string; at: string }>();
   if (isMap(teams)) {
     for (const team of teamNames) {
       const listed = get(teams, team, 'apps');
@@ -50,6 +54,14 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
           // helmfile.d/90-apps names the release <team>-<app>; helm refuses names over 53
           // characters, and would only say so in the middle of a deploy.
           const release = `${team}-${app}`;
+          const other = releases.get(release);
+          if (other && other.team !== team)
+            add(
+              ['teams', team, 'apps', i],
+              `release name "${release}" (team ${team}, app ${app}) is also the release of team ${other.team}, app ${other.app} (${other.at})`,
+              'rename one of the teams or apps: release names are <team>-<app> and must differ',
+            );
+          else if (!other) releases.set(release, { team, app, at: placeOf(at, ['teams', team, 'apps', i]) });
           if (release.length > helmReleaseNameMax)
             add(
               ['teams', team, 'apps', i],
@@ -181,6 +193,12 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
     }
   }
   return problems;
+}
+
+/** file:line:col of a value, as a message names another place. */
+function placeOf(at: Located, path: (string | number)[]): string {
+  const { origin } = locate(at.origins, pointer(path.map(String)));
+  return origin ? formatLocation(origin) : dotted(path);
 }
 
 function getPath(v: Value | undefined, path: string[]): Value | undefined {

@@ -1,7 +1,7 @@
 // Generated from schemas/values.schema.json by core/values/schema-types.ts: do not edit.
 // Regenerate with: npx tsc -p . && node dist/core/values/schema-types.js --write
 
-/** The merged values of one cluster: core defaults, then common/, environments/<env>/ and clusters/<cluster>/ of the values repo. The single source of truth for the values; the TypeScript types in core/values/types.generated.ts are generated from it. */
+/** The merged values of one cluster: core defaults, then common/, environments/<env>/ and clusters/<cluster>/ of the values repo. The single source of truth for the values; the TypeScript types in core/values/types.generated.ts are generated from it. A field marked writeOnly is a secret: it may only be set in a *.sops.yaml file. */
 export interface ResolvedValues {
   cluster: Cluster;
   platform: Platform;
@@ -192,7 +192,7 @@ export interface App {
     /** Image tag (quote it: "1.27" is not the number 1.27). */
     tag: string;
   };
-  /** Number of pods when autoscaling is off. */
+  /** Number of pods when autoscaling is off (Deployment spec.replicas, an int32). */
   replicas: number;
   /** Container port the app listens on. */
   port: number;
@@ -224,9 +224,9 @@ export interface App {
   autoscaling: {
     /** Scale with a HorizontalPodAutoscaler instead of fixed replicas. */
     enabled: boolean;
-    /** Fewest pods. */
+    /** Fewest pods (HorizontalPodAutoscaler spec.minReplicas, an int32). */
     minReplicas: number;
-    /** Most pods; at least minReplicas. */
+    /** Most pods; at least minReplicas (HorizontalPodAutoscaler spec.maxReplicas, an int32). */
     maxReplicas: number;
     /** Average CPU use to aim for, in percent of requests. */
     targetCPUUtilizationPercentage: number;

@@ -174,6 +174,20 @@ function toProblem(e: ErrorObject, at: Located): Problem | undefined {
       const format = String((e.params as { format: string }).format);
       return problemAt(at.texts, origin, `must be a valid ${format}`, { path: dotted(path) });
     }
+    case 'minimum':
+    case 'maximum': {
+      const { origin } = locate(at.origins, e.instancePath);
+      const limit = (e.params as { limit: number }).limit;
+      const bound = e.keyword === 'minimum' ? 'at least' : 'at most';
+      const other = e.keyword === 'minimum' ? parent.maximum : parent.minimum;
+      return problemAt(at.texts, origin, `must be ${bound} ${limit}, not ${String(e.data)}`, {
+        path: dotted(path),
+        hint:
+          typeof other === 'number'
+            ? `allowed: ${String(parent.minimum ?? other)} to ${String(parent.maximum ?? other)}`
+            : undefined,
+      });
+    }
     case 'minProperties':
       return problemAt(at.texts, locate(at.origins, e.instancePath, true).origin, 'must not be empty', {
         path: dotted(path),

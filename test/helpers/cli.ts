@@ -17,6 +17,8 @@ export async function runCli(
     timeoutMs?: number;
     /** Another copy of the core to run (test/helpers/core-copy.ts); default this checkout. */
     core?: string;
+    /** Run as this user (tests running as root that need a file root could read anyway). */
+    uid?: number;
   } = {},
 ): Promise<CliResult> {
   const r = await execa(`${opts.core ?? coreRoot}/bin/runlevel`, args, {
@@ -26,6 +28,7 @@ export async function runCli(
     input: opts.input,
     reject: false,
     timeout: opts.timeoutMs ?? 120_000,
+    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
   });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

@@ -6,6 +6,9 @@ import { fixture } from './fixture.js';
 
 export const fixtures = join(coreRoot, 'test/fixtures/values');
 
+/** The age key the large fixture's secrets.sops.yaml is encrypted to (a test key, for that fixture only). */
+export const largeFixtureKey = join(fixtures, 'large.age.key');
+
 /** Every file under dir: relative path → content. */
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();

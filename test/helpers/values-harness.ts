@@ -37,6 +37,8 @@ export const baseRepo: Record<string, string> = {
   ].join('\n'),
   'common/teams/alpha.yaml': 'members:\n  - name: alice@example.com\n    role: admin\napps: [web]\n',
   'common/apps/web.yaml': 'image:\n  repository: docker.io/library/nginx\n  tag: "1.27.3"\n',
+  // Without it the environment layer would be missing, which validate warns about.
+  'environments/dev/settings.yaml': '# settings of every dev cluster\n',
   'clusters/dev/secrets.sops.yaml': [
     'platform:',
     '  sso:',
@@ -90,9 +92,11 @@ export async function cli(
   repo: string,
   args: string[],
   env: Record<string, string> = {},
+  uid?: number,
 ): Promise<CliResult> {
   return runCli(args, {
     cwd: repo,
+    uid,
     env: {
       HOME: sb.home,
       TMPDIR: join(sb.home, 'tmp'),
@@ -105,12 +109,15 @@ export async function cli(
 
 /** The output as a golden file holds it: paths that change per run replaced by placeholders. */
 export function normalize(text: string, sb: Sandbox, repo: string): string {
-  return text
-    .split(repo)
-    .join('<repo>')
-    .split(sb.home)
-    .join('<home>')
-    .replace(/ENC\[AES256_GCM,[^\]]*\]/g, 'ENC[…]');
+  return (
+    text
+      .split(repo)
+      .join('<repo>')
+      .split(sb.home)
+      .join('<home>')
+      // a frame cuts a long ciphertext line short (ending in …) before its closing ]
+      .replace(/ENC\[AES256_GCM,[^\]\n…]*[\]…]/g, 'ENC[…]')
+  );
 }
 
 export function goldenText(args: string[], r: CliResult, sb: Sandbox, repo: string): string {

@@ -9,6 +9,7 @@ import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
+import { checkRunlevelHeaders } from '../runlevel-headers.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
 
@@ -47,6 +48,7 @@ export const command: Command = {
     const timeoutMs = durationFlag(flags.timeout, '--timeout');
     const concurrency = concurrencyFlag(flags);
     const force = flags.force === true;
+    checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
     const conn = await connectCluster(config);
     // What is deployed is read while the values load: unchanged releases are then not rendered

@@ -4,6 +4,7 @@ import { releaseKey } from '../../deploy/record.js';
 import { isGated } from '../../deploy/wait.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
+import { countFlag } from '../flags.js';
 import { connectCluster, planAgainstCluster } from '../pipeline.js';
 
 /** How status prints each state (the words of earlier versions, which scripts may match). */
@@ -22,6 +23,7 @@ export const command: Command = {
     deploys: { type: 'string', help: 'how many past deploys to show (default 5)' },
   },
   async run({ config, flags }) {
+    const shownDeploys = countFlag(flags, 'deploys') ?? 5; // before connecting: a typo fails at once
     const conn = await connectCluster(config);
     const step = await planAgainstCluster(config, conn, { state: 'compare' });
     const { resolved } = step;
@@ -61,7 +63,7 @@ export const command: Command = {
       namespace: p.namespace,
       state: 'removed from values',
     }));
-    const deploys = record.deploys.slice(0, Number(flags.deploys ?? 5));
+    const deploys = record.deploys.slice(0, shownDeploys);
     const inSync =
       plan.runlevels.every((rl) => rl.waves.flat().every((p) => p.state === ReleaseState.InSync)) &&
       orphans.length === 0;

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { warnUnreadChartValues } from '../../charts/values.js';
 import { canonicalJson } from '../../render/canonical.js';
 import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
@@ -10,6 +9,7 @@ import { maskSecretDocuments } from '../../shared/secret-objects.js';
 import { resolveValues } from '../../values/index.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
+import { usableOutDir } from '../out-dir.js';
 import { renderCapabilities } from '../pipeline.js';
 
 export const command: Command = {
@@ -39,6 +39,7 @@ export const command: Command = {
   },
   async run({ config, flags }) {
     const started = Date.now();
+    const outDir = typeof flags.out === 'string' ? usableOutDir(flags.out) : undefined; // before any work
     const resolved = await resolveValues({
       valuesDir: config.valuesDir,
       cluster: config.cluster,
@@ -68,9 +69,8 @@ export const command: Command = {
     const objects = result.releases.reduce((n, r) => n + r.objects.length, 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const summary = `${result.releases.length} releases, ${objects} objects, ${result.runlevels.length} runlevels`;
-    if (typeof flags.out === 'string') {
-      const out = resolve(flags.out);
-      await writeRender(result, out, meta);
+    if (outDir !== undefined) {
+      await writeRender(result, outDir, meta);
       log.done(`rendered ${summary} into ${flags.out} in ${seconds}s`);
       if (config.output === 'json') log.writeData(canonicalJson(renderIndex(result, meta), 2));
       return;

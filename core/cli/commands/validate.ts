@@ -5,12 +5,23 @@ import { log } from '../../shared/log.js';
 import { ValuesRepo } from '../../values/index.js';
 import { plural, sortProblems } from '../../values/problems.js';
 import type { Command } from '../command.js';
+import { checkRunlevelHeaders } from '../runlevel-headers.js';
 
 export const command: Command = {
   summary: 'merge and validate the values of one cluster, or of every cluster in runlevel.yaml',
-  usage: 'runlevel validate [--cluster C] [--values DIR] [-o json]',
-  async run({ config }) {
-    const repo = await ValuesRepo.open(config.valuesDir, config.ageKeyFile);
+  usage: 'runlevel validate [--cluster C] [--values DIR] [--strict] [-o json]',
+  options: {
+    strict: {
+      type: 'boolean',
+      env: 'RUNLEVEL_VALIDATE_STRICT',
+      help: 'warnings (a layer directory that does not exist) are errors too',
+    },
+  },
+  async run({ config, flags }) {
+    checkRunlevelHeaders(); // the core's own runlevel files: a header the deploy would trip over later
+    const repo = await ValuesRepo.open(config.valuesDir, config.ageKeyFile, {
+      strict: flags.strict === true,
+    });
     const clusters = config.cluster ? [config.cluster] : repo.clusters;
     const problems: Problem[] = [];
     const failed: string[] = [];

@@ -5,12 +5,14 @@
 //
 // It never decides anything the full parser would decide differently: on anything outside the
 // subset (anchors, aliases, tags, block scalars, multi-line scalars, escapes, duplicate keys, odd
-// indentation, documents markers, tabs, CR) it returns undefined and the caller parses the file
+// indentation, documents markers, tabs, CR and other control characters, nesting deeper than
+// maxDepth) it returns undefined and the caller parses the file
 // with full.ts, which also produces every error message. Scalars resolve as in yaml's core schema.
 // test/unit/shared/yaml/fast.test.ts checks values and origins against tree.ts.
 import { plainSafe, resolvePlain } from './scalars.js';
 import {
   child,
+  maxDepth,
   type NodeOrigin,
   type NodeOrigins,
   pointer,
@@ -24,6 +26,10 @@ class Unsupported {}
 const giveUp = (): never => {
   throw new Unsupported();
 };
+
+/** Tabs, CR, NUL and the other control characters: the full reader decides about those. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: exactly these send a file to the full reader
+const unsupportedChar = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 
 interface Line {
   no: number; // 1-based line number
@@ -39,7 +45,7 @@ export function readFast<Tag extends string>(
   layer: Tag,
   base: readonly string[],
 ): ReadTree<Tag> | undefined {
-  if (text.includes('\t') || text.includes('\r')) return undefined;
+  if (unsupportedChar.test(text)) return undefined;
   try {
     return new Reader(text, file, layer).document(pointer(base));
   } catch (err) {
@@ -51,6 +57,7 @@ export function readFast<Tag extends string>(
 class Reader<Tag extends string> {
   private readonly lines: Line[] = [];
   private i = 0; // index of the current content line
+  private depth = 0; // maps and lists open around the current node
   readonly origins: NodeOrigins<Tag> = new Map();
 
   constructor(
@@ -95,6 +102,7 @@ class Reader<Tag extends string> {
   }
 
   private map(at: number, col: number, ptr: string, keyAt: number | undefined): Value {
+    this.enter();
     this.record(ptr, at, keyAt);
     const out: { [key: string]: Value } = {};
     let entryAt = at;
@@ -105,7 +113,7 @@ class Reader<Tag extends string> {
       if (Object.hasOwn(out, key)) giveUp(); // yaml reports duplicate keys
       setKey(out, key, this.entryValue(colon + 1, col, child(ptr, key), entryAt));
       const next = this.line;
-      if (!next || next.indent < col) return out;
+      if (!next || next.indent < col) return this.leave(out);
       if (next.indent > col) giveUp();
       entryAt = next.start + col;
     }
@@ -127,6 +135,7 @@ class Reader<Tag extends string> {
   }
 
   private seq(at: number, col: number, ptr: string, keyAt: number | undefined): Value {
+    this.enter();
     this.record(ptr, at, keyAt);
     const out: Value[] = [];
     let dash = at;
@@ -143,9 +152,9 @@ class Reader<Tag extends string> {
         out.push(this.block(itemAt, itemAt - line.start, itemPtr, undefined));
       } else out.push(this.inline(itemAt, col, itemPtr, undefined));
       const next = this.line;
-      if (!next || next.indent < col) return out;
+      if (!next || next.indent < col) return this.leave(out);
       if (next.indent > col) giveUp();
-      if (!this.isDash(next.start + col, next.end)) return out; // the parent map goes on
+      if (!this.isDash(next.start + col, next.end)) return this.leave(out); // the parent map goes on
       dash = next.start + col;
     }
   }
@@ -178,12 +187,13 @@ class Reader<Tag extends string> {
 
   /** `[a, b]` or `{k: v}` on one line; returns the value and the offset after it. */
   private flow(at: number, end: number, ptr: string, keyAt: number | undefined): [Value, number] {
+    this.enter();
     this.record(ptr, at, keyAt);
     const isSeq = this.text[at] === '[';
     const close = isSeq ? ']' : '}';
     const out: Value[] | { [key: string]: Value } = isSeq ? [] : {};
     let p = this.skipSpaces(at + 1, end);
-    if (this.text[p] === close) return [out, p + 1];
+    if (this.text[p] === close) return [this.leave(out), p + 1];
     for (;;) {
       if (isSeq) {
         const arr = out as Value[];
@@ -199,7 +209,7 @@ class Reader<Tag extends string> {
         p = after;
       }
       p = this.skipSpaces(p, end);
-      if (this.text[p] === close) return [out, p + 1];
+      if (this.text[p] === close) return [this.leave(out), p + 1];
       if (this.text[p] !== ',') giveUp();
       p = this.skipSpaces(p + 1, end);
       if (this.text[p] === close) giveUp(); // a trailing comma
@@ -284,6 +294,16 @@ class Reader<Tag extends string> {
     if (source.length > 1024 || !plainSafe(source, true)) giveUp();
     const v = resolvePlain(source);
     return typeof v === 'string' ? v : giveUp();
+  }
+
+  /** One level deeper; past maxDepth the full reader takes over (and words the error). */
+  private enter(): void {
+    if (++this.depth > maxDepth) giveUp();
+  }
+
+  private leave<V extends Value>(value: V): V {
+    this.depth--;
+    return value;
   }
 
   /** After a value only spaces and a comment may follow. */

@@ -2,7 +2,7 @@
 // on, and wherever the place of a node is needed. It also words every YAML error for people.
 // Loading `yaml` costs more than reading a plain values repo, so hot start-up paths import this
 // file lazily.
-import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isSeq, Lexer, LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { TreeError, toTree } from './tree.js';
 import type { ReadTree } from './value.js';
 
@@ -27,14 +27,50 @@ export function parseFull(text: string): { parsed: ParsedYaml } | { errors: Yaml
     prettyErrors: false,
     strict: true,
   });
-  if (doc.errors.length === 0) return { parsed: { doc, lines } };
-  return {
-    errors: doc.errors.map((e) => ({
-      offset: e.pos[0],
-      message: yamlMessage(e.code, e.message),
-      hint: yamlHint(e.code),
-    })),
-  };
+  // An unknown tag (`!vault`) is only a warning to yaml, which then drops it: for values it is an error.
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
+  if (problems.length === 0) return { parsed: { doc, lines } };
+  return { errors: worded(text, problems) };
+}
+
+/**
+ * yaml's errors in words for people, each at the place to fix: an unclosed quote at its opening
+ * quote (yaml points at the end of the file), a line indented under `key: value` at that line
+ * (yaml points at the value above it, one line early, and reports it twice).
+ */
+function worded(text: string, errors: readonly YAMLError[]): YamlError[] {
+  const nested = new Set(errors.filter((e) => e.code === 'BLOCK_AS_IMPLICIT_KEY').map((e) => e.pos[0]));
+  const out: YamlError[] = [];
+  for (const e of errors) {
+    if (e.code === 'MULTILINE_IMPLICIT_KEY' && nested.has(e.pos[0])) continue; // the same mistake
+    let offset = e.pos[0];
+    if (e.code === 'BLOCK_AS_IMPLICIT_KEY') offset = nextContentLine(text, offset) ?? offset;
+    if (e.code === 'MISSING_CHAR' && /closing ["']quote/.test(e.message))
+      offset = quoteStart(text, e.pos[0]) ?? offset;
+    out.push({ offset, message: yamlMessage(e.code, e.message), hint: yamlHint(e.code, e.message) });
+  }
+  return out;
+}
+
+/** Offset of the first character of the next line that holds more than blanks or a comment. */
+function nextContentLine(text: string, offset: number): number | undefined {
+  for (let nl = text.indexOf('\n', offset); nl !== -1; nl = text.indexOf('\n', nl + 1)) {
+    const line = /^[ \t]*([^\s#])/.exec(text.slice(nl + 1, text.indexOf('\n', nl + 1) >>> 0));
+    if (line) return nl + 1 + line[0].length - 1;
+  }
+  return undefined;
+}
+
+/** Where the quoted scalar that runs to `end` without its closing quote starts. */
+function quoteStart(text: string, end: number): number | undefined {
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    // Tokens of one control character (document start, scalar marker, …) hold no source text.
+    if (token.length === 1 && token.charCodeAt(0) < 0x20 && token !== '\n') continue;
+    if ((token[0] === '"' || token[0] === "'") && offset + token.length === end) return offset;
+    offset += token.length;
+  }
+  return undefined;
 }
 
 /** parseFull, then the value tree placed at `base`; what YAML allows but a value tree does not is an error too. */
@@ -88,12 +124,33 @@ function startOffset(node: unknown): number | undefined {
 
 function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key: a key may appear only once in a map';
+  if (code === 'MULTIPLE_DOCS')
+    return 'a second YAML document starts here: a values file holds exactly one document';
+  if (code === 'RESOURCE_EXHAUSTION') return 'invalid YAML: nested too deeply to read';
+  if (code === 'MISSING_CHAR' && /closing ["']quote/.test(message))
+    return 'invalid YAML: this quoted string is never closed';
+  if (code === 'TAG_RESOLVE_FAILED')
+    return `unknown YAML tag ${/tag: (\S+)/.exec(message)?.[1] ?? ''}: values files hold plain YAML`.replace(
+      '  ',
+      ' ',
+    );
+  if (code === 'BLOCK_AS_IMPLICIT_KEY')
+    return 'invalid YAML: this line is indented under a key that already has a value on its own line';
   const first = message.split('\n')[0] ?? message;
   return `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
 }
 
-function yamlHint(code: string): string | undefined {
+function yamlHint(code: string, message: string): string | undefined {
+  if (code === 'MISSING_CHAR' && /closing ["']quote/.test(message))
+    return 'end the string with the same quote it starts with';
   if (code === 'DUPLICATE_KEY') return 'remove one of the two entries, or merge them into one';
+  if (code === 'MULTIPLE_DOCS')
+    return 'remove the `---` (or `...`) line, or move what follows into a file of its own';
+  if (code === 'RESOURCE_EXHAUSTION') return 'values nest a few levels deep; flatten this structure';
+  if (code === 'TAG_RESOLVE_FAILED')
+    return 'remove the tag; a secret belongs in a *.sops.yaml file, which sops keeps encrypted';
+  if (code === 'BLOCK_AS_IMPLICIT_KEY')
+    return "indent it like the key above, or move that key's value onto lines of its own below it";
   if (code === 'BAD_INDENT' || code === 'MISSING_CHAR')
     return 'check the indentation and the ":" after each key';
   return undefined;

@@ -2,6 +2,12 @@
 // the fast reader and the full one (so their results can be compared node for node) and by the
 // values stage, which merges such trees layer by layer.
 
+/**
+ * How deep maps and lists may nest in one file. Real values nest a dozen levels; the bound keeps
+ * the readers' recursion far from the stack's end whatever a file holds.
+ */
+export const maxDepth = 100;
+
 /** A plain YAML value tree (maps as plain objects, arrays, scalars). */
 export type Value = null | string | number | boolean | Value[] | { [key: string]: Value };
 

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../helpers/cli.js';
-import { fixtures, readTree } from '../../helpers/render-helpers.js';
+import { fixtures, largeFixtureKey, readTree } from '../../helpers/render-helpers.js';
 
 test('two renders, at different concurrency, are byte-identical', async () => {
   const out = await mkdtemp(join(tmpdir(), 'runlevel-determinism-'));
   try {
-    const args = ['template', '--values', join(fixtures, 'large'), '--cluster', 'prod-eu'];
+    const large = ['--values', join(fixtures, 'large'), '--age-key-file', largeFixtureKey];
+    const args = ['template', ...large, '--cluster', 'prod-eu'];
     const a = await runCli([...args, '--out', join(out, 'a'), '--concurrency', '1']);
     const b = await runCli([...args, '--out', join(out, 'b'), '--concurrency', '16']);
     assert.is(a.code, 0, a.stderr);
@@ -28,7 +29,8 @@ test('rendering again replaces the earlier render whole (no stale files)', async
   const out = await mkdtemp(join(tmpdir(), 'runlevel-rerender-'));
   try {
     const dir = join(out, 'r');
-    const base = ['template', '--values', join(fixtures, 'large'), '--cluster', 'prod-eu', '--out', dir];
+    const large = ['--values', join(fixtures, 'large'), '--age-key-file', largeFixtureKey];
+    const base = ['template', ...large, '--cluster', 'prod-eu', '--out', dir];
     assert.is((await runCli(base)).code, 0);
     const r = await runCli([...base, '--selector', 'runlevel=60-teams']);
     assert.is(r.code, 0, r.stderr);

@@ -11,10 +11,14 @@ import { run } from '../../../core/shared/exec.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool } from '../../../core/shared/tools.js';
 import { resolveValues } from '../../../core/values/index.js';
-import { fixtures } from '../../helpers/render-helpers.js';
+import { fixtures, largeFixtureKey } from '../../helpers/render-helpers.js';
 
 test('the same documents as helmfile template, for every release of the large fixture', async () => {
-  const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });
+  const resolved = await resolveValues({
+    valuesDir: join(fixtures, 'large'),
+    cluster: 'prod-eu',
+    ageKeyFile: largeFixtureKey,
+  });
   const ours = await renderPlatform({ values: resolved.values });
   const dir = await mkdtemp(join(tmpdir(), 'runlevel-parity-'));
   try {
@@ -47,7 +51,11 @@ test('the same documents as helmfile template, for every release of the large fi
 });
 
 test('selectors pick releases by the runlevel, team and app labels', async () => {
-  const resolved = await resolveValues({ valuesDir: join(fixtures, 'large'), cluster: 'prod-eu' });
+  const resolved = await resolveValues({
+    valuesDir: join(fixtures, 'large'),
+    cluster: 'prod-eu',
+    ageKeyFile: largeFixtureKey,
+  });
   const r = await renderPlatform({
     values: resolved.values,
     selectors: ['team=payments', 'runlevel=00-init'],

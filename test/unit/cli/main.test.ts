@@ -76,4 +76,11 @@ test('a bad output format is a UserError with exit code 2', () => {
   }
 });
 
+test('CI is on for any value a CI sets (woodpecker, 1, true) and off for empty or a false word', () => {
+  for (const value of ['woodpecker', 'true', '1', 'gitlab', 'yes'])
+    assert.is(resolveConfig({}, { CI: value }).ci, true, `CI=${value}`);
+  for (const value of ['', 'false', '0', 'no', 'off', 'FALSE'])
+    assert.is(resolveConfig({}, { CI: value }).ci, false, `CI=${value}`);
+});
+
 test.run();

@@ -1,6 +1,7 @@
 // The schema's secret fields (writeOnly) are secrets wherever their value was set.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { UserError } from '../../../core/shared/errors.js';
 import { log } from '../../../core/shared/log.js';
 import { ValuesRepo } from '../../../core/values/index.js';
 import type { Value } from '../../../core/values/model.js';
@@ -49,17 +50,21 @@ test('writeOnly beside a $ref, under additionalProperties and items, marks every
   ]);
 });
 
-test('a secret field set in a plain file is a secret all the same: in Resolved.secrets, its path, the mask', async () => {
+test('a secret field set in a plain file is refused (encrypt it), and its value is masked all the same', async () => {
   const dir = await fixture({
     'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
     'common/settings.yaml':
       'cluster:\n  domain: example.com\nplatform:\n  sso:\n    adminPassword: plain-Adm1n-pw\n',
   });
   try {
-    const dev = await (await ValuesRepo.open(dir)).resolve('dev');
-    assert.ok(dev.secrets.includes('plain-Adm1n-pw'));
-    assert.ok(dev.secretPaths.has('/platform/sso/adminPassword'));
-    assert.not.ok(dev.secretPaths.has('/platform/sso/realm'));
+    const refused = await (await ValuesRepo.open(dir)).resolve('dev').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.ok(refused instanceof UserError, 'refused as a user error');
+    const shown = JSON.stringify(refused);
+    assert.match(shown, 'sops');
+    assert.not.match(log.mask(shown), 'plain-Adm1n-pw');
     assert.is(log.mask('password is plain-Adm1n-pw'), 'password is ***');
   } finally {
     await removeFixture(dir);

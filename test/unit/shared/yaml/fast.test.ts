@@ -171,4 +171,26 @@ test('agrees with yaml on generated documents', () => {
   assert.ok(read > 2000, `the fast reader read only ${read} of 3000 generated documents`);
 });
 
+test('gives up (never overflows the stack) on nesting past maxDepth; yaml then refuses it at its place', () => {
+  for (const n of [101, 150, 20_000]) {
+    const flow = `a: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    const block = Array.from({ length: Math.min(n, 300) }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    for (const text of [flow, block]) {
+      assert.equal(readFast(text, 'f.yaml', 'common', []), undefined);
+      const full = readFull(text, 'f.yaml', 'common', []);
+      assert.ok('errors' in full, `yaml accepted ${n} levels`);
+      assert.match(full.errors[0]?.message ?? '', /nested (deeper than 100 levels|too deeply to read)/);
+    }
+  }
+  assert.is.not(readFast(`a: ${'['.repeat(99)}${']'.repeat(99)}\n`, 'f.yaml', 'common', []), undefined);
+});
+
+test('gives up on control characters, which yaml then refuses in values', () => {
+  for (const text of ['a: "x\u0000"\n', 'a: x\u0007y\n', 'a: "x\\0"\n']) {
+    assert.equal(readFast(text, 'f.yaml', 'common', []), undefined);
+    const full = readFull(text, 'f.yaml', 'common', []);
+    assert.ok('errors' in full && /control character/.test(full.errors[0]?.message ?? ''), text);
+  }
+});
+
 test.run();
