@@ -12,6 +12,7 @@ import { coreRoot } from '../../../core/shared/paths.js';
 import { cleanEnv } from '../../helpers/cli.js';
 
 const valuesDir = join(coreRoot, 'test/fixtures/values/large');
+const largeFixtureKey = join(coreRoot, 'test/fixtures/values/large.age.key');
 let tmp: string;
 
 test.before.each(async () => {
@@ -24,12 +25,16 @@ test.after.each(async () => {
 });
 
 function start(args: string[]): ResultPromise {
-  return execa(`${coreRoot}/bin/runlevel`, [...args, '--values', valuesDir, '--cluster', 'prod-eu'], {
-    env: { ...cleanEnv(), TMPDIR: join(tmp, 'tmp'), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
-    extendEnv: false,
-    reject: false,
-    timeout: 300_000,
-  });
+  return execa(
+    `${coreRoot}/bin/runlevel`,
+    [...args, '--values', valuesDir, '--cluster', 'prod-eu', '--age-key-file', largeFixtureKey],
+    {
+      env: { ...cleanEnv(), TMPDIR: join(tmp, 'tmp'), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
+      extendEnv: false,
+      reject: false,
+      timeout: 300_000,
+    },
+  );
 }
 
 /** Resolves with the name of the run's own directory once it is made in dir. */
