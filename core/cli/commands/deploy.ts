@@ -11,6 +11,7 @@ import { loadKubeConfig } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
+import { refuseDowngrade } from '../pin.js';
 import { checkOrStop, kubeconfigFile, renderResolved, resolveFromConfig, valuesCommit } from '../pipeline.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
@@ -18,7 +19,7 @@ import { coreVersion } from './version.js';
 export const command: Command = {
   summary: 'validate, render, check and deploy every runlevel in order',
   usage:
-    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
+    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m] [--allow-downgrade]',
   options: {
     selector: selectorOption,
     'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
@@ -41,6 +42,11 @@ export const command: Command = {
       help: 'cap on each runlevel readiness timeout (90s, 5m)',
     },
     strict: { type: 'boolean', env: 'RUNLEVEL_CHECK_STRICT', help: 'policy warnings stop the deploy too' },
+    'allow-downgrade': {
+      type: 'boolean',
+      env: 'RUNLEVEL_ALLOW_DOWNGRADE',
+      help: 'deploy although a newer core deployed the cluster last',
+    },
   },
   async run({ config, flags }) {
     const started = Date.now();
@@ -53,6 +59,7 @@ export const command: Command = {
 
     const kubeconfig = kubeconfigFile(config);
     const kc = loadKubeConfig(kubeconfig);
+    await refuseDowngrade(kc, coreVersion(), flags['allow-downgrade'] === true, process.argv.slice(2));
     // What is deployed is read while the values load: unchanged releases are then not rendered
     // again. Unreachable or unreadable, everything is rendered (and the lock reports the cluster).
     const deployed =
