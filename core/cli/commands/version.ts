@@ -22,6 +22,17 @@ const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'h
   sops: ['sops', ['--version', '--disable-version-check']],
 };
 
+/** The local cluster's binaries: `runlevel cluster up` runs on the host, so the image leaves them out. */
+const hostOnlyTools = new Set<ToolName>([
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'etcd',
+  'kwok',
+  'gatekeeper',
+]);
+const inImage = process.env.RUNLEVEL_IN_IMAGE === 'true';
+
 export interface ToolVersion {
   tool: ToolName;
   pinned: string;
@@ -87,7 +98,9 @@ export const command: Command = {
     }
     const rows = tools.map((t) => {
       const state = !t.found
-        ? 'not installed (make tools)'
+        ? inImage && hostOnlyTools.has(t.tool)
+          ? 'host only: the local cluster runs outside the image'
+          : 'not installed (make tools)'
         : t.matches
           ? 'pinned ✔'
           : `differs from pin ${t.pinned}`;
