@@ -26,7 +26,11 @@ function assertGolden(name: string, actual: string): void {
     return;
   }
   assert.ok(existsSync(file), `golden file ${file} is missing: run the tests with UPDATE_GOLDEN=1`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `output differs from ${file} (UPDATE_GOLDEN=1 rewrites it)`);
+  assert.equal(
+    actual,
+    readFileSync(file, 'utf8'),
+    `output differs from ${file} (UPDATE_GOLDEN=1 rewrites it)`,
+  );
 }
 
 const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\n` });
@@ -37,7 +41,10 @@ test.before(async () => {
 });
 
 test('golden: a repo pinned to another core is refused with exit 7, both versions and the command to run', async () => {
-  const repo = await valuesRepo(sb, repoFile(['core: "0.9.0"', 'clusters:', '  dev:', '    environment: dev']));
+  const repo = await valuesRepo(
+    sb,
+    repoFile(['core: "0.9.0"', 'clusters:', '  dev:', '    environment: dev']),
+  );
   const args = ['values', '--cluster', 'dev'];
   const r = await cli(sb, repo, args);
   assertCleanFailure(r, 7);
@@ -59,7 +66,10 @@ test('golden: a canary cluster pinned to its own core is refused by this one, wi
 });
 
 test('golden: a moving tag is no pin (latest), exit 7', async () => {
-  const repo = await valuesRepo(sb, repoFile(['core: latest', 'clusters:', '  dev:', '    environment: dev']));
+  const repo = await valuesRepo(
+    sb,
+    repoFile(['core: latest', 'clusters:', '  dev:', '    environment: dev']),
+  );
   const args = ['validate'];
   const r = await cli(sb, repo, args);
   assertCleanFailure(r, 7);
