@@ -16,6 +16,9 @@ mirror=${RUNLEVEL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages=nodejs,tini,git,ca-certificates
 # Documentation, manuals and translations: nothing in a container reads them (~60 MB).
 excludes=('/usr/share/doc/*' '/usr/share/man/*' '/usr/share/info/*' '/usr/share/locale/*' '/usr/share/lintian/*')
+# Perl's library (~50 MB): git depends on perl for its scripted commands (send-email, svn, ...);
+# the core runs only git's built-in rev-parse and status, which never start perl. perl-base stays.
+excludes+=('/usr/share/perl/*' '/usr/lib/x86_64-linux-gnu/perl/*' '/usr/lib/x86_64-linux-gnu/libperl.so*')
 recipe="variant=essential suite=$suite packages=$packages excludes=${excludes[*]} format=1"
 tag=runlevel-base:$suite-$(printf '%s' "$recipe" | sha256sum | cut -c1-12)
 
@@ -51,4 +54,7 @@ docker import --message "runlevel base: $recipe" \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'CMD ["/bin/bash"]' "$work/rootfs.tar" "$tag" >/dev/null
 echo "✔ base $tag built in $((SECONDS - start))s" >&2
+# Bases of older recipes go (an image still built on one keeps it until that image goes).
+docker images runlevel-base --format '{{.Repository}}:{{.Tag}}' | grep -vxF "$tag" |
+  xargs -r docker image rm >/dev/null 2>&1 || true
 echo "$tag"

@@ -38,6 +38,9 @@ if [[ ! -f $modules/.complete ]]; then
   cp package.json package-lock.json "$modules.tmp/"
   (cd "$modules.tmp" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error >&2)
   rm -f "$modules.tmp/package.json" "$modules.tmp/package-lock.json"
+  # Type declarations, source maps, TypeScript sources and docs: node loads none of them (~45%).
+  find "$modules.tmp/node_modules" -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' \
+    -o -name '*.map' -o -name '*.md' \) -delete
   rm -rf "$modules" && mv "$modules.tmp" "$modules" && touch "$modules/.complete"
 fi
 
