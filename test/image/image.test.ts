@@ -9,8 +9,8 @@ import { runCli } from '../helpers/cli.js';
 import { docker, image } from './docker.js';
 
 const version = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version as string;
-// The tools the core runs; the cluster's own binaries stay on the host.
-const imageTools = ['helm', 'helmfile', 'helm-diff', 'kubectl', 'opa', 'kubeconform', 'sops'];
+// The tools the core runs; the cluster's own binaries stay on the host, kubectl and helm-diff too.
+const imageTools = ['helm', 'helmfile', 'opa', 'kubeconform', 'sops'];
 
 interface Inspect {
   Config: { User: string; WorkingDir: string; Entrypoint: string[]; Labels: Record<string, string> };
@@ -54,6 +54,7 @@ test('`docker run --rm --read-only IMAGE version` prints the same pinned tools a
   assert.is(apiserver?.found, undefined);
   const text = await docker(['run', '--rm', '--read-only', image, 'version']);
   assert.match(String(text.stdout), /kube-apiserver +- +host only/);
+  assert.match(String(text.stdout), /kubectl +- +not in the image: the core does not run it/);
   assert.match(String(text.stdout), new RegExp(`^runlevel ${version.replaceAll('.', '\\.')}$`, 'm'));
 });
 

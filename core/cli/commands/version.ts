@@ -22,15 +22,21 @@ const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'h
   sops: ['sops', ['--version', '--disable-version-check']],
 };
 
-/** The local cluster's binaries: `runlevel cluster up` runs on the host, so the image leaves them out. */
-const hostOnlyTools = new Set<ToolName>([
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'etcd',
-  'kwok',
-  'gatekeeper',
-]);
+/**
+ * What the image leaves out, and why: the local cluster's binaries (`runlevel cluster up` runs on
+ * the host), and tools the core never runs (its diff needs no helm plugin; it talks to the API
+ * server itself), which would add ~35 MB compressed.
+ */
+const notInImage: Partial<Record<ToolName, string>> = {
+  'kube-apiserver': 'host only: the local cluster runs outside the image',
+  'kube-controller-manager': 'host only: the local cluster runs outside the image',
+  'kube-scheduler': 'host only: the local cluster runs outside the image',
+  etcd: 'host only: the local cluster runs outside the image',
+  kwok: 'host only: the local cluster runs outside the image',
+  gatekeeper: 'host only: the local cluster runs outside the image',
+  kubectl: 'not in the image: the core does not run it',
+  'helm-diff': 'not in the image: the core does not run it',
+};
 const inImage = process.env.RUNLEVEL_IN_IMAGE === 'true';
 
 export interface ToolVersion {
@@ -98,9 +104,7 @@ export const command: Command = {
     }
     const rows = tools.map((t) => {
       const state = !t.found
-        ? inImage && hostOnlyTools.has(t.tool)
-          ? 'host only: the local cluster runs outside the image'
-          : 'not installed (make tools)'
+        ? ((inImage && notInImage[t.tool]) ?? 'not installed (make tools)')
         : t.matches
           ? 'pinned ✔'
           : `differs from pin ${t.pinned}`;
