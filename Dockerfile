@@ -27,7 +27,10 @@ COPY dist/core/ /opt/runlevel/dist/core/
 #  - HOME: git looks for ~/.gitconfig, kubectl for ~/.kube/cache (a discovery cache it can do without).
 #  - GIT_CONFIG_*: the mounted values repo belongs to the user's uid, not 65532; git refuses to read
 #    a repo owned by someone else unless told it is safe (we only read its commit).
+#  - TMPDIR: check still hands kubeconform the render and the CRD schemas as files; /dev/shm is
+#    the container's own in-memory tmpfs (there with --read-only too), so nothing reaches a disk.
 ENV RUNLEVEL_IN_IMAGE=true \
+    TMPDIR=/dev/shm \
     PATH=/opt/runlevel/.tools/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/nonexistent \
     KUBECONFIG=/kube/config \

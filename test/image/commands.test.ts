@@ -101,10 +101,16 @@ test('template to stdout, and to --out on the one writable mount', async () => {
   const r = await inImage(['template']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^kind: Deployment$/m);
+  // The render is written beside its target first and renamed into place: the mount is its parent.
   const out = await writableDir();
-  const w = await inImage(['template', '--out', '/out'], { mounts: { [out]: '/out' }, writable: ['/out'] });
+  const w = await inImage(['template', '--out', '/out/rendered'], {
+    mounts: { [out]: '/out' },
+    writable: ['/out'],
+  });
   assert.is(w.code, 0, w.stderr);
-  const runlevels = readdirSync(out).sort();
+  const runlevels = readdirSync(join(out, 'rendered'))
+    .filter((f) => f !== 'index.json')
+    .sort();
   assert.ok(runlevels.length >= 5, runlevels.join(' '));
   assert.is(w.stdout, '');
 });
