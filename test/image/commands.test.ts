@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isNotFound, loadKubeConfig } from '../../core/shared/kube.js';
 import { removeFixture } from '../helpers/fixture.js';
+import { assertGoldenFile } from '../helpers/golden.js';
 import { helmReleasesByName } from '../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
 import {
@@ -184,6 +185,32 @@ test('docker stop in the middle of a deploy: the release in flight finishes, the
     assert.is(rel.status, 'deployed', `${release} left ${rel.status}`);
   assert.not.ok(await leaseExists(), 'lock released');
   assert.is((await lastRecord()).outcome, 'interrupted');
+});
+
+test('a deploy by an older core than the last recorded one is refused (exit 7) unless --allow-downgrade', async () => {
+  const api = loadKubeConfig(hostKubeconfig).makeApiClient(CoreV1Api);
+  const cm = await api.readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
+  const deploys = JSON.parse(cm.data?.['deploys.json'] ?? '[]') as { coreVersion: string }[];
+  assert.ok(deploys[0], 'the interrupted deploy left a record');
+  deploys[0].coreVersion = '9.9.9'; // as if a newer core had deployed last
+  await api.replaceNamespacedConfigMap({
+    name: 'runlevel-state',
+    namespace: 'runlevel-system',
+    body: { ...cm, data: { ...cm.data, 'deploys.json': JSON.stringify(deploys) } },
+  });
+  const refused = await inImage(['deploy']);
+  assert.is(refused.code, 7, refused.stderr);
+  assert.is(refused.stdout, '');
+  const core = image.split(':')[1] ?? '';
+  const golden = [`$ docker run ${image} deploy`, `exit ${refused.code}`, '--- stderr', refused.stderr]
+    .join('\n')
+    .replace(/\(\d{4}-\d\d-\d\dT[\d:.]+Z, values [\w-]+\)/, '(<time>, values <commit>)')
+    .replaceAll(core, '<core>');
+  assertGoldenFile('pin', 'downgrade', `${golden.trimEnd()}\n`);
+
+  const allowed = await inImage(['deploy', '--allow-downgrade']);
+  assert.is(allowed.code, 0, allowed.stderr);
+  assert.is((await lastRecord()).coreVersion, core);
 });
 
 test.run();

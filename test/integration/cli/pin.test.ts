@@ -1,11 +1,12 @@
 // The pin refusals through the real CLI: a repo pinned to another core, a canary cluster pinned to
 // its own, a moving tag. Each exits 7 before any value is read, and its exact output is golden.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import { compareVersions } from '../../../core/cli/pin.js';
 import { coreRoot } from '../../../core/shared/paths.js';
+import { assertGoldenFile } from '../../helpers/golden.js';
 import {
   assertCleanFailure,
   cli,
@@ -17,21 +18,7 @@ import {
 
 const core = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version as string;
 
-/** Compare with test/golden/pin/<name>.txt; UPDATE_GOLDEN=1 rewrites it. */
-function assertGolden(name: string, actual: string): void {
-  const file = join(coreRoot, 'test/golden/pin', `${name}.txt`);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.ok(existsSync(file), `golden file ${file} is missing: run the tests with UPDATE_GOLDEN=1`);
-  assert.equal(
-    actual,
-    readFileSync(file, 'utf8'),
-    `output differs from ${file} (UPDATE_GOLDEN=1 rewrites it)`,
-  );
-}
+const assertGolden = (name: string, actual: string) => assertGoldenFile('pin', name, actual);
 
 const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\n` });
 
