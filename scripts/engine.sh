@@ -25,7 +25,8 @@ host() {
 }
 
 install_engine() {
-  command -v dockerd >/dev/null && command -v containerd >/dev/null && command -v runc >/dev/null && return
+  command -v docker >/dev/null && command -v dockerd >/dev/null && command -v containerd >/dev/null &&
+    command -v runc >/dev/null && return
   echo "► engine: installing Debian's docker.io, containerd and runc" >&2
   [[ $(id -u) == 0 ]] || { echo "✗ engine: dockerd is missing; install docker.io (as root)" >&2; exit 1; }
   # apt-get update only when the lists are older than a day: an update costs ~10 s.
