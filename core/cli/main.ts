@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     code = report(err);
   }
   if (signal && code !== ExitCode.ok) code = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+  await flushed();
   process.exit(code);
 }
 
@@ -130,3 +131,14 @@ function report(err: unknown): number {
 }
 
 export type { Command };
+
+/**
+ * Resolves once stdout and stderr have written everything. A pipe handed over in non-blocking
+ * mode (docker's container output is one) takes what it can and Node queues the rest, which
+ * process.exit would drop: `docker run IMAGE template` stopped at 128 KiB.
+ */
+function flushed(): Promise<unknown> {
+  return Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))),
+  );
+}

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isNotFound, loadKubeConfig } from '../../core/shared/kube.js';
+import { runCli } from '../helpers/cli.js';
 import { removeFixture } from '../helpers/fixture.js';
 import { assertGoldenFile } from '../helpers/golden.js';
 import { helmReleasesByName } from '../helpers/kube.js';
@@ -30,7 +31,12 @@ let user: RunOptions;
 let deployedReleases: string[] = [];
 
 const inImage = (args: string[], extra: RunOptions = {}) =>
-  dockerRun(args, { ...user, ...extra, mounts: { ...user.mounts, ...extra.mounts } });
+  dockerRun(args, {
+    ...user,
+    ...extra,
+    mounts: { ...user.mounts, ...extra.mounts },
+    env: { ...user.env, ...extra.env },
+  });
 
 async function leaseExists(): Promise<boolean> {
   try {
@@ -102,6 +108,11 @@ test('template to stdout, and to --out on the one writable mount', async () => {
   const r = await inImage(['template']);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^kind: Deployment$/m);
+  // All of it: the same stream as the host's render of the same repo.
+  const host = await runCli(['template', '--cluster', 'dev', '--values', repo.dir]);
+  assert.is(host.code, 0, host.stderr);
+  assert.is(r.stdout.length, host.stdout.length);
+  assert.ok(r.stdout === host.stdout, 'the container renders what the host renders');
   // The render is written beside its target first and renamed into place: the mount is its parent.
   const out = await writableDir();
   const w = await inImage(['template', '--out', '/out/rendered'], {
@@ -146,6 +157,19 @@ test('diff finds nothing to change and status reports every release in sync (JSO
   const s = await inImage(['status', '-o', 'json']);
   assert.is(s.code, 0, s.stderr);
   assert.is(JSON.parse(s.stdout).inSync, true);
+});
+
+test('-o json: the events on stderr are JSON lines, the data on stdout one JSON document', async () => {
+  const r = await inImage(['deploy', '--dry-run', '-o', 'json'], { env: { RUNLEVEL_LOG_FORMAT: 'auto' } });
+  assert.is(r.code, 0, r.stderr);
+  const events = r.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { kind: string });
+  assert.ok(events.length > 0 && events.every((e) => typeof e.kind === 'string'), r.stderr);
+  // Past the 128 KiB a non-blocking pipe takes at once: all of it arrives before the exit.
+  assert.ok(r.stdout.length > 128 * 1024, `${r.stdout.length} bytes`);
+  assert.is(JSON.parse(r.stdout).changes, 0);
 });
 
 test('task lists the tasks and runs one against the cluster', async () => {
