@@ -1,34 +1,55 @@
-# runlevel image (minimal until the image issue): the pinned toolchain is built from the same
-# tools/pins.env and tools/go modules as `make tools`, the core is compiled TypeScript.
-FROM golang:1.26-bookworm AS tools
-WORKDIR /src
-COPY tools/ tools/
-RUN RUNLEVEL_TOOLS_CACHE=/cache bash tools/build.sh && \
-    mkdir -p /out/bin && cp -L .tools/bin/* /out/bin/ && cp -rL .tools/helm-plugins /out/helm-plugins
+# The runlevel image: the compiled core, its production node_modules, the pinned tools it runs and
+# the platform (charts, runlevels, schemas, policies, init templates). Built by `make image`
+# (scripts/image.sh), which stages what it copies in .runlevel/image/: the tools `make tools`
+# already built from tools/pins.env (never compiled a second time) and the production
+# node_modules. No FROM pulls from a registry: BASE is made from Debian's packages
+# (scripts/image-base.sh). With a registry at hand any base carrying node >= 20.5, tini at
+# /usr/bin/tini and git will do (README, "The image").
+# Layers go from the least to the most often changed, so a change to the core rebuilds one layer.
+ARG BASE=runlevel-base:missing
+FROM ${BASE}
 
-FROM node:20-bookworm-slim AS core
-WORKDIR /opt/runlevel
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY tsconfig.json ./
-COPY core/ core/
-RUN npm install --no-save typescript@5.9 @types/node@20 && npx tsc -p tsconfig.json
+COPY .runlevel/image/tools/ /opt/runlevel/.tools/
+COPY .runlevel/image/node_modules/ /opt/runlevel/node_modules/
+COPY charts/ /opt/runlevel/charts/
+COPY helmfile.d/ /opt/runlevel/helmfile.d/
+COPY schemas/ /opt/runlevel/schemas/
+COPY policies/ /opt/runlevel/policies/
+COPY values-template/ /opt/runlevel/values-template/
+COPY package.json /opt/runlevel/
+COPY tools/pins.env /opt/runlevel/tools/
+COPY bin/runlevel /opt/runlevel/bin/
+COPY dist/core/ /opt/runlevel/dist/core/
 
-FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends git openssl ca-certificates && rm -rf /var/lib/apt/lists/*
-WORKDIR /opt/runlevel
-COPY --from=tools /out/bin/ /opt/runlevel/.tools/bin/
-COPY --from=tools /out/helm-plugins/ /opt/runlevel/.tools/helm-plugins/
-COPY --from=core /opt/runlevel/node_modules/ node_modules/
-COPY --from=core /opt/runlevel/dist/ dist/
-COPY package.json ./
-COPY tools/pins.env tools/pins.env
-COPY bin/ bin/
-COPY charts/ charts/
-COPY helmfile.d/ helmfile.d/
-COPY schemas/ schemas/
-COPY policies/ policies/
-COPY values-template/ values-template/
-ENV RUNLEVEL_IN_IMAGE=true PATH=/opt/runlevel/.tools/bin:$PATH
+# Nothing in the image is writable at run time (docker run --read-only): every path a tool might
+# write to points at a directory that does not exist, so a write fails instead of landing in the
+# image, and none of these tools needs one to work.
+#  - HOME: git looks for ~/.gitconfig, kubectl for ~/.kube/cache (a discovery cache it can do without).
+#  - GIT_CONFIG_*: the mounted values repo belongs to the user's uid, not 65532; git refuses to read
+#    a repo owned by someone else unless told it is safe (we only read its commit).
+#  - TMPDIR: check still hands kubeconform the render and the CRD schemas as files; /dev/shm is
+#    the container's own in-memory tmpfs (there with --read-only too), so nothing reaches a disk.
+ENV RUNLEVEL_IN_IMAGE=true \
+    TMPDIR=/dev/shm \
+    PATH=/opt/runlevel/.tools/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/nonexistent \
+    KUBECONFIG=/kube/config \
+    GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0=* \
+    NODE_ENV=production
+
 USER 65532:65532
-ENTRYPOINT ["/opt/runlevel/bin/runlevel"]
+WORKDIR /values
+# tini is PID 1: it reaps the tools' processes and hands SIGTERM (docker stop) to the core alone,
+# which lets the release in flight finish, releases the deploy lock and exits 143.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/bin/node", "/opt/runlevel/bin/runlevel"]
+CMD ["--help"]
+
+# Last, so a new revision or date changes no layer above.
+ARG VERSION=0.0.0 REVISION=unknown CREATED=unknown SOURCE=unknown
+LABEL org.opencontainers.image.title="runlevel" \
+      org.opencontainers.image.description="A stateless, versioned Kubernetes platform core" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="Apache-2.0"

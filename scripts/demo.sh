@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# make demo: the main job on the embedded local cluster, as a user runs it:
-# init a values repo → validate → render → check → deploy every runlevel → status.
+# make demo: the main job on the embedded local cluster, as a user runs it: the image (built once,
+# cached), then init a values repo → validate → render → check → deploy every runlevel → status,
+# each a `docker run` of the tag the repo pins (bin/runlevel-docker picks it and mounts the repo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runlevel() { "$root/bin/runlevel" "$@"; }
+in_image() { "$root/bin/runlevel-docker" "$@"; }
 export PATH=$root/.tools/bin:$PATH
 state=${RUNLEVEL_STATE_DIR:-$root/.runlevel/demo}
 work=$root/.runlevel/demo-work
 values=$work/runlevel-demo-values
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "0/7 the image: Docker engine, Debian base and runlevel image (each cached)"
+engine_pid=$("$root/scripts/engine.sh" up)
+DOCKER_HOST=$("$root/scripts/engine.sh" host)
+export DOCKER_HOST
+image=$("$root/scripts/image.sh")
+docker image inspect "$image" --format '{{.RepoTags}} user {{.Config.User}}, {{.Size}} bytes unpacked, revision {{index .Config.Labels "org.opencontainers.image.revision"}}'
 
 step "1/7 start the embedded local cluster (state: $state)"
 runlevel cluster up --state-dir "$state"
@@ -21,21 +30,21 @@ mkdir -p "$work"
 runlevel init "$values" --cluster demo --environment dev --domain demo.127.0.0.1.nip.io
 cd "$values"
 
-step "3/7 runlevel validate"
-runlevel validate
+step "3/7 runlevel validate (docker run $image)"
+in_image validate
 
 step "4/7 runlevel template: every release, runlevel by runlevel"
-runlevel template --cluster demo --out "$work/rendered"
+in_image template --cluster demo --out "$work/rendered"
 find "$work/rendered" -mindepth 2 -maxdepth 2 -type d | sed "s|$work/||" | sort | column -c 100
 
 step "5/7 runlevel check: Kubernetes schemas and policies"
-runlevel check --cluster demo
+in_image check --cluster demo
 
 step "6/7 runlevel deploy"
-runlevel deploy --cluster demo
+in_image deploy --cluster demo
 
 step "7/7 runlevel status"
-runlevel status --cluster demo
+in_image status --cluster demo
 
 printf '\n== helm list -A\n'
 helm list -A
@@ -45,8 +54,11 @@ kubectl get deployments,statefulsets -A -l app.kubernetes.io/managed-by=Helm
 
 cat <<DONE
 
-✔ demo done: every runlevel deployed on the embedded cluster. It keeps running:
-    export KUBECONFIG=$KUBECONFIG
-    cd $values && $root/bin/runlevel status --cluster demo
+✔ demo done: every runlevel deployed on the embedded cluster by $image. It keeps running:
+    export KUBECONFIG=$KUBECONFIG DOCKER_HOST=$DOCKER_HOST
+    cd $values && $root/bin/runlevel-docker status --cluster demo
   stop it with: $root/bin/runlevel cluster down --state-dir $state
 DONE
+if [[ -n $engine_pid ]]; then
+  echo "  and the Docker engine it started: $root/scripts/engine.sh down $engine_pid"
+fi

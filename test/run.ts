@@ -21,7 +21,9 @@ const args = process.argv.slice(2);
 const matchAt = args.indexOf('--match');
 const match = matchAt >= 0 ? args.splice(matchAt, 2)[1] : undefined;
 const only = args;
-const tiers = ['unit', 'integration', 'policies', 'e2e'].filter((t) => only.length === 0 || only.includes(t));
+const tiers = ['unit', 'integration', 'policies', 'e2e', 'image'].filter(
+  (t) => only.length === 0 || only.includes(t),
+);
 
 async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<TierResult> {
   const started = Date.now();
@@ -61,25 +63,60 @@ async function policyTier(): Promise<TierResult> {
   return { tier: 'policies', passed, failed, seconds: (Date.now() - started) / 1000 };
 }
 
-/** The e2e tier shares one real local cluster, started here and stopped by PID afterwards. */
-async function e2eTier(): Promise<TierResult> {
+/**
+ * The e2e and image tiers share one real local cluster, started by the first of them and stopped
+ * by PID once every tier has run.
+ */
+const clusterStateDir = join(coreRoot, '.runlevel/test-cluster');
+let sharedCluster: Promise<{ kubeconfig: string }> | undefined;
+
+function localCluster(): Promise<{ kubeconfig: string }> {
+  sharedCluster ??= (async () => {
+    await clusterDown({ stateDir: clusterStateDir, purge: true });
+    return clusterUp({ stateDir: clusterStateDir });
+  })();
+  return sharedCluster;
+}
+
+async function clusterTier(tier: string, env: Record<string, string> = {}): Promise<TierResult> {
   const started = Date.now();
-  const stateDir = join(coreRoot, '.runlevel/test-cluster');
-  let cluster: Awaited<ReturnType<typeof clusterUp>>;
+  let cluster: { kubeconfig: string };
   try {
-    await clusterDown({ stateDir, purge: true });
-    cluster = await clusterUp({ stateDir });
+    cluster = await localCluster();
   } catch (err) {
-    return crashed('e2e', started, `local cluster did not start: ${(err as Error).message}`);
+    return crashed(tier, started, `local cluster did not start: ${(err as Error).message}`);
   }
+  return uvuTier(tier, {
+    KUBECONFIG: cluster.kubeconfig,
+    RUNLEVEL_KUBECONFIG: cluster.kubeconfig,
+    RUNLEVEL_TEST_STATE_DIR: clusterStateDir,
+    ...env,
+  });
+}
+
+/**
+ * The image tier: the project's Docker engine (started here when none answers, stopped by the PID
+ * it printed), `make image` (cached by its inputs), then `docker run` of the image against the
+ * shared local cluster.
+ */
+async function imageTier(): Promise<TierResult> {
+  const started = Date.now();
+  const script = (name: string) => join(coreRoot, 'scripts', name);
+  const up = await execa('bash', [script('engine.sh'), 'up'], { reject: false, stderr: 'inherit' });
+  if (up.exitCode !== 0) return crashed('image', started, 'the Docker engine did not start');
+  const enginePid = up.stdout.trim();
   try {
-    return await uvuTier('e2e', {
-      KUBECONFIG: cluster.kubeconfig,
-      RUNLEVEL_KUBECONFIG: cluster.kubeconfig,
-      RUNLEVEL_TEST_STATE_DIR: stateDir,
+    const host = (await execa('bash', [script('engine.sh'), 'host'])).stdout.trim();
+    const build = await execa('bash', [script('image.sh')], {
+      env: { DOCKER_HOST: host },
+      reject: false,
+      stderr: 'inherit',
     });
+    if (build.exitCode !== 0) return crashed('image', started, 'make image failed');
+    return await clusterTier('image', { DOCKER_HOST: host, RUNLEVEL_TEST_IMAGE: build.stdout.trim() });
   } finally {
-    await clusterDown({ stateDir, purge: true });
+    if (enginePid)
+      await execa('bash', [script('engine.sh'), 'down', enginePid], { reject: false, stdio: 'inherit' });
   }
 }
 
@@ -89,11 +126,16 @@ function crashed(tier: string, started: number, why: string): TierResult {
 }
 
 const results: TierResult[] = [];
-for (const tier of tiers) {
-  console.log(`\n► tier ${tier}`);
-  if (tier === 'policies') results.push(await policyTier());
-  else if (tier === 'e2e') results.push(await e2eTier());
-  else results.push(await uvuTier(tier));
+try {
+  for (const tier of tiers) {
+    console.log(`\n► tier ${tier}`);
+    if (tier === 'policies') results.push(await policyTier());
+    else if (tier === 'e2e') results.push(await clusterTier('e2e'));
+    else if (tier === 'image') results.push(await imageTier());
+    else results.push(await uvuTier(tier));
+  }
+} finally {
+  if (sharedCluster) await clusterDown({ stateDir: clusterStateDir, purge: true });
 }
 console.log('');
 for (const r of results) {

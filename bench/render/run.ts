@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { helmTemplateArgs, mergeValues } from '../../core/render/helm.js';
 import { planReleases } from '../../core/render/helmfile.js';
 import { helmfileDir, listRunlevels } from '../../core/render/runlevels.js';
+import { stateValues } from '../../core/render/state-values.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../core/shared/tools.js';
 import { resolveValues } from '../../core/values/index.js';
@@ -46,7 +47,9 @@ async function bench(teams: number): Promise<Row> {
     const stateFile = join(work, 'state.yaml');
     await writeFile(stateFile, JSON.stringify(resolved.values), { mode: 0o600 });
     const dir = helmfileDir();
-    const releases = (await planReleases(dir, listRunlevels(dir), stateFile)).filter((r) => r.installed);
+    const releases = (await planReleases(dir, listRunlevels(dir), stateValues(resolved.values))).filter(
+      (r) => r.installed,
+    );
     const env = toolEnv();
     const helm = findTool('helm') as string;
     const helmfile = findTool('helmfile') as string;

@@ -39,10 +39,7 @@ export async function main(argv: string[]): Promise<void> {
     code = report(err);
   }
   if (signal && code !== ExitCode.ok) code = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
-  // Writes to a pipe are asynchronous: exiting at once cut a big render (`template | …`) short.
-  await Promise.all(
-    [process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))),
-  );
+  await flushed();
   process.exit(code);
 }
 
@@ -70,6 +67,7 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   const config = resolveConfig(values as GlobalFlags);
   log.configure({ format: config.logFormat, color: config.color, verbose: config.verbose });
+  await (await import('./pin.js')).enforcePin(config, name, argv); // exit 7 unless runlevel.yaml pins this core
   const flags = withEnvFallback(values as Flags, command.options ?? {});
   return (await command.run({ config, args: positionals.slice(1), flags })) ?? ExitCode.ok;
 }
@@ -141,3 +139,14 @@ function report(err: unknown): number {
 }
 
 export type { Command };
+
+/**
+ * Resolves once stdout and stderr have written everything. A pipe handed over in non-blocking
+ * mode (docker's container output is one) takes what it can and Node queues the rest, which
+ * process.exit would drop: `docker run IMAGE template` stopped at 128 KiB.
+ */
+function flushed(): Promise<unknown> {
+  return Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))),
+  );
+}

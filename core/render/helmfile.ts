@@ -13,6 +13,7 @@ import { findTool } from '../shared/tools.js';
 import { parseYamlStream } from '../shared/yaml/plain.js';
 import { helmfileProblem } from './errors.js';
 import type { RunlevelFile } from './runlevels.js';
+import { type StateValues, stateValuesArgs } from './state-values.js';
 
 export interface PlannedRelease {
   runlevel: string; // 00-init: the runlevel file it comes from
@@ -27,13 +28,12 @@ export interface PlannedRelease {
   needs: string[]; // helmfile `needs`: [namespace/]name of releases to deploy first
 }
 
-export function helmfileArgs(dir: string, stateValuesFile: string): string[] {
+export function helmfileArgs(dir: string): string[] {
   const helm = findTool('helm');
   return [
     '--file',
     dir,
-    '--state-values-file',
-    stateValuesFile,
+    ...stateValuesArgs,
     ...(helm ? ['--helm-binary', helm] : []),
     'build',
     '--embed-values',
@@ -44,21 +44,25 @@ export function helmfileArgs(dir: string, stateValuesFile: string): string[] {
 export async function planReleases(
   dir: string,
   runlevels: readonly RunlevelFile[],
-  stateValuesFile: string,
+  state: StateValues,
 ): Promise<PlannedRelease[]> {
-  const r = await run('helmfile', helmfileArgs(dir, stateValuesFile), { reject: false, timeoutMs: 120_000 });
+  const r = await run('helmfile', helmfileArgs(dir), {
+    reject: false,
+    timeoutMs: 120_000,
+    input: state.json,
+    stdinAsPipe: true,
+  });
   if (r.failed) throw planError(String(r.stderr || r.stdout), runlevels);
   return parseBuild(String(r.stdout), runlevels);
 }
 
 /** The releases of one runlevel file: one helmfile process, so runlevels plan side by side. */
-export async function planRunlevel(
-  runlevel: RunlevelFile,
-  stateValuesFile: string,
-): Promise<PlannedRelease[]> {
-  const r = await run('helmfile', helmfileArgs(runlevel.file, stateValuesFile), {
+export async function planRunlevel(runlevel: RunlevelFile, state: StateValues): Promise<PlannedRelease[]> {
+  const r = await run('helmfile', helmfileArgs(runlevel.file), {
     reject: false,
     timeoutMs: 120_000,
+    input: state.json,
+    stdinAsPipe: true,
   });
   // A runlevel with nothing enabled (no teams list an app, say) is empty, not broken: helmfile
   // reports it as an error, runlevel plans it as no releases.

@@ -20,6 +20,11 @@ export interface RunOptions {
   reject?: boolean;
   /** Let it finish even on SIGINT/SIGTERM (a helm upgrade in flight is finished, not torn). */
   uninterruptible?: boolean;
+  /**
+   * The tool opens /dev/stdin by name (helmfile's --state-values-file), which works on a pipe
+   * only, and Node hands a child a socket: bash puts a pipe in between and execs the tool.
+   */
+  stdinAsPipe?: boolean;
 }
 
 export type RunResult = Result<{ reject: false }>;
@@ -43,7 +48,11 @@ export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], 
     reject: false,
     stripFinalNewline: false,
   };
-  const result = (await execa(bin, args, options)) as RunResult;
+  const result = (
+    opts.stdinAsPipe
+      ? await execa('bash', ['-c', 'exec "$0" "$@" < <(exec cat)', bin, ...args], options)
+      : await execa(bin, args, options)
+  ) as RunResult;
   if (result.failed && opts.reject !== false) {
     throw new ToolError(describeFailure(tool, args, result), {
       exitCode: opts.exitCode ?? ExitCode.unexpected,

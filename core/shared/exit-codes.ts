@@ -7,6 +7,7 @@ export const ExitCode = {
   policyViolations: 4,
   deployFailed: 5,
   lockHeld: 6,
+  pinMismatch: 7, // the core is not the version runlevel.yaml pins, or would downgrade the cluster
   interrupted: 130, // SIGINT
   terminated: 143, // SIGTERM
 } as const;
@@ -21,6 +22,7 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   4: 'policy violations',
   5: 'deploy failed',
   6: 'lock held by another deploy',
+  7: 'core version does not match the pin in runlevel.yaml (or would downgrade the cluster)',
   130: 'interrupted (SIGINT)',
   143: 'terminated (SIGTERM)',
 };

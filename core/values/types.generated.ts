@@ -237,13 +237,15 @@ export interface App {
 
 /** runlevel.yaml at the root of a values repo: the core version it pins and its clusters. */
 export interface RunlevelFile {
-  /** runlevel core version this values repo is written for (x.y.z). */
+  /** runlevel core version this values repo is written for: one release, x.y.z. A core of another version refuses to touch the repo's clusters (exit 7), and a moving tag such as latest is refused as a pin. */
   core: string;
   /** Clusters by name, each with the environment whose layer it uses. */
   clusters: {
     [key: string]: {
       /** Environment name: selects environments/<environment>/. */
       environment: DnsLabel;
+      /** This cluster's own core version (x.y.z), overriding the repo's core: a canary runs a newer core first. */
+      core?: string;
     };
   };
 }

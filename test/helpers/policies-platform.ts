@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException, ApiextensionsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { withStateValues } from '../../core/render/state-values.js';
+import { stateValues, stateValuesArgs } from '../../core/render/state-values.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../core/shared/tools.js';
 import { resolveValues } from '../../core/values/index.js';
@@ -54,22 +54,24 @@ export async function syncRunlevel(
   const { values } = await resolveValues({ valuesDir, cluster });
   const helmfile = findTool('helmfile');
   if (!helmfile) throw new Error('helmfile is not built (make tools)');
-  return withStateValues(values, async (stateValues) => {
-    const r = await execa(
+  // The state values go in on stdin through a pipe, as the engine hands them over (state-values.ts).
+  const state = stateValues(values);
+  const r = await execa(
+    'bash',
+    [
+      '-c',
+      'exec "$0" "$@" < <(exec cat)',
       helmfile,
-      [
-        '-f',
-        join(coreRoot, 'helmfile.d', file),
-        '--state-values-file',
-        stateValues,
-        ...(selector ? ['-l', selector] : []),
-        'sync',
-        '--skip-deps',
-      ],
-      { env: { ...toolEnv(), KUBECONFIG: kubeconfig }, reject: false, timeout: 240_000 },
-    );
-    return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
-  });
+      '-f',
+      join(coreRoot, 'helmfile.d', file),
+      ...stateValuesArgs,
+      ...(selector ? ['-l', selector] : []),
+      'sync',
+      '--skip-deps',
+    ],
+    { env: { ...toolEnv(), KUBECONFIG: kubeconfig }, input: state.json, reject: false, timeout: 240_000 },
+  );
+  return { exitCode: r.exitCode, output: `${r.stdout}\n${r.stderr}` };
 }
 
 /** The policies Gatekeeper upholds, from the one catalog, with their constraint kinds. */

@@ -8,6 +8,7 @@ import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
+import { refuseDowngrade } from '../pin.js';
 import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
 import { checkRunlevelHeaders } from '../runlevel-headers.js';
 import { taskRunner } from '../tasks.js';
@@ -16,7 +17,7 @@ import { coreVersion } from './version.js';
 export const command: Command = {
   summary: 'validate, render, check and deploy every runlevel in order',
   usage:
-    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
+    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m] [--allow-downgrade]',
   options: {
     selector: selectorOption,
     'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
@@ -39,6 +40,11 @@ export const command: Command = {
       help: 'cap on each runlevel readiness timeout (90s, 5m)',
     },
     strict: { type: 'boolean', env: 'RUNLEVEL_CHECK_STRICT', help: 'policy warnings stop the deploy too' },
+    'allow-downgrade': {
+      type: 'boolean',
+      env: 'RUNLEVEL_ALLOW_DOWNGRADE',
+      help: 'deploy although a newer core deployed the cluster last',
+    },
   },
   async run({ config, flags }) {
     const started = Date.now();
@@ -51,6 +57,12 @@ export const command: Command = {
     checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
     const conn = await connectCluster(config);
+    await refuseDowngrade(
+      conn.store,
+      coreVersion(),
+      flags['allow-downgrade'] === true,
+      process.argv.slice(2),
+    );
     // What is deployed is read while the values load: unchanged releases are then not rendered
     // again. The plan itself is made under the lock, from what the cluster holds then.
     const step = await planAgainstCluster(config, conn, {

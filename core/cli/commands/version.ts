@@ -22,6 +22,23 @@ const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'h
   sops: ['sops', ['--version', '--disable-version-check']],
 };
 
+/**
+ * What the image leaves out, and why: the local cluster's binaries (`runlevel cluster up` runs on
+ * the host), and tools the core never runs (its diff needs no helm plugin; it talks to the API
+ * server itself), which would add ~35 MB compressed.
+ */
+const notInImage: Partial<Record<ToolName, string>> = {
+  'kube-apiserver': 'host only: the local cluster runs outside the image',
+  'kube-controller-manager': 'host only: the local cluster runs outside the image',
+  'kube-scheduler': 'host only: the local cluster runs outside the image',
+  etcd: 'host only: the local cluster runs outside the image',
+  kwok: 'host only: the local cluster runs outside the image',
+  gatekeeper: 'host only: the local cluster runs outside the image',
+  kubectl: 'not in the image: the core does not run it',
+  'helm-diff': 'not in the image: the core does not run it',
+};
+const inImage = process.env.RUNLEVEL_IN_IMAGE === 'true';
+
 export interface ToolVersion {
   tool: ToolName;
   pinned: string;
@@ -87,7 +104,7 @@ export const command: Command = {
     }
     const rows = tools.map((t) => {
       const state = !t.found
-        ? 'not installed (make tools)'
+        ? ((inImage && notInImage[t.tool]) ?? 'not installed (make tools)')
         : t.matches
           ? 'pinned ✔'
           : `differs from pin ${t.pinned}`;

@@ -1,0 +1,118 @@
+// The pin refusals through the real CLI: a repo pinned to another core, a canary cluster pinned to
+// its own, a moving tag. Each exits 7 before any value is read, and its exact output is golden.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compareVersions } from '../../../core/cli/pin.js';
+import { coreRoot } from '../../../core/shared/paths.js';
+import { assertGoldenFile } from '../../helpers/golden.js';
+import {
+  assertCleanFailure,
+  cli,
+  goldenText,
+  type Sandbox,
+  sandbox,
+  valuesRepo,
+} from '../../helpers/values-harness.js';
+
+const core = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version as string;
+
+const assertGolden = (name: string, actual: string) => assertGoldenFile('pin', name, actual);
+
+const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\n` });
+
+let sb: Sandbox;
+test.before(async () => {
+  sb = await sandbox();
+});
+
+test('golden: a repo pinned to another core is refused with exit 7, both versions and the command to run', async () => {
+  const repo = await valuesRepo(
+    sb,
+    repoFile(['core: "0.9.0"', 'clusters:', '  dev:', '    environment: dev']),
+  );
+  const args = ['values', '--cluster', 'dev'];
+  const r = await cli(sb, repo, args);
+  assertCleanFailure(r, 7);
+  assert.match(r.stderr, /pinned to core 0\.9\.0, but this is core /);
+  assert.match(r.stderr, /runlevel:0\.9\.0 values --cluster dev/);
+  assertGolden('mismatch', goldenText(args, r, sb, repo).replaceAll(core, '<core>'));
+});
+
+test('golden: a canary cluster pinned to its own core is refused by this one, with the line of its pin', async () => {
+  const repo = await valuesRepo(
+    sb,
+    repoFile([`core: "${core}"`, 'clusters:', '  dev:', '    environment: dev', '    core: 0.2.0']),
+  );
+  const args = ['deploy', '--cluster', 'dev'];
+  const r = await cli(sb, repo, args);
+  assertCleanFailure(r, 7);
+  assert.match(r.stderr, /runlevel\.yaml:5:11 +pins cluster dev to core "0\.2\.0"/);
+  assertGolden('canary', goldenText(args, r, sb, repo).replaceAll(core, '<core>'));
+});
+
+test('golden: a moving tag is no pin (latest), exit 7', async () => {
+  const repo = await valuesRepo(
+    sb,
+    repoFile(['core: latest', 'clusters:', '  dev:', '    environment: dev']),
+  );
+  const args = ['validate'];
+  const r = await cli(sb, repo, args);
+  assertCleanFailure(r, 7);
+  assert.match(r.stderr, /pinned to core "latest", which is not a release/);
+  assertGolden('moving-tag', goldenText(args, r, sb, repo).replaceAll(core, '<core>'));
+});
+
+test('a branch name as a cluster pin is refused like a moving tag', async () => {
+  const repo = await valuesRepo(
+    sb,
+    repoFile([`core: "${core}"`, 'clusters:', '  dev:', '    environment: dev', '    core: main']),
+  );
+  const r = await cli(sb, repo, ['template', '--cluster', 'dev']);
+  assertCleanFailure(r, 7);
+  assert.match(r.stderr, /cluster dev is pinned to core "main", which is not a release/);
+});
+
+test("a cluster pinned to this core works although the repo's default pins another (the canary runs here)", async () => {
+  const repo = await valuesRepo(
+    sb,
+    repoFile(['core: "0.0.1"', 'clusters:', '  dev:', '    environment: dev', `    core: "${core}"`]),
+  );
+  const r = await cli(sb, repo, ['validate', '--cluster', 'dev']);
+  assert.is(r.code, 0, r.stderr);
+});
+
+test('validate without --cluster refuses when any cluster is pinned elsewhere, naming it', async () => {
+  const repo = await valuesRepo(sb, {
+    ...repoFile([
+      `core: "${core}"`,
+      'clusters:',
+      '  dev:',
+      '    environment: dev',
+      '  prod:',
+      '    environment: dev',
+      '    core: 9.0.0',
+    ]),
+  });
+  const r = await cli(sb, repo, ['validate']);
+  assertCleanFailure(r, 7);
+  assert.match(r.stderr, /pins cluster prod to core "9\.0\.0"/);
+  assert.not.match(r.stderr, /cluster dev/);
+});
+
+test('the repo pinned to this core passes, and commands outside a repo are not held by the pin', async () => {
+  const repo = await valuesRepo(sb);
+  assert.is((await cli(sb, repo, ['validate', '--cluster', 'dev'])).code, 0);
+  assert.is((await cli(sb, sb.home, ['version', '-o', 'json'])).code, 0);
+});
+
+test('versions compare by number, and only releases compare at all', () => {
+  assert.is(compareVersions('0.1.0', '0.10.0'), -1);
+  assert.is(compareVersions('1.0.0', '0.99.99'), 1);
+  assert.is(compareVersions('2.3.4', '2.3.4'), 0);
+  assert.is(compareVersions('latest', '0.1.0'), undefined);
+});
+
+test.run();
