@@ -1,7 +1,8 @@
 // Small waits against a real API server for e2e tests.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pinnedHelm } from '../../core/shared/helm.js';
+import { isNotFound } from '../../core/shared/kube.js';
 
 export function kubeClients(kubeconfig: string) {
   const kc = new KubeConfig();
@@ -60,4 +61,19 @@ export async function helmReleasesByName(
   return new Map(
     releases.map((r) => [r.name, { revision: r.revision, status: r.status, namespace: r.namespace }]),
   );
+}
+
+/** Whether the deploy lock (the Lease in runlevel-system) is held: a finished run must release it. */
+export async function deployLeaseExists(kubeconfig: string): Promise<boolean> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  try {
+    await kc
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }

@@ -4,15 +4,15 @@
 // status → task → destroy, then `docker stop` in the middle of a deploy.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isNotFound, loadKubeConfig } from '../../core/shared/kube.js';
+import { loadKubeConfig } from '../../core/shared/kube.js';
 import { runCli } from '../helpers/cli.js';
 import { removeFixture } from '../helpers/fixture.js';
 import { assertGoldenFile } from '../helpers/golden.js';
-import { helmReleasesByName } from '../helpers/kube.js';
+import { deployLeaseExists, helmReleasesByName } from '../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
 import {
   docker,
@@ -37,18 +37,6 @@ const inImage = (args: string[], extra: RunOptions = {}) =>
     mounts: { ...user.mounts, ...extra.mounts },
     env: { ...user.env, ...extra.env },
   });
-
-async function leaseExists(): Promise<boolean> {
-  try {
-    await loadKubeConfig(hostKubeconfig)
-      .makeApiClient(CoordinationV1Api)
-      .readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
-}
 
 async function lastRecord(): Promise<{ outcome: string; coreVersion: string }> {
   const cm = await loadKubeConfig(hostKubeconfig)
@@ -207,7 +195,7 @@ test('docker stop in the middle of a deploy: the release in flight finishes, the
   assert.not.match(stderr, '► runlevel 90-apps');
   for (const [release, rel] of await helmReleasesByName(hostKubeconfig))
     assert.is(rel.status, 'deployed', `${release} left ${rel.status}`);
-  assert.not.ok(await leaseExists(), 'lock released');
+  assert.not.ok(await deployLeaseExists(hostKubeconfig), 'lock released');
   assert.is((await lastRecord()).outcome, 'interrupted');
 });
 

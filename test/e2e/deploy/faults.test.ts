@@ -2,17 +2,17 @@
 // a runlevel that never becomes ready, a task that fails, a lost API server, a SIGINT.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { clusterDown, clusterUp } from '../../../core/cluster/index.js';
-import { isNotFound, loadKubeConfig } from '../../../core/shared/kube.js';
+import { loadKubeConfig } from '../../../core/shared/kube.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../../core/shared/tools.js';
 import { cleanEnv, runCli } from '../../helpers/cli.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
-import { helmReleasesByName } from '../../helpers/kube.js';
+import { deployLeaseExists, helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 let stateDir = '';
@@ -58,18 +58,6 @@ async function lastRecord() {
     outcome: string;
     failure?: { runlevel?: string; release?: string; step: string; message: string };
   };
-}
-
-async function leaseExists(): Promise<boolean> {
-  try {
-    await loadKubeConfig(kubeconfig)
-      .makeApiClient(CoordinationV1Api)
-      .readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' });
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 async function setNodeTaint(on: boolean): Promise<void> {
@@ -122,7 +110,7 @@ test('a runlevel that never becomes ready is rolled back, later runlevels are un
     assert.is(record.outcome, 'failed');
     assert.is(record.failure?.runlevel, '20-ingress');
     assert.is(record.failure?.release, 'ingress');
-    assert.not.ok(await leaseExists(), 'lock released');
+    assert.not.ok(await deployLeaseExists(kubeconfig), 'lock released');
   } finally {
     await setNodeTaint(false);
   }
@@ -161,7 +149,7 @@ test('SIGINT during a deploy: the release in flight finishes, nothing new starts
   assert.not.match(run.stderr(), '► runlevel 90-apps');
   for (const [name, rel] of await helmRevisions())
     assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);
-  assert.not.ok(await leaseExists(), 'lock released');
+  assert.not.ok(await deployLeaseExists(kubeconfig), 'lock released');
   assert.is((await lastRecord()).outcome, 'interrupted');
 });
 
