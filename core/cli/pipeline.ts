@@ -121,6 +121,8 @@ export interface AgainstClusterOptions {
   force?: boolean;
   prune?: boolean;
   timeoutMs?: number;
+  /** Compare live objects with the manifests of releases otherwise in sync (default: unless --force). */
+  drift?: boolean;
 }
 
 export interface AgainstCluster {
@@ -140,9 +142,10 @@ export async function planAgainstCluster(
 ): Promise<AgainstCluster> {
   const selectors = opts.selectors ?? [];
   const parsed = parseSelectors(selectors); // a mistake in one is reported before any work
-  const [{ readDeployedState }, { planAgainst }] = await Promise.all([
+  const [{ readDeployedState }, { planAgainst }, { detectDrift }] = await Promise.all([
     import('../deploy/stored.js'),
     import('../deploy/index.js'),
+    import('../drift/index.js'),
   ]);
   let deployed: Promise<DeployedState | undefined> = Promise.resolve(undefined);
   if (opts.state === 'compare') deployed = readDeployedState(conn.store);
@@ -167,12 +170,32 @@ export async function planAgainstCluster(
     selects:
       selectors.length > 0 ? (labels: Record<string, string>) => matchesAny(parsed, labels) : undefined,
     timeoutMs: opts.timeoutMs,
+    drift:
+      opts.drift === false || opts.force ? undefined : liveDrift(rendered, resolved, conn.store, detectDrift),
   };
   return {
     resolved,
     rendered,
     input,
     plan: () => planAgainst(conn, input, { record: state?.record, helm }),
+  };
+}
+
+/** The drift check of a plan: each release's rendered manifest against its live objects. */
+function liveDrift(
+  rendered: RenderResult,
+  resolved: Resolved,
+  store: ClusterStore,
+  detect: typeof import('../drift/index.js').detectDrift,
+): PlanInput['drift'] {
+  const manifests = new Map(rendered.releases.map((r) => [`${r.namespace}/${r.name}`, r.manifest]));
+  const ignore = resolved.values.platform.drift.ignore;
+  return (releases) => {
+    const subjects = releases.map((r) => {
+      const key = `${r.namespace}/${r.name}`;
+      return { key, namespace: r.namespace, manifest: manifests.get(key) ?? '' };
+    });
+    return detect(subjects, store, ignore);
   };
 }
 

@@ -94,6 +94,7 @@ export async function lockedRun<P>(
       action: o.action,
       revision: o.revision,
       seconds: o.seconds,
+      ...(o.drift ? { drift: o.drift } : {}),
     }));
     record.at = undefined;
     await opts.store

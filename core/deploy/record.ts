@@ -21,6 +21,7 @@ export interface DeployedRelease {
 export type ReleaseAction =
   | 'installed'
   | 'upgraded'
+  | 'repaired'
   | 'unchanged'
   | 'pruned'
   | 'failed'
@@ -40,7 +41,15 @@ export interface DeployRecord {
   at?: string;
   /** Where a failed deploy stopped and why. */
   failure?: { runlevel?: string; release?: string; step: string; message: string };
-  releases: { runlevel: string; name: string; action: ReleaseAction; revision?: number; seconds: number }[];
+  releases: {
+    runlevel: string;
+    name: string;
+    action: ReleaseAction;
+    revision?: number;
+    seconds: number;
+    /** A repair: the live objects and fields it put back. */
+    drift?: string[];
+  }[];
 }
 
 export interface ClusterRecord {

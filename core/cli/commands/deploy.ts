@@ -108,7 +108,10 @@ export const command: Command = {
       seconds: o.seconds,
     }));
     if (config.output === 'json') log.writeData(JSON.stringify(report.record, null, 2));
-    else log.info(`\n${summaryTable(rows, total, { all: config.verbose })}`);
+    else {
+      log.info(`\n${summaryTable(rows, total, { all: config.verbose })}`);
+      repairedLines(report.outcomes, config.verbose);
+    }
     const failure = report.record.failure;
     if (!failure) {
       log.done(`deployed ${resolved.cluster} in ${total.toFixed(1)}s`);
@@ -124,6 +127,20 @@ export const command: Command = {
     );
   },
 };
+
+/** What each repair put back: listed with -v, counted otherwise. */
+function repairedLines(outcomes: { name: string; drift?: string[] }[], verbose: boolean): void {
+  const repaired = outcomes.filter((o) => o.drift && o.drift.length > 0);
+  if (repaired.length === 0) return;
+  if (!verbose) {
+    const items = repaired.reduce((n, o) => n + (o.drift?.length ?? 0), 0);
+    log.info(
+      `repaired ${items} live object${items === 1 ? '' : 's'} or field${items === 1 ? '' : 's'} changed by hand (-v lists them)`,
+    );
+    return;
+  }
+  for (const o of repaired) for (const item of o.drift ?? []) log.info(`repaired ${o.name}: ${item}`);
+}
 
 function durationFlag(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
