@@ -3,6 +3,7 @@
 import type { ReleaseDrift } from '../drift/types.js';
 import type { Helm, HelmRelease } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
+import { log } from '../shared/log.js';
 import { applyRunlevel, type ReleaseOutcome } from './apply.js';
 import type { ClusterStore } from './cluster.js';
 import { lockedRun, type Run } from './locked-run.js';
@@ -75,7 +76,12 @@ export async function planAgainst(
   const plan = planWith();
   if (!input.drift || input.force) return { plan, record, helm };
   const inSync = plan.runlevels.flatMap((rl) => rl.waves.flat().filter((p) => p.action === 'unchanged'));
+  const started = Date.now();
   const drift = inSync.length > 0 ? await input.drift(inSync.map((p) => p.release)) : new Map();
+  log.debug(
+    () =>
+      `live objects of ${inSync.length} releases compared in ${Date.now() - started} ms: ${drift.size} drifted`,
+  );
   return { plan: drift.size > 0 ? planWith(drift) : plan, record, helm };
 }
 

@@ -10,6 +10,7 @@ import type { LiveObject, LiveQuery, LiveRead } from '../drift/types.js';
 import { ToolError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isNotFound, shortError, withRetry } from '../shared/kube.js';
+import { log } from '../shared/log.js';
 import { mapLimit } from '../shared/pool.js';
 
 interface ApiResource {
@@ -24,7 +25,12 @@ const concurrency = 8;
 const pageSize = 500;
 
 export function liveReader(kc: KubeConfig): (queries: readonly LiveQuery[]) => Promise<LiveRead[]> {
-  const get = rawGet(kc);
+  let calls = 0;
+  const raw = rawGet(kc);
+  const get: Get = (path) => {
+    calls++;
+    return raw(path);
+  };
   const discovery = new Map<string, Promise<ApiResource[] | undefined>>();
   const resourcesOf = (apiVersion: string) => {
     let known = discovery.get(apiVersion);
@@ -41,6 +47,7 @@ export function liveReader(kc: KubeConfig): (queries: readonly LiveQuery[]) => P
       byKind.set(k, [...(byKind.get(k) ?? []), i]);
     });
     const out: LiveRead[] = queries.map((q) => ({ namespace: q.namespace }));
+    const before = calls;
     await mapLimit([...byKind.values()], concurrency, async (indexes) => {
       const first = queries[indexes[0] as number] as LiveQuery;
       const resource = (await resourcesOf(first.apiVersion))?.find(
@@ -60,6 +67,9 @@ export function liveReader(kc: KubeConfig): (queries: readonly LiveQuery[]) => P
         };
       });
     });
+    log.debug(
+      () => `${queries.length} live objects of ${byKind.size} kinds read with ${calls - before} API calls`,
+    );
     return out;
   };
 }
