@@ -5,6 +5,9 @@ import * as assert from 'uvu/assert';
 import { compareObject } from '../../../core/drift/compare.js';
 import { parseQuantity, sameQuantity } from '../../../core/drift/quantity.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into API objects of any shape
+type Loose = Record<string, any>;
+
 const deployment = (container: Record<string, unknown> = {}, spec: Record<string, unknown> = {}) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
@@ -30,7 +33,7 @@ const deployment = (container: Record<string, unknown> = {}, spec: Record<string
 
 /** What the API server gives back for `deployment()`: canonical quantities, defaults, status. */
 function liveOf(want: ReturnType<typeof deployment>) {
-  const live = structuredClone(want) as Record<string, any>;
+  const live = structuredClone(want) as Loose;
   live.metadata = {
     ...live.metadata,
     uid: 'u-1',
@@ -118,7 +121,7 @@ test('int-or-string: a named targetPort stays a name, a number stays a number; a
       ],
     },
   };
-  const live = structuredClone(want) as Record<string, any>;
+  const live = structuredClone(want) as Loose;
   live.spec.ports[0].protocol = 'TCP';
   live.spec.ports[1].targetPort = '9090';
   assert.equal(compareObject(want, live), []);
@@ -147,7 +150,7 @@ test('lists without a merge key compare item by item: an ingress rule added to a
     metadata: { name: 'default-deny' },
     spec: { podSelector: {}, policyTypes: ['Ingress'] },
   };
-  const live = structuredClone(want) as Record<string, any>;
+  const live = structuredClone(want) as Loose;
   assert.equal(compareObject(want, live), []);
   live.spec.ingress = [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }];
   assert.equal(compareObject(want, live), [], 'ingress is a field the manifest does not set');

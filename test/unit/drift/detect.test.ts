@@ -5,6 +5,9 @@ import * as assert from 'uvu/assert';
 import { describeDrift, detectDrift, driftItems, driftLines } from '../../../core/drift/index.js';
 import { FakeCluster, liveKey } from '../../helpers/fake-cluster.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into API objects of any shape
+type Loose = Record<string, any>;
+
 const manifest = `---
 # Source: team/templates/networkpolicy.yaml
 apiVersion: networking.k8s.io/v1
@@ -44,7 +47,7 @@ metadata:
 
 function cluster(): FakeCluster {
   const c = new FakeCluster();
-  const put = (o: Record<string, any>) =>
+  const put = (o: Loose) =>
     c.live.set(
       liveKey({
         apiVersion: o.apiVersion,
@@ -93,7 +96,7 @@ test('a deleted policy and quota are missing, a scale is a changed field; the wo
   const c = cluster();
   c.live.delete('networking.k8s.io/v1/NetworkPolicy/team-a/default-deny');
   c.live.delete('v1/ResourceQuota/team-a/quota');
-  (c.live.get('apps/v1/Deployment/team-a/web') as any).spec.replicas = 0;
+  (c.live.get('apps/v1/Deployment/team-a/web') as Loose).spec.replicas = 0;
   const drift = (await detectDrift([subject], c)).get(subject.key);
   assert.ok(drift);
   assert.is(describeDrift(drift), '2 objects missing, 1 field changed');
@@ -107,7 +110,7 @@ test('a deleted policy and quota are missing, a scale is a changed field; the wo
 
 test('a field an ignore rule names is neither reported nor a reason to repair', async () => {
   const c = cluster();
-  (c.live.get('apps/v1/Deployment/team-a/web') as any).spec.replicas = 7;
+  (c.live.get('apps/v1/Deployment/team-a/web') as Loose).spec.replicas = 7;
   const ignore = [{ kind: 'Deployment', name: 'web', path: 'spec.replicas' }];
   assert.equal([...(await detectDrift([subject], c, ignore))], []);
   const otherName = [{ kind: 'Deployment', name: 'api', path: 'spec.replicas' }];
