@@ -96,6 +96,8 @@ export interface DeployOptions extends PlanInput {
   started?: Date;
   waitLockMs?: number;
   lockTtlSeconds?: number;
+  /** --break-lock: take the lock whoever holds it (recorded). */
+  breakLock?: boolean;
   concurrency?: number;
   /** Runs one lifecycle task; throws when it fails for good. */
   runTask?: (name: string) => Promise<string[]>;

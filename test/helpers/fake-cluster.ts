@@ -23,8 +23,10 @@ export class FakeCluster implements ClusterStore {
   readonly notReady = new Set<string>();
   /** Set it (or let a test's hook set it) and the held lock reports itself lost. */
   lockLost = false;
-  /** Thrown by acquireLock: another deploy holds the lock. */
+  /** Thrown by acquireLock: another deploy holds the lock (unless the run breaks it). */
   lockHeld?: Error;
+  /** The holder acquireLock takes the lock from, and why (as the real lock reports it). */
+  lockTakenFrom?: HeldLock['tookOver'];
   /** While set, record writes fail as with an API server gone. */
   apiGone = false;
   systemNamespace = true;
@@ -34,10 +36,11 @@ export class FakeCluster implements ClusterStore {
   }
 
   async acquireLock(opts: LockOptions): Promise<HeldLock> {
-    this.journal.push(`lock ${opts.holder.command}`);
-    if (this.lockHeld) throw this.lockHeld;
+    this.journal.push(`lock ${opts.holder.command}${opts.breakLock ? ' --break-lock' : ''}`);
+    if (this.lockHeld && !opts.breakLock) throw this.lockHeld;
     return {
       lost: () => this.lockLost,
+      tookOver: this.lockTakenFrom,
       release: async () => {
         this.journal.push('unlock');
       },

@@ -15,7 +15,10 @@ import { coreVersion } from './version.js';
 export const command: Command = {
   summary: 'validate, render, check and deploy every runlevel in order',
   usage:
-    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m]',
+    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m] [--break-lock]\n\n' +
+    'Releases whose values are unchanged are not applied again, unless their live objects drifted\n' +
+    '(deleted or changed by hand): those are repaired with the same chart and values. A lock held\n' +
+    'by a process of this host that is gone is taken over at once; --break-lock takes any lock.',
   options: {
     selector: selectorOption,
     'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
@@ -25,6 +28,11 @@ export const command: Command = {
       type: 'string',
       env: 'RUNLEVEL_WAIT_LOCK',
       help: 'wait this long (90s, 5m) for another deploy',
+    },
+    'break-lock': {
+      type: 'boolean',
+      env: 'RUNLEVEL_BREAK_LOCK',
+      help: 'take the deploy lock even while another run holds it (recorded in the deploy record)',
     },
     'lock-ttl': { type: 'string', env: 'RUNLEVEL_LOCK_TTL', help: 'lock lease duration (default 60s)' },
     concurrency: {
@@ -90,6 +98,7 @@ export const command: Command = {
         valuesCommit: await valuesCommit(config.valuesDir),
         started: new Date(started),
         waitLockMs,
+        breakLock: flags['break-lock'] === true,
         lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
         concurrency,
         runTask: taskRunner(conn.kc, resolved),

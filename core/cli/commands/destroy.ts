@@ -24,6 +24,11 @@ export const command: Command = {
     '(those of one runlevel in parallel), and deletes the runlevel-system namespace last.',
   options: {
     yes: { type: 'boolean', short: 'y', env: 'RUNLEVEL_YES', help: 'do not ask for confirmation' },
+    'break-lock': {
+      type: 'boolean',
+      env: 'RUNLEVEL_BREAK_LOCK',
+      help: 'take the deploy lock even while another run holds it (recorded in the deploy record)',
+    },
     concurrency: {
       type: 'string',
       env: 'RUNLEVEL_CONCURRENCY',
@@ -61,6 +66,7 @@ export const command: Command = {
       coreVersion: coreVersion(),
       valuesCommit: await valuesCommit(config.valuesDir),
       started,
+      breakLock: flags['break-lock'] === true,
       concurrency,
       interrupted: () => shutdown.signal.aborted,
     });
