@@ -171,7 +171,9 @@ export async function planAgainstCluster(
       selectors.length > 0 ? (labels: Record<string, string>) => matchesAny(parsed, labels) : undefined,
     timeoutMs: opts.timeoutMs,
     drift:
-      opts.drift === false || opts.force ? undefined : liveDrift(rendered, resolved, conn.store, detectDrift),
+      opts.drift === false || opts.force
+        ? undefined
+        : liveDrift(rendered, resolved, conn.store, detectDrift, opts.state === 'compare' ? 'fail' : 'warn'),
   };
   return {
     resolved,
@@ -181,12 +183,17 @@ export async function planAgainstCluster(
   };
 }
 
-/** The drift check of a plan: each release's rendered manifest against its live objects. */
+/**
+ * The drift check of a plan: each release's rendered manifest against its live objects. When the
+ * objects cannot be read, diff and status (asked to compare) fail; a deploy warns and goes on
+ * with what the values changed, as it did before drift was checked.
+ */
 function liveDrift(
   rendered: RenderResult,
   resolved: Resolved,
   store: ClusterStore,
   detect: typeof import('../drift/index.js').detectDrift,
+  onError: 'fail' | 'warn',
 ): PlanInput['drift'] {
   const manifests = new Map(rendered.releases.map((r) => [`${r.namespace}/${r.name}`, r.manifest]));
   const ignore = resolved.values.platform.drift.ignore;
@@ -195,7 +202,11 @@ function liveDrift(
       const key = `${r.namespace}/${r.name}`;
       return { key, namespace: r.namespace, manifest: manifests.get(key) ?? '' };
     });
-    return detect(subjects, store, ignore);
+    return detect(subjects, store, ignore).catch((err: Error) => {
+      if (onError === 'fail') throw err;
+      log.warn(`live drift not checked: ${err.message}`);
+      return new Map();
+    });
   };
 }
 

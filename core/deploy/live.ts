@@ -9,7 +9,7 @@ import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import type { LiveObject, LiveQuery, LiveRead } from '../drift/types.js';
 import { ToolError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
-import { isNotFound, shortError, withRetry } from '../shared/kube.js';
+import { isNotFound, shortError, statusCode, withRetry } from '../shared/kube.js';
 import { log } from '../shared/log.js';
 import { mapLimit } from '../shared/pool.js';
 
@@ -87,7 +87,14 @@ async function readKind(
   const listed = new Map<string, LiveObject>();
   if (selector && queries.length > 1) {
     const where = resource.namespaced && namespaces.size === 1 ? [...namespaces][0] : undefined;
-    for (const item of await listAll(get, `${path(where)}?labelSelector=${encodeURIComponent(selector)}`)) {
+    // A user allowed to read these objects but not to list them across namespaces gets them one by one.
+    const items = await listAll(get, `${path(where)}?labelSelector=${encodeURIComponent(selector)}`).catch(
+      (err: unknown) => {
+        if (statusCode(err) === 403) return [];
+        throw readFailed(resource.name, err);
+      },
+    );
+    for (const item of items) {
       const meta = (item.metadata ?? {}) as { name?: string; namespace?: string };
       listed.set(`${meta.namespace ?? ''}/${meta.name ?? ''}`, item);
     }
@@ -123,9 +130,10 @@ async function listAll(get: Get, path: string): Promise<LiveObject[]> {
   let next = '';
   do {
     const page = `${path}&limit=${pageSize}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
-    const list = (await withRetry('list live objects', () => get(page)).catch((err) => {
-      throw readFailed(path.split('?')[0] ?? path, err);
-    })) as { items?: LiveObject[]; metadata?: { continue?: string } };
+    const list = (await withRetry('list live objects', () => get(page))) as {
+      items?: LiveObject[];
+      metadata?: { continue?: string };
+    };
     items.push(...(list.items ?? []));
     next = list.metadata?.continue ?? '';
   } while (next);
