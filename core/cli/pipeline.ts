@@ -173,7 +173,7 @@ export async function planAgainstCluster(
     drift:
       opts.drift === false || opts.force
         ? undefined
-        : liveDrift(rendered, resolved, conn.store, detectDrift, opts.state === 'compare' ? 'fail' : 'warn'),
+        : liveDrift(state, resolved, conn.store, detectDrift, opts.state === 'compare' ? 'fail' : 'warn'),
   };
   return {
     resolved,
@@ -184,23 +184,31 @@ export async function planAgainstCluster(
 }
 
 /**
- * The drift check of a plan: each release's rendered manifest against its live objects. When the
- * objects cannot be read, diff and status (asked to compare) fail; a deploy warns and goes on
- * with what the values changed, as it did before drift was checked.
+ * The drift check of a plan: the live objects of each release against the manifest helm stored
+ * with its deployed revision, exactly what was applied (a new render of a chart that draws random
+ * values or looks the cluster up would differ from it without any drift). When the objects cannot
+ * be read, diff and status (asked to compare) fail; a deploy warns and goes on with what the
+ * values changed, as it did before drift was checked.
  */
 function liveDrift(
-  rendered: RenderResult,
+  state: DeployedState | undefined,
   resolved: Resolved,
   store: ClusterStore,
   detect: typeof import('../drift/index.js').detectDrift,
   onError: 'fail' | 'warn',
 ): PlanInput['drift'] {
-  const manifests = new Map(rendered.releases.map((r) => [`${r.namespace}/${r.name}`, r.manifest]));
   const ignore = resolved.values.platform.drift.ignore;
-  return (releases) => {
-    const subjects = releases.map((r) => {
-      const key = `${r.namespace}/${r.name}`;
-      return { key, namespace: r.namespace, manifest: manifests.get(key) ?? '' };
+  return async (planned) => {
+    if (!state) {
+      log.warn('live drift not checked: the deployed manifests could not be read');
+      return new Map();
+    }
+    const subjects = planned.flatMap(({ release, previousRevision }) => {
+      const key = `${release.namespace}/${release.name}`;
+      const stored = state.stored.get(key);
+      // Another deploy since the state was read: its manifest is not the one to compare with.
+      if (!stored || stored.revision !== previousRevision) return [];
+      return [{ key, namespace: release.namespace, manifest: stored.manifest }];
     });
     return detect(subjects, store, ignore).catch((err: Error) => {
       if (onError === 'fail') throw err;

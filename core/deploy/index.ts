@@ -38,7 +38,7 @@ export interface PlanInput {
    * Reads the live objects of these releases and says which drifted from their manifests. Asked
    * only about releases the plan would leave unchanged: the others are applied anyway.
    */
-  drift?: (releases: DesiredRelease[]) => Promise<Map<string, ReleaseDrift>>;
+  drift?: (releases: PlannedRelease[]) => Promise<Map<string, ReleaseDrift>>;
 }
 
 export interface ClusterPlan {
@@ -77,7 +77,7 @@ export async function planAgainst(
   if (!input.drift || input.force) return { plan, record, helm };
   const inSync = plan.runlevels.flatMap((rl) => rl.waves.flat().filter((p) => p.action === 'unchanged'));
   const started = Date.now();
-  const drift = inSync.length > 0 ? await input.drift(inSync.map((p) => p.release)) : new Map();
+  const drift = inSync.length > 0 ? await input.drift(inSync) : new Map();
   log.debug(
     () =>
       `live objects of ${inSync.length} releases compared in ${Date.now() - started} ms: ${drift.size} drifted`,

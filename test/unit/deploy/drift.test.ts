@@ -23,9 +23,9 @@ spec:
 /** The drift check the pipeline builds, over the fixture's one-Deployment manifests. */
 function driftCheck(cluster: FakeCluster, releases: DeployRelease[], ignore: DriftIgnoreRule[] = []) {
   const manifests = new Map(releases.map((r) => [`${r.namespace}/${r.name}`, manifestOf(r)]));
-  return (wanted: { name: string; namespace: string }[]) =>
+  return (wanted: { release: { name: string; namespace: string } }[]) =>
     detectDrift(
-      wanted.map((r) => ({
+      wanted.map(({ release: r }) => ({
         key: `${r.namespace}/${r.name}`,
         namespace: r.namespace,
         manifest: manifests.get(`${r.namespace}/${r.name}`) ?? '',
