@@ -44,7 +44,9 @@ export function liveReader(kc: KubeConfig): (queries: readonly LiveQuery[]) => P
     const byKind = new Map<string, number[]>();
     queries.forEach((q, i) => {
       const k = `${q.apiVersion} ${q.kind}`;
-      byKind.set(k, [...(byKind.get(k) ?? []), i]);
+      const same = byKind.get(k);
+      if (same) same.push(i);
+      else byKind.set(k, [i]);
     });
     const out: LiveRead[] = queries.map((q) => ({ namespace: q.namespace }));
     const before = calls;
