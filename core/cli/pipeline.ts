@@ -140,6 +140,8 @@ export interface AgainstClusterOptions {
   force?: boolean;
   prune?: boolean;
   timeoutMs?: number;
+  /** Compare live objects with the manifests of releases otherwise in sync (default: unless --force). */
+  drift?: boolean;
 }
 
 export interface AgainstCluster {
@@ -159,9 +161,10 @@ export async function planAgainstCluster(
 ): Promise<AgainstCluster> {
   const selectors = opts.selectors ?? [];
   const parsed = parseSelectors(selectors); // a mistake in one is reported before any work
-  const [{ readDeployedState }, { planAgainst }] = await Promise.all([
+  const [{ readDeployedState }, { planAgainst }, { detectDrift }] = await Promise.all([
     import('../deploy/stored.js'),
     import('../deploy/index.js'),
+    import('../drift/index.js'),
   ]);
   let deployed: Promise<DeployedState | undefined> = Promise.resolve(undefined);
   if (opts.state === 'compare') deployed = readDeployedState(conn.store);
@@ -199,6 +202,10 @@ export async function planAgainstCluster(
     selects:
       selectors.length > 0 ? (labels: Record<string, string>) => matchesAny(parsed, labels) : undefined,
     timeoutMs: opts.timeoutMs,
+    drift:
+      opts.drift === false || opts.force
+        ? undefined
+        : liveDrift(state, resolved, conn.store, detectDrift, opts.state === 'compare' ? 'fail' : 'warn'),
   };
   return {
     resolved,
@@ -217,6 +224,41 @@ function maskReplacedSecrets(rendered: RenderResult, state: DeployedState): void
     const deployed = state.stored.get(releaseKey(rel))?.values;
     for (const old of replacedSecrets(rel.values, deployed, (text) => log.reveals(text))) log.redact(old);
   }
+}
+
+/**
+ * The drift check of a plan: the live objects of each release against the manifest helm stored
+ * with its deployed revision, exactly what was applied (a new render of a chart that draws random
+ * values or looks the cluster up would differ from it without any drift). When the objects cannot
+ * be read, diff and status (asked to compare) fail; a deploy warns and goes on with what the
+ * values changed, as it did before drift was checked.
+ */
+function liveDrift(
+  state: DeployedState | undefined,
+  resolved: Resolved,
+  store: ClusterStore,
+  detect: typeof import('../drift/index.js').detectDrift,
+  onError: 'fail' | 'warn',
+): PlanInput['drift'] {
+  const ignore = resolved.values.platform.drift.ignore;
+  return async (planned) => {
+    if (!state) {
+      log.warn('live drift not checked: the deployed manifests could not be read');
+      return new Map();
+    }
+    const subjects = planned.flatMap(({ release, previousRevision }) => {
+      const key = `${release.namespace}/${release.name}`;
+      const stored = state.stored.get(key);
+      // Another deploy since the state was read: its manifest is not the one to compare with.
+      if (!stored || stored.revision !== previousRevision) return [];
+      return [{ key, namespace: release.namespace, manifest: stored.manifest }];
+    });
+    return detect(subjects, store, ignore).catch((err: Error) => {
+      if (onError === 'fail') throw err;
+      log.warn(`live drift not checked: ${err.message}`);
+      return new Map();
+    });
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processAlive, procStartTime } from '../shared/proc.js';
 
 export interface DaemonRecord {
   name: string;
@@ -33,26 +34,9 @@ export function startDaemon(
   return { name, pid: child.pid, startTime: procStartTime(child.pid) ?? '', logFile };
 }
 
-function procStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 /** Alive and still the very process we started (not a zombie, not a reused PID). */
 export function isOurs(d: DaemonRecord): boolean {
-  const start = procStartTime(d.pid);
-  if (start === undefined || start !== d.startTime) return false;
-  try {
-    const state = readFileSync(`/proc/${d.pid}/stat`, 'utf8');
-    return state.slice(state.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  return processAlive(d.pid, d.startTime);
 }
 
 /** SIGTERM, then SIGKILL after the grace period. Returns once the process is gone. */

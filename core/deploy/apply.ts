@@ -1,6 +1,7 @@
 // One runlevel: its waves of releases through helm (bounded parallelism), the readiness gate,
 // and the rollback of whatever failed. Nothing new starts after a failure, a signal or a lost lock;
 // what is in flight is finished.
+import { driftItems } from '../drift/describe.js';
 import type { Helm } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
@@ -30,6 +31,8 @@ export interface ReleaseOutcome {
   digest: string;
   seconds: number;
   error?: string;
+  /** A repair: the objects and fields it put back (no values). */
+  drift?: string[];
 }
 
 export interface RunlevelOutcome {
@@ -143,9 +146,10 @@ async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutM
         },
         timeoutMs,
       );
-      const action = p.action === 'install' ? 'installed' : 'upgraded';
+      const action = p.action === 'install' ? 'installed' : p.action === 'repair' ? 'repaired' : 'upgraded';
       ctx.progress.release(p, action, seconds(started));
-      return { planned: p, outcome: outcome(p, action, seconds(started), revision) };
+      const done = outcome(p, action, seconds(started), revision);
+      return { planned: p, outcome: p.drift ? { ...done, drift: driftItems(p.drift) } : done };
     } catch (err) {
       failed = true;
       const o = { ...outcome(p, 'failed', seconds(started)), error: shortError(err) };

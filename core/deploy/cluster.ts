@@ -1,5 +1,6 @@
 // What the deploy engine needs from the cluster, behind one narrow interface: the lock, the
-// deploy record, helm's stored releases, the readiness gate and the removal of runlevel-system.
+// deploy record, helm's stored releases, the live objects (for drift), the readiness gate and the
+// removal of runlevel-system.
 // The real store builds its API clients once from the command's one KubeConfig; a recording fake
 // (test/helpers/fake-cluster.ts) lets the engine's failure paths be unit-tested.
 import {
@@ -9,7 +10,9 @@ import {
   type KubernetesObject,
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
+import type { LiveReader } from '../drift/types.js';
 import { type RetryOptions, withRetry } from '../shared/kube.js';
+import { liveReader } from './live.js';
 import { acquireLock, type HeldLock, type LockOptions } from './lock.js';
 import { type ClusterRecord, readRecord, updateRecord } from './record.js';
 import { type StoredRelease, storedManifests } from './stored.js';
@@ -25,7 +28,7 @@ import {
 
 export type ObjectTarget = Omit<WaitTarget, 'release'>;
 
-export interface ClusterStore {
+export interface ClusterStore extends LiveReader {
   /** The API server's address, for messages. */
   readonly server: string;
   /** The deploy lock (a Lease in runlevel-system); fails with exit 6 while another holds it. */
@@ -35,6 +38,7 @@ export interface ClusterStore {
   updateRecord(change: (r: ClusterRecord) => void): Promise<ClusterRecord>;
   /** key namespace/name → the manifest helm stored with the deployed revision. */
   storedReleases(retry?: RetryOptions): Promise<Map<string, StoredRelease>>;
+  // liveObjects (LiveReader): the objects releases should hold, a few LIST calls per kind.
   /** Until every target is ready, one fails for good, the time is up or `stop()` says so. */
   waitReady(targets: WaitTarget[], opts: WaitOptions): Promise<GateResult>;
   /** One look at an object; one that cannot be read is reported as missing. */
@@ -53,6 +57,7 @@ export function kubeClusterStore(kc: KubeConfig): ClusterStore {
     readRecord: (retry) => readRecord(core, retry),
     updateRecord: (change) => updateRecord(core, change),
     storedReleases: (retry) => storedManifests(core, retry),
+    liveObjects: liveReader(kc),
     waitReady: (targets, opts) => waitReady(objects, targets, opts),
     async readiness(t) {
       const live = await withRetry('read object', () =>

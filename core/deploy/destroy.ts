@@ -20,6 +20,8 @@ export interface DestroyOptions {
   coreVersion: string;
   valuesCommit: string;
   started?: Date;
+  /** --break-lock: take the lock whoever holds it (recorded). */
+  breakLock?: boolean;
   concurrency?: number;
   interrupted?: () => boolean;
   progress?: DestroyProgress;

@@ -1,7 +1,9 @@
 // The deploy stage: lock → plan (pure) → runlevels in order (tasks, waves, readiness gate) →
 // prune → record. A command composes it after validate, render and check.
+import type { ReleaseDrift } from '../drift/types.js';
 import type { Helm, HelmRelease } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
+import { log } from '../shared/log.js';
 import { applyRunlevel, type ReleaseOutcome } from './apply.js';
 import type { ClusterStore } from './cluster.js';
 import { lockedRun, type Run } from './locked-run.js';
@@ -32,6 +34,11 @@ export interface PlanInput {
   selects?: (labels: Record<string, string>) => boolean;
   /** Caps every runlevel's readiness timeout (--timeout). */
   timeoutMs?: number;
+  /**
+   * Reads the live objects of these releases and says which drifted from their manifests. Asked
+   * only about releases the plan would leave unchanged: the others are applied anyway.
+   */
+  drift?: (releases: PlannedRelease[]) => Promise<Map<string, ReleaseDrift>>;
 }
 
 export interface ClusterPlan {
@@ -54,17 +61,28 @@ export async function planAgainst(
     seen.record ?? cluster.store.readRecord(),
     seen.helm ?? cluster.helm.list(),
   ]);
-  const plan = planDeploy({
-    runlevels: input.runlevels,
-    desired: input.releases,
-    deployed: record.releases,
-    helm,
-    force: input.force,
-    prune: input.prune,
-    selects: input.selects,
-    timeoutCapMs: input.timeoutMs,
-  });
-  return { plan, record, helm };
+  const planWith = (drift?: Map<string, ReleaseDrift>) =>
+    planDeploy({
+      runlevels: input.runlevels,
+      desired: input.releases,
+      deployed: record.releases,
+      helm,
+      force: input.force,
+      prune: input.prune,
+      selects: input.selects,
+      timeoutCapMs: input.timeoutMs,
+      drift,
+    });
+  const plan = planWith();
+  if (!input.drift || input.force) return { plan, record, helm };
+  const inSync = plan.runlevels.flatMap((rl) => rl.waves.flat().filter((p) => p.action === 'unchanged'));
+  const started = Date.now();
+  const drift = inSync.length > 0 ? await input.drift(inSync) : new Map();
+  log.debug(
+    () =>
+      `live objects of ${inSync.length} releases compared in ${Date.now() - started} ms: ${drift.size} drifted`,
+  );
+  return { plan: drift.size > 0 ? planWith(drift) : plan, record, helm };
 }
 
 export interface DeployOptions extends PlanInput {
@@ -78,6 +96,8 @@ export interface DeployOptions extends PlanInput {
   started?: Date;
   waitLockMs?: number;
   lockTtlSeconds?: number;
+  /** --break-lock: take the lock whoever holds it (recorded). */
+  breakLock?: boolean;
   concurrency?: number;
   /** Runs one lifecycle task; throws when it fails for good. */
   runTask?: (name: string) => Promise<string[]>;
@@ -188,7 +208,11 @@ async function recordReleases(
   planned: PlannedRelease[],
 ): Promise<void> {
   const landed = outcomes.filter(
-    (o) => o.action === 'installed' || o.action === 'upgraded' || o.action === 'unchanged',
+    (o) =>
+      o.action === 'installed' ||
+      o.action === 'upgraded' ||
+      o.action === 'repaired' ||
+      o.action === 'unchanged',
   );
   if (landed.length === 0) return;
   const byKey = new Map(planned.map((p) => [releaseKey(p.release), p]));

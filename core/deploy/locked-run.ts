@@ -5,6 +5,7 @@ import { shortError } from '../shared/kube.js';
 import { log } from '../shared/log.js';
 import type { ReleaseOutcome } from './apply.js';
 import type { ClusterStore } from './cluster.js';
+import type { HeldLock, LockTakeover } from './lock.js';
 import { closeAbandoned, type DeployRecord, upsertDeploy } from './record.js';
 
 export interface LockedRunOptions {
@@ -17,6 +18,8 @@ export interface LockedRunOptions {
   started?: Date;
   waitLockMs?: number;
   lockTtlSeconds?: number;
+  /** --break-lock: take the lock whoever holds it (recorded). */
+  breakLock?: boolean;
   /** True once a signal asked us to stop. */
   interrupted?: () => boolean;
 }
@@ -48,6 +51,7 @@ export async function lockedRun<P>(
   const lock = await opts.store.acquireLock({
     ttlSeconds: opts.lockTtlSeconds,
     waitMs: opts.waitLockMs,
+    breakLock: opts.breakLock,
     holder: { valuesCommit: opts.valuesCommit, coreVersion: opts.coreVersion, command: opts.command },
   });
   const record: DeployRecord = {
@@ -60,6 +64,7 @@ export async function lockedRun<P>(
     ended: '',
     outcome: 'running',
     releases: [],
+    ...(lock.tookOver ? { lock: { tookOver: lock.tookOver.reason, from: lock.tookOver.holder } } : {}),
   };
   const run: Run = {
     record,
@@ -74,7 +79,7 @@ export async function lockedRun<P>(
   try {
     plan = await steps.plan();
     await opts.store.updateRecord((r) => {
-      for (const d of closeAbandoned(r, record.started)) {
+      for (const d of closeAbandoned(r, record.started, abandonedWhy(lock.tookOver))) {
         log.warn(
           `the previous ${d.command} ${d.id} (${d.started}) never finished: recorded as failed at ${d.at ?? 'start'}`,
         );
@@ -94,6 +99,7 @@ export async function lockedRun<P>(
       action: o.action,
       revision: o.revision,
       seconds: o.seconds,
+      ...(o.drift ? { drift: o.drift } : {}),
     }));
     record.at = undefined;
     await opts.store
@@ -108,4 +114,15 @@ export async function lockedRun<P>(
     }
   }
   return { plan, record, outcomes: run.outcomes };
+}
+
+/** What the record of a run that never finished says, when we know from the lock what became of it. */
+function abandonedWhy(tookOver: HeldLock['tookOver']): string | undefined {
+  if (!tookOver) return undefined;
+  const why: Record<LockTakeover, string> = {
+    'holder-gone': `its process, ${tookOver.holder}, is gone`,
+    expired: `its lock expired: ${tookOver.holder}`,
+    'break-lock': `its lock was broken with --break-lock: ${tookOver.holder}`,
+  };
+  return why[tookOver.reason];
 }

@@ -4,6 +4,8 @@
 // level the releases that bring CRDs or Namespaces first; removed releases are pruned afterwards
 // in reverse runlevel order.
 import { createHash } from 'node:crypto';
+import { describeDrift } from '../drift/describe.js';
+import type { ReleaseDrift } from '../drift/types.js';
 import type { HelmRelease } from '../shared/helm.js';
 import type { DeployedRelease } from './record.js';
 
@@ -28,7 +30,8 @@ export interface DesiredRelease {
   definesKinds?: string[];
 }
 
-export type PlannedAction = 'install' | 'upgrade' | 'unchanged';
+/** `repair`: the same chart and values again, to put back live objects changed or deleted by hand. */
+export type PlannedAction = 'install' | 'upgrade' | 'repair' | 'unchanged';
 
 /** Where a release stands against the values on disk (a closed set: status prints it as is). */
 export const ReleaseState = {
@@ -36,7 +39,7 @@ export const ReleaseState = {
   InSync: 'InSync',
   /** The values or the chart changed since, or runlevel never deployed this release. */
   OutOfSync: 'OutOfSync',
-  /** Someone changed the release with helm since runlevel deployed it. */
+  /** Someone changed the release with helm, or its live objects, since runlevel deployed it. */
   Drifted: 'Drifted',
   /** helm has no such release. */
   Missing: 'Missing',
@@ -59,6 +62,8 @@ export interface PlannedRelease {
    * upgrade: first roll it back to the last good revision, or uninstall a first install.
    */
   recover?: 'rollback' | 'uninstall';
+  /** What its live objects no longer hold of its manifests (read only for releases otherwise in sync). */
+  drift?: ReleaseDrift;
 }
 
 export interface RunlevelSettings {
@@ -112,13 +117,21 @@ export function planDeploy(input: {
   timeoutCapMs?: number;
   /** The deploy was limited by --selector: only deployed releases these labels match may be pruned. */
   selects?: (labels: Record<string, string>) => boolean;
+  /** Live drift by release key, found for releases whose inputs match what is deployed. */
+  drift?: ReadonlyMap<string, ReleaseDrift>;
 }): DeployPlan {
   const helmByKey = new Map(input.helm.map((h) => [key(h), h]));
   const runlevels = input.runlevels.map((rl): RunlevelPlan => {
     const planned = input.desired
       .filter((r) => r.runlevel === rl.name)
       .map((release) =>
-        decide(release, input.deployed[key(release)], helmByKey.get(key(release)), input.force),
+        decide(
+          release,
+          input.deployed[key(release)],
+          helmByKey.get(key(release)),
+          input.force,
+          input.drift?.get(key(release)),
+        ),
       );
     const waves = needLevels(planned).flatMap((level) => [
       level.filter((p) => bringsDefinitions(p.release)),
@@ -159,6 +172,7 @@ function decide(
   deployed: DeployedRelease | undefined,
   helm: HelmRelease | undefined,
   force: boolean | undefined,
+  drift?: ReleaseDrift,
 ): PlannedRelease {
   const digest = releaseDigest(release);
   const healthy = helm?.status === 'deployed';
@@ -174,7 +188,9 @@ function decide(
         ? Drifted
         : deployed.digest !== digest
           ? OutOfSync
-          : InSync;
+          : drift
+            ? Drifted
+            : InSync;
   if (force) return { ...base, action: 'upgrade', state, reason: '--force' };
   if (helm.status.startsWith('pending')) {
     const recover = previousRevision ? 'rollback' : 'uninstall';
@@ -197,6 +213,8 @@ function decide(
     };
   }
   if (deployed.digest !== digest) return { ...base, action: 'upgrade', state, reason: 'changed' };
+  if (drift)
+    return { ...base, action: 'repair', state, reason: `live drift: ${describeDrift(drift)}`, drift };
   return { ...base, action: 'unchanged', state, reason: 'digest matches' };
 }
 

@@ -18,6 +18,7 @@ export interface Progress {
 const actionMark: Record<ReleaseAction, 'done' | 'info' | 'fail' | 'warn'> = {
   installed: 'done',
   upgraded: 'done',
+  repaired: 'done',
   unchanged: 'info',
   pruned: 'done',
   failed: 'fail',

@@ -2,6 +2,7 @@
 // runlevel-system with the current release digests and the last deploys.
 import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
 import { isConflict, isNotFound, type RetryOptions, withRetry } from '../shared/kube.js';
+import type { LockTakeover } from './lock.js';
 import { systemNamespace } from './system-namespace.js';
 
 const configMapName = 'runlevel-state';
@@ -21,6 +22,7 @@ export interface DeployedRelease {
 export type ReleaseAction =
   | 'installed'
   | 'upgraded'
+  | 'repaired'
   | 'unchanged'
   | 'pruned'
   | 'failed'
@@ -38,9 +40,19 @@ export interface DeployRecord {
   outcome: 'running' | 'succeeded' | 'failed' | 'interrupted';
   /** The runlevel being applied (kept up to date while running, so a crash leaves where it was). */
   at?: string;
+  /** The lock was taken from another holder (expired, its process gone, or --break-lock). */
+  lock?: { tookOver: LockTakeover; from: string };
   /** Where a failed deploy stopped and why. */
   failure?: { runlevel?: string; release?: string; step: string; message: string };
-  releases: { runlevel: string; name: string; action: ReleaseAction; revision?: number; seconds: number }[];
+  releases: {
+    runlevel: string;
+    name: string;
+    action: ReleaseAction;
+    revision?: number;
+    seconds: number;
+    /** A repair: the live objects and fields it put back. */
+    drift?: string[];
+  }[];
 }
 
 export interface ClusterRecord {
@@ -128,7 +140,7 @@ export function upsertDeploy(r: ClusterRecord, d: DeployRecord): void {
  * A deploy still marked running while we hold the lock died without finishing (a crash, a lost
  * API server, a kill -9): say so in its record.
  */
-export function closeAbandoned(r: ClusterRecord, now: string): DeployRecord[] {
+export function closeAbandoned(r: ClusterRecord, now: string, why?: string): DeployRecord[] {
   const abandoned = r.deploys.filter((d) => d.outcome === 'running');
   for (const d of abandoned) {
     d.outcome = 'failed';
@@ -136,7 +148,7 @@ export function closeAbandoned(r: ClusterRecord, now: string): DeployRecord[] {
     d.failure ??= {
       runlevel: d.at,
       step: 'abandoned',
-      message: `the deploy stopped without finishing${d.at ? ` during runlevel ${d.at}` : ''} (process killed or API server lost)`,
+      message: `the ${d.command} stopped without finishing${d.at ? ` during runlevel ${d.at}` : ''} (${why ?? 'process killed or API server lost'})`,
     };
   }
   return abandoned;

@@ -1,5 +1,6 @@
 // The diff for people: runlevel by runlevel, each release with its objects, and a unified diff
 // under every changed object. Colour comes from the caller's painter (the logger's, on a TTY).
+import { driftLines } from '../drift/describe.js';
 import type { ObjectId } from './objects.js';
 import type { DiffReport, ReleaseDiff } from './types.js';
 
@@ -24,6 +25,11 @@ export function formatDiffText(report: DiffReport, paint: Paint = plain): string
 
 function releaseLines(r: ReleaseDiff, paint: Paint): string[] {
   const { added, removed, changed } = r.objects;
+  if (r.action === 'repair') {
+    const lines = [paint('yellow', `  ~ ${r.release} (${r.namespace}): repair (${r.reason})`)];
+    for (const d of r.drift ? driftLines(r.drift) : []) lines.push(paint('yellow', `      ${d}`));
+    return lines;
+  }
   const head =
     r.action === 'install'
       ? paint('green', `  + ${r.release} (${r.namespace}): install, ${count(added.length, 'object')}`)
@@ -38,6 +44,7 @@ function releaseLines(r: ReleaseDiff, paint: Paint): string[] {
             ].join(', ')}`,
           );
   const lines = [head];
+  for (const d of r.drift ? driftLines(r.drift) : []) lines.push(paint('yellow', `      ${d}`));
   for (const o of added) lines.push(paint('green', `      + ${label(o)}`));
   for (const o of removed) lines.push(paint('red', `      - ${label(o)}`));
   for (const o of changed) {
@@ -77,5 +84,6 @@ function count(n: number, noun: string): string {
 function summaryLine(report: DiffReport): string {
   if (report.changes === 0) return `no changes: ${count(report.unchanged, 'release')} match what is deployed`;
   const by = (a: string) => report.releases.filter((r) => r.action === a).length;
-  return `${count(report.changes, 'release')} to change: ${by('install')} to install, ${by('upgrade')} to upgrade, ${by('prune')} to prune (${report.unchanged} unchanged)`;
+  const repair = by('repair') > 0 ? `, ${by('repair')} to repair` : '';
+  return `${count(report.changes, 'release')} to change: ${by('install')} to install, ${by('upgrade')} to upgrade${repair}, ${by('prune')} to prune (${report.unchanged} unchanged)`;
 }

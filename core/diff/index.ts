@@ -5,7 +5,7 @@
 // without mutating webhooks or admission running, it needs no plugin (helm-diff) and no
 // permissions beyond reading the release Secrets, and one small read per release is fast,
 // done in parallel. The price: changes made to live objects behind helm's back (kubectl edit)
-// do not show; `runlevel status` reports that kind of drift by revision instead.
+// do not show here; live drift is found by the plan (core/drift) and carried on each release.
 //
 // Only releases the deploy plan would touch are fetched: a release whose digest matches the
 // record (chart version, values and rendered manifest unchanged) is skipped without a read.
@@ -38,6 +38,8 @@ export async function diffPlatform(opts: DiffOptions): Promise<DiffReport> {
   const concurrency = opts.concurrency ?? 8;
 
   const upgrades = await mapLimit(pending, concurrency, async (p): Promise<ReleaseDiff> => {
+    // A repair changes no manifest: what differs is the live objects, which the plan read already.
+    if (p.action === 'repair') return releaseDiff(p, { added: [], removed: [], changed: [] });
     const desired = opts.manifests.get(keyOf(p.release)) ?? '';
     // "install" per the plan can still find a manifest (a pending first install helm kept).
     const deployed =
@@ -69,8 +71,9 @@ function releaseDiff(p: PlannedRelease, objects: ManifestDiff): ReleaseDiff {
     runlevel: p.release.runlevel,
     release: p.release.name,
     namespace: p.release.namespace,
-    action: p.action === 'install' ? 'install' : 'upgrade',
+    action: p.action === 'install' ? 'install' : p.action === 'repair' ? 'repair' : 'upgrade',
     reason: p.reason,
     objects,
+    ...(p.drift ? { drift: p.drift } : {}),
   };
 }

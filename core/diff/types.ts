@@ -1,8 +1,10 @@
 // The diff stage's report, in a file of its own so the stage and its text formatter share it
 // without importing each other.
+import type { ReleaseDrift } from '../drift/types.js';
 import type { ManifestDiff } from './objects.js';
 
-export type DiffAction = 'install' | 'upgrade' | 'prune';
+/** `repair`: values unchanged, live objects changed or deleted by hand (see `drift`). */
+export type DiffAction = 'install' | 'upgrade' | 'repair' | 'prune';
 
 export interface ReleaseDiff {
   runlevel: string;
@@ -11,6 +13,8 @@ export interface ReleaseDiff {
   action: DiffAction;
   reason: string;
   objects: ManifestDiff;
+  /** Live objects that no longer hold what the release's manifests set. */
+  drift?: ReleaseDrift;
 }
 
 export interface DiffReport {

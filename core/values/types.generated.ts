@@ -50,8 +50,24 @@ export interface Platform {
   ingress: Ingress;
   sso: Sso;
   policies: Policies;
+  drift: Drift;
   /** PEM bundle of the platform's private CA (certificates only, public). Runlevel 00 puts it in ConfigMap runlevel-system/platform-ca (key ca.crt) and the copy-platform-ca task copies it into every team namespace. Empty: no private CA. */
   ca: string;
+}
+
+/** Live drift: status and diff compare every object a release deployed with what the cluster holds now, and a plain deploy puts back what was changed or deleted by hand. */
+export interface Drift {
+  /** Fields someone else owns on purpose (spec.replicas under an autoscaler, an annotation a controller sets): changes to them are neither reported nor repaired. */
+  ignore: Array<{
+    /** Object kind, e.g. Deployment. */
+    kind: string;
+    /** Object name; absent: every object of the kind. */
+    name?: string;
+    /** Object namespace; absent: every namespace. */
+    namespace?: string;
+    /** The field, as status and diff print it: spec.replicas, spec.template.spec.containers[name=app].image, metadata.annotations["example.com/x"]. A field covers everything under it; * matches any key and [*] any list item. */
+    path: string;
+  }>;
 }
 
 /** Where container images may come from. */

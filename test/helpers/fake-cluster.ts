@@ -6,18 +6,27 @@ import type { HeldLock, LockOptions } from '../../core/deploy/lock.js';
 import { type ClusterRecord, keepDeploys } from '../../core/deploy/record.js';
 import type { StoredRelease } from '../../core/deploy/stored.js';
 import type { GateResult, Readiness, WaitOptions, WaitTarget } from '../../core/deploy/wait.js';
+import type { LiveObject, LiveQuery, LiveRead } from '../../core/drift/types.js';
+
+/** The fake's key of a live object: apiVersion/kind/namespace/name. */
+export const liveKey = (o: { apiVersion: string; kind: string; namespace?: string; name: string }) =>
+  `${o.apiVersion}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
 
 export class FakeCluster implements ClusterStore {
   readonly server = 'https://fake.invalid:6443';
   readonly journal: string[];
   record: ClusterRecord = { releases: {}, deploys: [] };
   stored = new Map<string, StoredRelease>();
+  /** The cluster's live objects by liveKey; absent ones are missing. */
+  readonly live = new Map<string, LiveObject>();
   /** namespace/name of releases whose objects never become ready. */
   readonly notReady = new Set<string>();
   /** Set it (or let a test's hook set it) and the held lock reports itself lost. */
   lockLost = false;
-  /** Thrown by acquireLock: another deploy holds the lock. */
+  /** Thrown by acquireLock: another deploy holds the lock (unless the run breaks it). */
   lockHeld?: Error;
+  /** The holder acquireLock takes the lock from, and why (as the real lock reports it). */
+  lockTakenFrom?: HeldLock['tookOver'];
   /** While set, record writes fail as with an API server gone. */
   apiGone = false;
   systemNamespace = true;
@@ -29,10 +38,11 @@ export class FakeCluster implements ClusterStore {
   }
 
   async acquireLock(opts: LockOptions): Promise<HeldLock> {
-    this.journal.push(`lock ${opts.holder.command}`);
-    if (this.lockHeld) throw this.lockHeld;
+    this.journal.push(`lock ${opts.holder.command}${opts.breakLock ? ' --break-lock' : ''}`);
+    if (this.lockHeld && !opts.breakLock) throw this.lockHeld;
     return {
       lost: () => this.lockLost,
+      tookOver: this.lockTakenFrom,
       release: async () => {
         this.journal.push('unlock');
       },
@@ -54,6 +64,14 @@ export class FakeCluster implements ClusterStore {
 
   async storedReleases(): Promise<Map<string, StoredRelease>> {
     return new Map(this.stored);
+  }
+
+  async liveObjects(queries: readonly LiveQuery[]): Promise<LiveRead[]> {
+    this.journal.push(`live ${queries.length}`);
+    return queries.map((q) => {
+      const object = this.live.get(liveKey(q));
+      return { namespace: q.namespace, ...(object ? { object: structuredClone(object) } : {}) };
+    });
   }
 
   async waitReady(targets: WaitTarget[], _opts: WaitOptions): Promise<GateResult> {

@@ -17,7 +17,10 @@ import { coreVersion } from './version.js';
 export const command: Command = {
   summary: 'validate, render, check and deploy every runlevel in order',
   usage:
-    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m] [--allow-downgrade]',
+    'runlevel deploy --cluster C [--selector k=v]... [--dry-run] [--force] [--no-prune] [--wait-lock 5m] [--allow-downgrade] [--break-lock]\n\n' +
+    'Releases whose values are unchanged are not applied again, unless their live objects drifted\n' +
+    '(deleted or changed by hand): those are repaired with the same chart and values. A lock held\n' +
+    'by a process of this host that is gone is taken over at once; --break-lock takes any lock.',
   options: {
     selector: selectorOption,
     'dry-run': { type: 'boolean', env: 'RUNLEVEL_DRY_RUN', help: 'print the plan, change nothing' },
@@ -27,6 +30,11 @@ export const command: Command = {
       type: 'string',
       env: 'RUNLEVEL_WAIT_LOCK',
       help: 'wait this long (90s, 5m) for another deploy',
+    },
+    'break-lock': {
+      type: 'boolean',
+      env: 'RUNLEVEL_BREAK_LOCK',
+      help: 'take the deploy lock even while another run holds it (recorded in the deploy record)',
     },
     'lock-ttl': { type: 'string', env: 'RUNLEVEL_LOCK_TTL', help: 'lock lease duration (default 60s)' },
     concurrency: {
@@ -104,6 +112,7 @@ export const command: Command = {
         valuesCommit: await valuesCommit(config.valuesDir),
         started: new Date(started),
         waitLockMs,
+        breakLock: flags['break-lock'] === true,
         lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
         concurrency,
         runTask: taskRunner(conn.kc, resolved),
@@ -122,7 +131,10 @@ export const command: Command = {
       seconds: o.seconds,
     }));
     if (config.output === 'json') log.writeData(JSON.stringify(report.record, null, 2));
-    else log.info(`\n${summaryTable(rows, total, { all: config.verbose })}`);
+    else {
+      log.info(`\n${summaryTable(rows, total, { all: config.verbose })}`);
+      repairedLines(report.outcomes, config.verbose);
+    }
     const failure = report.record.failure;
     if (!failure) {
       log.done(`deployed ${resolved.cluster} in ${total.toFixed(1)}s`);
@@ -138,6 +150,20 @@ export const command: Command = {
     );
   },
 };
+
+/** What each repair put back: listed with -v, counted otherwise. */
+function repairedLines(outcomes: { name: string; drift?: string[] }[], verbose: boolean): void {
+  const repaired = outcomes.filter((o) => o.drift && o.drift.length > 0);
+  if (repaired.length === 0) return;
+  if (!verbose) {
+    const items = repaired.reduce((n, o) => n + (o.drift?.length ?? 0), 0);
+    log.info(
+      `repaired ${items} live object${items === 1 ? '' : 's'} or field${items === 1 ? '' : 's'} changed by hand (-v lists them)`,
+    );
+    return;
+  }
+  for (const o of repaired) for (const item of o.drift ?? []) log.info(`repaired ${o.name}: ${item}`);
+}
 
 function durationFlag(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;

@@ -32,6 +32,11 @@ export const command: Command = {
       env: 'RUNLEVEL_PURGE',
       help: 'also delete the CRDs and namespaces helm leaves behind (and every object in them)',
     },
+    'break-lock': {
+      type: 'boolean',
+      env: 'RUNLEVEL_BREAK_LOCK',
+      help: 'take the deploy lock even while another run holds it (recorded in the deploy record)',
+    },
     concurrency: {
       type: 'string',
       env: 'RUNLEVEL_CONCURRENCY',
@@ -76,6 +81,7 @@ export const command: Command = {
       coreVersion: coreVersion(),
       valuesCommit: await valuesCommit(config.valuesDir),
       started,
+      breakLock: flags['break-lock'] === true,
       concurrency,
       interrupted: () => shutdown.signal.aborted,
     });

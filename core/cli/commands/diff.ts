@@ -14,7 +14,9 @@ export const command: Command = {
   usage:
     'runlevel diff --cluster C [--selector k=v]... [--detailed-exitcode] [-o json]\n\n' +
     'Compares the manifest helm stored for each deployed release with what the values on disk\n' +
-    'render. Secret values are never shown: each key says only *** (changed) or *** (unchanged).\n' +
+    'render, and the live objects of releases whose values did not change with their manifests:\n' +
+    'objects deleted or fields changed by hand show as a repair (see platform.drift.ignore).\n' +
+    'Secret values are never shown: each key says only *** (changed) or *** (unchanged).\n' +
     'Exit codes: 0 when the diff ran (with --detailed-exitcode: 0 = nothing to change,\n' +
     '2 = changes pending); other codes as for every command (3 render failed, 5 cluster unreachable).',
   options: {

@@ -2,6 +2,7 @@
 import { ReleaseState } from '../../deploy/plan.js';
 import { releaseKey } from '../../deploy/record.js';
 import { isGated } from '../../deploy/wait.js';
+import { driftLines } from '../../drift/describe.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { countFlag } from '../flags.js';
@@ -53,6 +54,7 @@ export const command: Command = {
             reason: p.reason,
             ready: h ? notReady.length === 0 : false,
             notReady,
+            ...(p.drift ? { drift: p.drift.objects } : {}),
           };
         }),
       ),
@@ -82,6 +84,7 @@ export const command: Command = {
       lines.push(
         `${r.runlevel.padEnd(12)} ${r.release.padEnd(w)} ${r.chart.padEnd(22)} ${String(r.revision ?? '-').padEnd(4)} ${r.state.padEnd(13)} ${r.ready ? 'yes' : `no${r.notReady.length ? ` (${r.notReady[0]})` : ''}`}`,
       );
+      for (const d of r.drift ? driftLines({ objects: r.drift }) : []) lines.push(`${''.padEnd(13)}${d}`);
     }
     for (const o of orphans)
       lines.push(
