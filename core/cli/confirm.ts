@@ -24,3 +24,12 @@ export async function confirmByName(name: string, warning: string): Promise<void
     rl.close();
   }
 }
+
+/** Without a terminal there is no one to ask: refuse (exit 2) unless confirmation was given up front. */
+export function refuseUnconfirmable(yes: boolean, what: string): void {
+  if (yes || process.stdin.isTTY) return;
+  throw new UserError(`refusing to ${what} without confirmation`, {
+    exitCode: ExitCode.invalid,
+    hint: 'run it in a terminal to confirm by typing the cluster name, or pass --yes (RUNLEVEL_YES=true)',
+  });
+}

@@ -4,12 +4,12 @@ import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
 import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
-import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { refuseDowngrade } from '../pin.js';
 import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
+import { stoppedShort } from '../run-outcome.js';
 import { checkRunlevelHeaders } from '../runlevel-headers.js';
 import { taskRunner } from '../tasks.js';
 import { coreVersion } from './version.js';
@@ -135,19 +135,12 @@ export const command: Command = {
       log.info(`\n${summaryTable(rows, total, { all: config.verbose })}`);
       repairedLines(report.outcomes, config.verbose);
     }
-    const failure = report.record.failure;
-    if (!failure) {
-      log.done(`deployed ${resolved.cluster} in ${total.toFixed(1)}s`);
-      return;
-    }
-    if (report.record.outcome === 'interrupted') return ExitCode.interrupted; // main maps it to 130/143
-    throw new UserError(
-      `deploy failed at ${[failure.runlevel, failure.release].filter(Boolean).join(' / ') || failure.step} (${failure.step}): ${failure.message}`,
-      {
-        exitCode: ExitCode.deployFailed,
-        hint: 'later runlevels were not touched; fix the cause and run deploy again (it resumes: unchanged releases are skipped)',
-      },
+    const stopped = stoppedShort(
+      report.record,
+      'later runlevels were not touched; fix the cause and run deploy again (it resumes: unchanged releases are skipped)',
     );
+    if (stopped !== undefined) return stopped;
+    log.done(`deployed ${resolved.cluster} in ${total.toFixed(1)}s`);
   },
 };
 

@@ -3,17 +3,17 @@
 // core/deploy/destroy.ts; this command finds what to remove, asks, and reports.
 import { runDestroy } from '../../deploy/destroy.js';
 import { planDestroy } from '../../deploy/destroy-plan.js';
-import { deleteLeftovers, leftoverLine, plannedLeftovers, presentLeftovers } from '../../deploy/leftovers.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { systemNamespace } from '../../deploy/system-namespace.js';
-import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
-import { confirmByName } from '../confirm.js';
+import { confirmByName, refuseUnconfirmable } from '../confirm.js';
 import { concurrencyFlag } from '../flags.js';
+import { leftoversOf, purgePhrase, settleLeftovers } from '../leftovers.js';
 import { connectCluster, renderedNames, valuesCommit } from '../pipeline.js';
+import { stoppedShort } from '../run-outcome.js';
 import { coreVersion } from './version.js';
 
 export const command: Command = {
@@ -46,13 +46,7 @@ export const command: Command = {
   async run({ config, flags }) {
     const started = new Date();
     const yes = flags.yes === true;
-    if (!yes && !process.stdin.isTTY) {
-      throw new UserError(`refusing to destroy ${config.cluster ?? 'the cluster'} without confirmation`, {
-        exitCode: ExitCode.invalid,
-        hint: 'run it in a terminal to confirm by typing the cluster name, or pass --yes (RUNLEVEL_YES=true)',
-      });
-    }
-    const concurrency = concurrencyFlag(flags) ?? 4;
+    refuseUnconfirmable(yes, `destroy ${config.cluster ?? 'the cluster'}`);
     const { store, helm, kc } = await connectCluster(config);
     const [record, helmReleases, rendered] = await Promise.all([
       store.readRecord(),
@@ -62,15 +56,10 @@ export const command: Command = {
     const cluster = rendered.cluster ?? config.cluster ?? 'cluster';
     const batches = planDestroy(Object.values(record.releases), rendered.releases, helmReleases);
     const total = batches.reduce((n, b) => n + b.releases.length, 0);
-    const what = `${total} releases from cluster ${cluster} (${store.server})`;
     const purge = flags.purge === true;
-    // What helm will leave, looked up now (a CRD or namespace that is already gone is not listed).
-    const leftovers = rendered.footprints
-      ? await presentLeftovers(kc, plannedLeftovers(rendered.footprints))
-      : [];
-    const purged =
-      purge && leftovers.length > 0 ? `, then deletes ${leftovers.map(leftoverLine).join(', ')}` : '';
-    if (!yes) await confirmByName(cluster, `this uninstalls ${what} and deletes ${systemNamespace}${purged}`);
+    const leftovers = await leftoversOf(kc, rendered.footprints);
+    const warning = `this uninstalls ${total} releases from ${cluster} (${store.server}) and deletes ${systemNamespace}`;
+    if (!yes) await confirmByName(cluster, `${warning}${purge ? purgePhrase(leftovers) : ''}`);
     log.start(`destroying ${cluster} (${store.server}): ${total} releases in ${batches.length} runlevels`);
 
     const report = await runDestroy({
@@ -82,39 +71,23 @@ export const command: Command = {
       valuesCommit: await valuesCommit(config.valuesDir),
       started,
       breakLock: flags['break-lock'] === true,
-      concurrency,
+      concurrency: concurrencyFlag(flags) ?? 4,
       interrupted: () => shutdown.signal.aborted,
     });
-    const { record: entry } = report;
     const seconds = (Date.now() - started.getTime()) / 1000;
+    // The record's vocabulary has no "uninstalled": a release removed on purpose is "pruned".
     const rows = report.outcomes.map((o) => ({
       ...o,
       action: o.action === 'pruned' ? 'uninstalled' : o.action,
     }));
-    if (config.output === 'json') log.writeData(JSON.stringify(entry, null, 2));
+    if (config.output === 'json') log.writeData(JSON.stringify(report.record, null, 2));
     else log.info(`\n${summaryTable(rows, seconds)}`);
-    if (entry.failure) {
-      if (entry.outcome === 'interrupted') return ExitCode.interrupted;
-      throw new UserError(
-        `destroy failed at ${entry.failure.runlevel ?? ''} / ${entry.failure.release ?? entry.failure.step}: ${entry.failure.message}`,
-        {
-          exitCode: ExitCode.deployFailed,
-          hint: 'earlier runlevels and runlevel-system were kept; fix the cause and run destroy again',
-        },
-      );
-    }
+    const kept = 'earlier runlevels and runlevel-system were kept; fix the cause and run destroy again';
+    const stopped = stoppedShort(report.record, kept);
+    if (stopped !== undefined) return stopped;
     if (!report.namespaceGone)
       log.warn(`${systemNamespace} is still terminating; it disappears once its objects are gone`);
-    if (purge && leftovers.length > 0) {
-      await deleteLeftovers(kc, leftovers);
-      log.done(`deleted what helm leaves: ${leftovers.map(leftoverLine).join(', ')}`);
-    } else if (leftovers.length > 0) {
-      log.warn(
-        `left in the cluster (helm does not remove these):\n  ${leftovers.map(leftoverLine).join('\n  ')}\n  run destroy again with --purge to delete them (a CRD takes every object of its kind with it)`,
-      );
-    } else if (!rendered.footprints) {
-      log.warn('the values did not render, so the CRDs and namespaces helm leaves behind are not known');
-    }
+    await settleLeftovers(kc, leftovers, { purge, known: rendered.footprints !== undefined });
     log.done(`destroyed ${cluster} in ${seconds.toFixed(1)}s`);
     return ExitCode.ok;
   },
