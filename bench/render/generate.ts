@@ -1,19 +1,15 @@
 // The reference platform for the render benchmark: N teams, each deploying the same 3 apps
 // (web with an ingress, api with autoscaling, worker without a service), SSO and TLS on.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ageKeyFileText, generateAgeIdentity } from '../../core/values/init/age-key.js';
+import { defaultAgeKeyFile, encrypt } from '../../core/values/secrets.js';
 
 export async function writeBenchRepo(root: string, teams: number): Promise<void> {
   const files: Record<string, string> = {
     'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  bench:\n    environment: bench\n',
-    'clusters/bench/settings.yaml': [
-      'cluster:',
-      '  domain: bench.example.com',
-      'platform:',
-      '  sso:',
-      '    adminPassword: bench-admin-password',
-      '',
-    ].join('\n'),
+    'clusters/bench/settings.yaml': 'cluster:\n  domain: bench.example.com\n',
+    'environments/bench/settings.yaml': '# the bench environment has nothing of its own\n',
     'common/apps/web.yaml': [
       'image: { repository: docker.io/library/nginx, tag: "1.27.3" }',
       'replicas: 2',
@@ -47,4 +43,23 @@ export async function writeBenchRepo(root: string, teams: number): Promise<void>
     await mkdir(join(root, path, '..'), { recursive: true });
     await writeFile(join(root, path), text);
   }
+  await writeBenchSecrets(root);
+}
+
+/**
+ * The SSO admin password, as a user keeps it: in a sops file (a secret field in a plain file is
+ * refused), encrypted to a key of the bench's own at the repo's default key place.
+ */
+async function writeBenchSecrets(root: string): Promise<void> {
+  const id = generateAgeIdentity();
+  const keyFile = defaultAgeKeyFile(root);
+  await mkdir(dirname(keyFile), { recursive: true });
+  await writeFile(keyFile, ageKeyFileText(id), { mode: 0o600 });
+  await writeFile(
+    join(root, '.sops.yaml'),
+    `creation_rules:\n  - path_regex: \\.sops\\.yaml$\n    age: ${id.recipient}\n`,
+  );
+  const file = 'clusters/bench/secrets.sops.yaml';
+  const plain = 'platform:\n  sso:\n    adminPassword: bench-admin-password\n';
+  await writeFile(join(root, file), await encrypt(root, file, plain));
 }
