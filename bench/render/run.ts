@@ -47,7 +47,7 @@ async function bench(teams: number): Promise<Row> {
     const stateFile = join(work, 'state.yaml');
     await writeFile(stateFile, JSON.stringify(resolved.values), { mode: 0o600 });
     const dir = helmfileDir();
-    const releases = (await planReleases(dir, listRunlevels(dir), stateValues(resolved.values))).filter(
+    const releases = (await planReleases(listRunlevels(dir), stateValues(resolved.values))).filter(
       (r) => r.installed,
     );
     const env = toolEnv();

@@ -40,20 +40,16 @@ export function helmfileArgs(dir: string): string[] {
   ];
 }
 
-/** Every release helmfile.d declares for these state values, in runlevel then name order. */
+/**
+ * Every release of the given runlevel files, planned file by file: helmfile reads its state values
+ * file (here its standard input) once per helmfile.d file, so one process over the whole directory
+ * would hand the values to the first file only.
+ */
 export async function planReleases(
-  dir: string,
   runlevels: readonly RunlevelFile[],
   state: StateValues,
 ): Promise<PlannedRelease[]> {
-  const r = await run('helmfile', helmfileArgs(dir), {
-    reject: false,
-    timeoutMs: 120_000,
-    input: state.json,
-    stdinAsPipe: true,
-  });
-  if (r.failed) throw planError(String(r.stderr || r.stdout), runlevels);
-  return parseBuild(String(r.stdout), runlevels);
+  return (await Promise.all(runlevels.map((r) => planRunlevel(r, state)))).flat();
 }
 
 /** The releases of one runlevel file: one helmfile process, so runlevels plan side by side. */

@@ -102,6 +102,14 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  // The e2e tier shares one cluster: leave it as found, for the files that deploy after this one.
+  if (repo && core) {
+    const r = await runCli(['destroy', '--yes', '--purge', '--kubeconfig', kubeconfig], {
+      env: { RUNLEVEL_VALUES_DIR: repo.dir, RUNLEVEL_CORE_ROOT: core, RUNLEVEL_CLUSTER: repo.cluster },
+      timeoutMs: 300_000,
+    });
+    assert.is(r.code, 0, r.stderr);
+  }
   await repo?.remove();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
