@@ -5,25 +5,17 @@ import type { Helm } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
 import type { ReleaseOutcome } from './apply.js';
-import type { ClusterStore } from './cluster.js';
 import type { DestroyBatch, DestroyTarget } from './destroy-plan.js';
-import { lockedRun, type Run } from './locked-run.js';
+import { type LockedRunOptions, lockedRun, type Run } from './locked-run.js';
 import { type DestroyProgress, logDestroyProgress } from './progress.js';
 import { type DeployRecord, releaseKey } from './record.js';
 
-export interface DestroyOptions {
-  store: ClusterStore;
+/** A destroy is a locked run (lock, record, signals: LockedRunOptions) that walks the batches. */
+export interface DestroyOptions extends Omit<LockedRunOptions, 'command'> {
   helm: Helm;
   /** Planned before the lock (planDestroy), so the user confirms what is removed. */
   batches: DestroyBatch[];
-  cluster: string;
-  coreVersion: string;
-  valuesCommit: string;
-  started?: Date;
-  /** --break-lock: take the lock whoever holds it (recorded). */
-  breakLock?: boolean;
   concurrency?: number;
-  interrupted?: () => boolean;
   progress?: DestroyProgress;
 }
 

@@ -6,7 +6,7 @@ import { shortError } from '../shared/kube.js';
 import { log } from '../shared/log.js';
 import { applyRunlevel, type ReleaseOutcome } from './apply.js';
 import type { ClusterStore } from './cluster.js';
-import { lockedRun, type Run } from './locked-run.js';
+import { type LockedRunOptions, lockedRun, type Run } from './locked-run.js';
 import {
   type DeployPlan,
   type DesiredRelease,
@@ -85,24 +85,13 @@ export async function planAgainst(
   return { plan: drift.size > 0 ? planWith(drift) : plan, record, helm };
 }
 
-export interface DeployOptions extends PlanInput {
-  store: ClusterStore;
+/** A deploy is a locked run (lock, record, signals: LockedRunOptions) that walks a plan. */
+export interface DeployOptions extends PlanInput, Omit<LockedRunOptions, 'command'> {
   helm: Helm;
-  cluster: string;
   releases: DeployRelease[];
-  coreVersion: string;
-  valuesCommit: string;
-  /** When the deploy started (the record's id and start); default now. */
-  started?: Date;
-  waitLockMs?: number;
-  lockTtlSeconds?: number;
-  /** --break-lock: take the lock whoever holds it (recorded). */
-  breakLock?: boolean;
   concurrency?: number;
   /** Runs one lifecycle task; throws when it fails for good. */
   runTask?: (name: string) => Promise<string[]>;
-  /** True once a signal asked us to stop. */
-  interrupted?: () => boolean;
   progress?: Progress;
 }
 
