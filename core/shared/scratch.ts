@@ -4,10 +4,11 @@
 // the name says whose it is, so a directory of a process still running is never touched.
 // Nothing decrypted is ever put here (values and renders go to the tools on their stdin); this
 // is only the order kept for what does need a file.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { procStartTime } from './proc.js';
 
 const prefix = 'runlevel-';
 const ownName = /^runlevel-(\d+)-(\d+)-[A-Za-z0-9]{6}$/;
@@ -108,16 +109,5 @@ function isRunning(pid: number, startTime: string): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Field 22 of /proc/<pid>/stat: when the process started, in ticks since boot. */
-export function procStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
   }
 }

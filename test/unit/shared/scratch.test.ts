@@ -14,12 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  procStartTime,
-  removeScratchSync,
-  sweepStaleScratch,
-  withScratchDir,
-} from '../../../core/shared/scratch.js';
+import { procStartTime } from '../../../core/shared/proc.js';
+import { removeScratchSync, sweepStaleScratch, withScratchDir } from '../../../core/shared/scratch.js';
 
 /** A PID whose process has exited. */
 function deadPid(): number {
