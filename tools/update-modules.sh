@@ -47,6 +47,9 @@ gen_kubeconform() { module kubeconform; add_tool kubeconform github.com/yannh/ku
 gen_opa() { module opa; add_tool opa github.com/open-policy-agent/opa@"$OPA"; }
 gen_sops() { module sops; add_tool sops github.com/getsops/sops/v3/cmd/sops@"$SOPS"; }
 gen_gatekeeper() { module gatekeeper; add_tool gatekeeper github.com/open-policy-agent/gatekeeper/v3@"$GATEKEEPER"; }
+gen_crane() { module crane; add_tool crane github.com/google/go-containerregistry/cmd/crane@"$CRANE"; }
+gen_cosign() { module cosign; add_tool cosign github.com/sigstore/cosign/v2/cmd/cosign@"$COSIGN"; }
+gen_syft() { module syft; add_tool syft github.com/anchore/syft/cmd/syft@"$SYFT"; }
 gen_kwok() { module kwok; add_tool kwok sigs.k8s.io/kwok/cmd/kwok@"$KWOK"; }
 gen_helmfile() {
   module helmfile
@@ -84,6 +87,6 @@ gen_kubernetes() {
 }
 
 tools=("$@")
-[[ ${#tools[@]} -gt 0 ]] || tools=(helm kubeconform opa sops kwok helmfile helm-diff etcd gatekeeper kubernetes)
+[[ ${#tools[@]} -gt 0 ]] || tools=(helm kubeconform opa sops kwok helmfile helm-diff etcd gatekeeper kubernetes crane cosign syft)
 for t in "${tools[@]}"; do "gen_$t"; done
 echo "✔ modules written under tools/go/"

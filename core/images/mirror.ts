@@ -1,0 +1,26 @@
+// Where an image lives in the registry mirror. The source registry becomes the first path
+// component (docker.io/library/nginx → mirror.example.com/docker.io/library/nginx), as a proxy
+// cache keeps one project per upstream: two registries' same-named repositories never collide,
+// and the original stays readable in the mirrored name. A port's ':' becomes '_', the one
+// separator a repository path allows there (127.0.0.1:5001 → 127.0.0.1_5001).
+import { formatImageRef, type ImageRef, parseImageRef } from './reference.js';
+
+/** The mirror setting: a host with optional port and path prefix (mirror.example.com:5000/platform). */
+export function mirrorImage(ref: ImageRef, mirror: string, digest?: string): ImageRef {
+  const [host = '', ...prefix] = mirror.replace(/\/+$/, '').split('/');
+  // Already in the mirror: kept as it is (an image a chart names by its mirrored name).
+  if (ref.registry === host) return digest && !ref.digest ? { ...ref, digest } : ref;
+  const source = ref.registry.replace(':', '_');
+  return {
+    registry: host,
+    repository: [...prefix, source, ref.repository].join('/'),
+    ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
+    ...(ref.digest || digest ? { digest: ref.digest ?? digest } : {}),
+  };
+}
+
+/** mirrorImage on a reference string; undefined when it is not a reference. */
+export function mirrorRef(ref: string, mirror: string, digest?: string): string | undefined {
+  const parsed = parseImageRef(ref);
+  return parsed ? formatImageRef(mirrorImage(parsed, mirror, digest)) : undefined;
+}

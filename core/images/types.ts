@@ -1,0 +1,29 @@
+// What `runlevel images` lists and `runlevel bundle create` carries: every image the rendered
+// platform runs, each with where it comes from. Shared by core/images and core/bundle.
+
+/** One place an image is used: a field of a rendered object, and the values line that set it. */
+export interface ImageUse {
+  runlevel: string;
+  release: string;
+  namespace?: string;
+  /** Kind/name of the object. */
+  object: string;
+  /** Field path as status prints it: spec.template.spec.containers[name=app].image. */
+  field: string;
+  /** The values file:line:col that set it; absent when the chart's own default set it. */
+  values?: { file: string; line: number; col: number };
+  /** The chart file that set it when no values file did: charts/app/values.yaml:12. */
+  chartDefault?: string;
+}
+
+export interface PlatformImage {
+  /** The reference as the charts render it (before the mirror), in full form (formatImageRef). */
+  source: string;
+  /** Where the cluster pulls it from after the mirror rewrite; equals source when no mirror. */
+  target: string;
+  /** sha256 digest from images.lock.yaml, when pinned. */
+  digest?: string;
+  /** The runlevel core image itself (pinned by runlevel.yaml), not a platform workload. */
+  core?: boolean;
+  uses: ImageUse[];
+}
