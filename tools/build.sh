@@ -57,7 +57,8 @@ pin() {
     helm) echo "$HELM" ;; helmfile) echo "$HELMFILE" ;; helm-diff) echo "$HELM_DIFF" ;;
     kubernetes) echo "$KUBERNETES" ;; kwok) echo "$KWOK" ;; opa) echo "$OPA" ;;
     kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; etcd) echo "$ETCD" ;;
-    gatekeeper) echo "$GATEKEEPER" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
+    gatekeeper) echo "$GATEKEEPER" ;; crane) echo "$CRANE" ;; cosign) echo "$COSIGN" ;;
+    syft) echo "$SYFT" ;; *) fail "$1" "pin lookup" "not in tools/pins.env" ;;
   esac
 }
 
@@ -88,3 +89,7 @@ sed '/^hooks:/,$d' "$diff_src/plugin.yaml" >"$plugin/plugin.yaml"
 ln -sfn "$(readlink -f "$links/bin/helm-diff")" "$plugin/bin/diff"
 
 echo "✔ tools ready in $links/bin (cache: $cache)"
+build crane "-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=$CRANE" \
+  github.com/google/go-containerregistry/cmd/crane
+build cosign "-X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN" github.com/sigstore/cosign/v2/cmd/cosign
+build syft "-X main.version=${SYFT#v}" github.com/anchore/syft/cmd/syft

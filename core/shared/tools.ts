@@ -18,6 +18,9 @@ export const ToolNames = [
   'kubeconform',
   'sops',
   'gatekeeper',
+  'crane',
+  'cosign',
+  'syft',
 ] as const;
 export type ToolName = (typeof ToolNames)[number];
 
@@ -36,6 +39,9 @@ const pinKey: Record<ToolName, string> = {
   kubeconform: 'KUBECONFORM',
   sops: 'SOPS',
   gatekeeper: 'GATEKEEPER',
+  crane: 'CRANE',
+  cosign: 'COSIGN',
+  syft: 'SYFT',
 };
 
 let pinsCache: Record<string, string> | undefined;

@@ -20,6 +20,9 @@ const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'h
   opa: ['opa', ['version']],
   kubeconform: ['kubeconform', ['-v']],
   sops: ['sops', ['--version', '--disable-version-check']],
+  crane: ['crane', ['version']],
+  cosign: ['cosign', ['version']],
+  syft: ['syft', ['version']],
 };
 
 /**
@@ -36,6 +39,9 @@ const notInImage: Partial<Record<ToolName, string>> = {
   gatekeeper: 'host only: the local cluster runs outside the image',
   kubectl: 'not in the image: the core does not run it',
   'helm-diff': 'not in the image: the core does not run it',
+  crane: 'host only: bundles are made and pushed outside the image',
+  cosign: 'host only: the image is signed and verified outside it',
+  syft: 'host only: make image writes the SBOM',
 };
 const inImage = process.env.RUNLEVEL_IN_IMAGE === 'true';
 
