@@ -79,6 +79,10 @@ build kubeconform "-X main.version=$KUBECONFORM" github.com/yannh/kubeconform/cm
 build sops "" github.com/getsops/sops/v3/cmd/sops
 build etcd "" etcd=go.etcd.io/etcd/server/v3
 build gatekeeper "" gatekeeper=github.com/open-policy-agent/gatekeeper/v3
+build crane "-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=$CRANE" \
+  github.com/google/go-containerregistry/cmd/crane
+build cosign "-X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN" github.com/sigstore/cosign/v2/cmd/cosign
+build syft "-X main.version=${SYFT#v}" github.com/anchore/syft/cmd/syft
 
 # helm-diff is a helm plugin: a directory with plugin.yaml and the binary helm runs.
 diff_src=$(cd tools/go/helm-diff && go list -m -f '{{.Dir}}' github.com/databus23/helm-diff/v3) ||
@@ -89,7 +93,3 @@ sed '/^hooks:/,$d' "$diff_src/plugin.yaml" >"$plugin/plugin.yaml"
 ln -sfn "$(readlink -f "$links/bin/helm-diff")" "$plugin/bin/diff"
 
 echo "✔ tools ready in $links/bin (cache: $cache)"
-build crane "-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=$CRANE" \
-  github.com/google/go-containerregistry/cmd/crane
-build cosign "-X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN" github.com/sigstore/cosign/v2/cmd/cosign
-build syft "-X main.version=${SYFT#v}" github.com/anchore/syft/cmd/syft
