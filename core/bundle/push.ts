@@ -8,6 +8,7 @@ import { extract } from 'tar';
 import { formatImageRef, type ImageRef, repositoryOf } from '../images/reference.js';
 import { ToolError, UserError } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { mapLimit } from '../shared/pool.js';
 import { withScratchDir } from '../shared/scratch.js';
 import { shutdown } from '../shared/shutdown.js';
 import { type BundleImage, type BundleIndex, CoreDir } from './format.js';
@@ -21,6 +22,9 @@ import {
   verifyCoreSignature,
   verifySignature,
 } from './verify.js';
+
+/** Registry calls at once for the small ones (is it there, tag it); pushes go one at a time. */
+const concurrency = 4;
 
 export interface PushOptions {
   file: string;
@@ -59,6 +63,9 @@ export async function pushBundle(o: PushOptions): Promise<PushReport> {
       `verified ${index.images.length} images, ${formatBytes(index.total)}: every blob matches its digest`,
     );
 
+    // What the mirror has already (a second push, or one resumed after an interruption), asked
+    // of every image at once: each is one small request.
+    const present = await mapLimit(index.images, concurrency, (image) => isPresent(image, o));
     const progress = byteProgress('pushing', index.total, index.images.length);
     const images: PushedImage[] = [];
     try {
@@ -66,9 +73,19 @@ export async function pushBundle(o: PushOptions): Promise<PushReport> {
         if (shutdown.signal.aborted) throw shutdown.signal.reason;
         const v = verified.get(`${image.layout}@${image.digest}`) as VerifiedImage;
         progress.start(image.source, image.size);
-        const pushed = image.core
-          ? await pushCore(dir, image, o)
-          : await pushImage(dir, image, v, join(dir, `view-${i}`), o);
+        const target = formatImageRef(mirrorRef(image, o.to));
+        const pushed: PushedImage = present[i]
+          ? {
+              source: image.source,
+              target,
+              digest: image.digest,
+              state: 'skipped',
+              pushedBytes: 0,
+              skippedBytes: image.size,
+            }
+          : image.core
+            ? await pushCore(dir, image, o)
+            : await pushImage(dir, image, v, join(dir, `view-${i}`), o);
         images.push(pushed);
         const bytes = `${formatBytes(pushed.pushedBytes)} sent, ${formatBytes(pushed.skippedBytes)} already there`;
         progress.finish(image.source, `${pushed.target.split('@')[0]} ${pushed.state} (${bytes})`);
@@ -77,15 +94,13 @@ export async function pushBundle(o: PushOptions): Promise<PushReport> {
       progress.close();
     }
     // Every image is in the mirror by digest: now, and only now, the tags.
-    for (const [i, image] of index.images.entries()) {
+    await mapLimit(index.images, concurrency, async (image) => {
       const ref = mirrorRef(image, o.to);
-      if (ref.tag === undefined) continue;
+      if (ref.tag === undefined) return;
       if (shutdown.signal.aborted) throw shutdown.signal.reason;
       await craneTag(`${repositoryOf(ref)}@${image.digest}`, ref.tag, o.registry);
-      log.debug(
-        () => `tagged ${formatImageRef({ ...ref, digest: undefined })} (${i + 1}/${index.images.length})`,
-      );
-    }
+      log.debug(() => `tagged ${formatImageRef({ ...ref, digest: undefined })}`);
+    });
     return { index, signature, images };
   });
 }
@@ -117,9 +132,6 @@ async function pushImage(
   const ref = mirrorRef(image, o.to);
   const byDigest = `${repositoryOf(ref)}@${image.digest}`;
   const base = { source: image.source, target: formatImageRef(ref), digest: image.digest };
-  if ((await craneDigest(byDigest, o.registry)) === image.digest) {
-    return { ...base, state: 'skipped', pushedBytes: 0, skippedBytes: image.size };
-  }
   // A layout of this one image whose blobs are the bundle's: crane pushes one entry at a time.
   await mkdir(view);
   await copyFile(join(dir, image.layout, 'oci-layout'), join(view, 'oci-layout'));
@@ -149,6 +161,14 @@ async function pushCore(dir: string, image: BundleImage, o: PushOptions): Promis
   await cosignLoad(join(dir, CoreDir), byDigest, o.registry);
   await confirm(byDigest, image.digest, o.registry);
   return { ...base, state: 'pushed', pushedBytes: image.size, skippedBytes: 0 };
+}
+
+/** The image is in the mirror by digest (the core with its signature too). */
+async function isPresent(image: BundleImage, o: PushOptions): Promise<boolean> {
+  const repo = repositoryOf(mirrorRef(image, o.to));
+  if ((await craneDigest(`${repo}@${image.digest}`, o.registry)) !== image.digest) return false;
+  if (!image.core) return true;
+  return (await craneDigest(`${repo}:${image.digest.replace(':', '-')}.sig`, o.registry)) !== undefined;
 }
 
 async function confirm(byDigest: string, digest: string, registry: RegistryOptions): Promise<void> {
