@@ -22,14 +22,14 @@ export PATH=$root/.tools/bin:$PATH
 for t in crane cosign; do command -v "$t" >/dev/null || { echo "✗ bench: $t is missing; run make tools" >&2; exit 1; }; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/runlevel-bench-bundle.XXXXXX")
-pids=()
 cleanup() {
-  for p in "${pids[@]}"; do scripts/registry.sh down "$p"; done
+  # Every registry this run started, by PID (registry() runs in a subshell: the PIDs go to a file).
+  [[ -f $work/pids ]] && while read -r p; do scripts/registry.sh down "$p"; done <"$work/pids"
   rm -rf "$work" "$HOME/.config/runlevel/age/bench-bundle-values.key"
 }
 trap cleanup EXIT
 registry() { # NAME → "PID PORT"; remembered for the clean-up
-  local r; r=$(scripts/registry.sh up "$work/$1"); pids+=("${r% *}"); echo "${r#* }"
+  local r; r=$(scripts/registry.sh up "$work/$1"); echo "${r% *}" >>"$work/pids"; echo "${r#* }"
 }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
