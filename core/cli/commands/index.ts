@@ -50,6 +50,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'add charts you did not write: vendor a chart archive with its record | verify the records',
     load: async () => (await import('./charts.js')).command,
   },
+  bundle: {
+    summary: 'air-gapped transfer: create one signed file of every image | push it to a mirror | inspect it',
+    load: async () => (await import('./bundle.js')).command,
+  },
   task: {
     summary: 'run one lifecycle task, or list them (--list)',
     load: async () => (await import('./task.js')).command,

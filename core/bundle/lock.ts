@@ -1,0 +1,46 @@
+// images.lock.yaml at the values repo root: the digest of every image a bundle carried, keyed by
+// the full reference the charts render. Render pins images by it, so a reviewed commit says which
+// bytes run. Entries of images no longer carried are kept: a cluster's bundle must not drop the
+// pins another cluster of the same repo relies on.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { UserError } from '../shared/errors.js';
+
+export const LockFile = 'images.lock.yaml';
+const header = '# written by runlevel bundle create: the digest of every image, commit it with your values';
+
+export async function readLock(valuesDir: string): Promise<Record<string, string>> {
+  const file = join(valuesDir, LockFile);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    throw new UserError(`${file} is not valid YAML: ${(err as Error).message}`, {
+      hint: 'fix it or remove it: bundle create writes it again',
+    });
+  }
+  const images = (data as { images?: unknown } | null)?.images ?? {};
+  if (typeof images !== 'object' || images === null || Array.isArray(images)) {
+    throw new UserError(`${file}: "images" must be a map of image reference to digest`);
+  }
+  return Object.fromEntries(Object.entries(images).map(([k, v]) => [k, String(v)]));
+}
+
+/** The file's text: header, then every entry sorted by reference. Pure. */
+export function formatLock(entries: Record<string, string>): string {
+  const keys = Object.keys(entries).sort();
+  const lines = keys.map((k) => `  ${k}: ${entries[k]}`);
+  return `${header}\n${keys.length ? `images:\n${lines.join('\n')}` : 'images: {}'}\n`;
+}
+
+/** Adds (or updates) entries, keeps the rest; written to a temporary name, then renamed. */
+export async function updateLock(valuesDir: string, pins: Record<string, string>): Promise<string> {
+  const file = join(valuesDir, LockFile);
+  const merged = { ...(await readLock(valuesDir)), ...pins };
+  await writeFile(`${file}.partial`, formatLock(merged));
+  await rename(`${file}.partial`, file);
+  return file;
+}
