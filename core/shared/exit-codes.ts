@@ -8,6 +8,7 @@ export const ExitCode = {
   deployFailed: 5,
   lockHeld: 6,
   pinMismatch: 7, // the core is not the version runlevel.yaml pins, or would downgrade the cluster
+  unverified: 8, // a signature or digest does not verify: unsigned, wrongly signed or altered (bin/runlevel-docker)
   interrupted: 130, // SIGINT
   terminated: 143, // SIGTERM
 } as const;
@@ -23,6 +24,7 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   5: 'deploy failed',
   6: 'lock held by another deploy',
   7: 'core version does not match the pin in runlevel.yaml (or would downgrade the cluster)',
+  8: 'image not verified: unsigned, wrongly signed or altered',
   130: 'interrupted (SIGINT)',
   143: 'terminated (SIGTERM)',
 };
