@@ -34,10 +34,23 @@ export function tool(name: 'cosign' | 'syft' | 'crane'): string {
 const emptyTrustedRoot = '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}';
 
 /** `cosign verify` (or verify-attestation) with KEY of a registry reference or, with --local-image, a layout. */
-export async function cosignVerify(args: string[], key: string, sub: 'verify' | 'verify-attestation' = 'verify') {
+export async function cosignVerify(
+  args: string[],
+  key: string,
+  sub: 'verify' | 'verify-attestation' = 'verify',
+) {
   const r = await execa(
     tool('cosign'),
-    [sub, '--key', key, '--offline=true', '--insecure-ignore-tlog=true', '--trusted-root', '/dev/stdin', ...args],
+    [
+      sub,
+      '--key',
+      key,
+      '--offline=true',
+      '--insecure-ignore-tlog=true',
+      '--trusted-root',
+      '/dev/stdin',
+      ...args,
+    ],
     { env: cleanEnv(), input: emptyTrustedRoot, reject: false, timeout: 120_000 },
   );
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
@@ -46,6 +59,9 @@ export async function cosignVerify(args: string[], key: string, sub: 'verify' | 
 /** A key pair nobody signed with: the wrong key. */
 export async function otherKeyPair(): Promise<{ dir: string; pub: string }> {
   const dir = await fixture({}, 'runlevel-otherkey-');
-  await execa(tool('cosign'), ['generate-key-pair'], { cwd: dir, env: { ...cleanEnv(), COSIGN_PASSWORD: '' } });
+  await execa(tool('cosign'), ['generate-key-pair'], {
+    cwd: dir,
+    env: { ...cleanEnv(), COSIGN_PASSWORD: '' },
+  });
   return { dir, pub: join(dir, 'cosign.pub') };
 }
