@@ -31,7 +31,18 @@ export function tool(name: 'cosign' | 'syft' | 'crane'): string {
   return path;
 }
 
-const emptyTrustedRoot = '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}';
+/** An empty trusted root: without one cosign asks sigstore's TUF CDN for one, key or no key. */
+let trustedRoot: string | undefined;
+async function emptyTrustedRoot(): Promise<string> {
+  trustedRoot ??= join(
+    await fixture(
+      { 'trusted_root.json': '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}' },
+      'runlevel-trust-',
+    ),
+    'trusted_root.json',
+  );
+  return trustedRoot;
+}
 
 /** `cosign verify` (or verify-attestation) with KEY of a registry reference or, with --local-image, a layout. */
 export async function cosignVerify(
@@ -39,19 +50,11 @@ export async function cosignVerify(
   key: string,
   sub: 'verify' | 'verify-attestation' = 'verify',
 ) {
+  const root = await emptyTrustedRoot();
   const r = await execa(
     tool('cosign'),
-    [
-      sub,
-      '--key',
-      key,
-      '--offline=true',
-      '--insecure-ignore-tlog=true',
-      '--trusted-root',
-      '/dev/stdin',
-      ...args,
-    ],
-    { env: cleanEnv(), input: emptyTrustedRoot, reject: false, timeout: 120_000 },
+    [sub, '--key', key, '--offline=true', '--insecure-ignore-tlog=true', '--trusted-root', root, ...args],
+    { env: cleanEnv(), reject: false, timeout: 120_000 },
   );
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
