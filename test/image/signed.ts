@@ -2,12 +2,12 @@
 // and cosign run the way the launcher runs it: offline, no transparency log, an empty trusted root.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { coreRoot } from '../../core/shared/paths.js';
 import { findTool } from '../../core/shared/tools.js';
 import { cleanEnv } from '../helpers/cli.js';
-import { fixture } from '../helpers/fixture.js';
+import { fixture, removeFixture } from '../helpers/fixture.js';
 
 export const version = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version as string;
 export const signedDir = (cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache')) =>
@@ -42,6 +42,12 @@ async function emptyTrustedRoot(): Promise<string> {
     'trusted_root.json',
   );
   return trustedRoot;
+}
+
+/** Removes the empty trusted root's directory (test.after). */
+export async function removeTrustedRoot(): Promise<void> {
+  if (trustedRoot) await removeFixture(dirname(trustedRoot));
+  trustedRoot = undefined;
 }
 
 /** `cosign verify` (or verify-attestation) with KEY of a registry reference or, with --local-image, a layout. */

@@ -10,7 +10,7 @@ import { coreRoot } from '../../core/shared/paths.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { removeFixture } from '../helpers/fixture.js';
 import { docker, image } from './docker.js';
-import { cosignVerify, imageJson, layout, otherKeyPair, version } from './signed.js';
+import { cosignVerify, imageJson, layout, otherKeyPair, removeTrustedRoot, version } from './signed.js';
 
 interface SpdxPackage {
   name: string;
@@ -23,6 +23,8 @@ interface Spdx {
   name: string;
   packages: SpdxPackage[];
 }
+
+test.after(removeTrustedRoot);
 
 const sbomPath = join(layout, `runlevel-${version}.spdx.json`);
 const purls = (p: SpdxPackage) =>
