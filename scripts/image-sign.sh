@@ -84,7 +84,8 @@ storage=$signed/.registry
 [[ -d $storage/data && $(du -sm "$storage/data" | cut -f1) -gt 4096 ]] && rm -rf "$storage"
 read -r reg_pid reg_port < <(scripts/registry.sh up "$storage")
 reg=127.0.0.1:$reg_port
-docker tag "$tag" "$reg/runlevel:$version"
+# By id: another checkout may re-tag the shared tag meanwhile; what is pushed is what is recorded.
+docker tag "$id" "$reg/runlevel:$version"
 t0=$SECONDS
 docker push "$reg/runlevel:$version" >"$work/push.log" 2>&1 || { cat "$work/push.log" >&2; fail "docker push to the ephemeral registry $reg failed"; }
 digest=$(sed -n 's/.*digest: \(sha256:[0-9a-f]\{64\}\).*/\1/p' "$work/push.log" | tail -n 1)
