@@ -28,6 +28,14 @@ step "2/7 runlevel init: a new values repo for cluster demo"
 rm -rf "$values" "$HOME/.config/runlevel/age/runlevel-demo-values.key" # a re-run starts afresh
 mkdir -p "$work"
 runlevel init "$values" --cluster demo --environment dev --domain demo.127.0.0.1.nip.io
+# The public half of the key make image signed with: bin/runlevel-docker then verifies the image
+# (offline) before each run below.
+version=$(node -p 'require(process.argv[1]).version' "$root/package.json")
+signed=${XDG_CACHE_HOME:-$HOME/.cache}/runlevel/image/signed/runlevel-$version
+install -m 0644 "$(node -p 'require(process.argv[1]).publicKey' "$signed/image.json")" "$values/cosign.pub"
+git -C "$values" add cosign.pub
+git -C "$values" -c user.name="runlevel demo" -c user.email=demo@localhost commit --no-verify -qm \
+  "cosign.pub: the key the runlevel image is signed with"
 cd "$values"
 
 step "3/7 runlevel validate (docker run $image)"

@@ -2,7 +2,8 @@
 # make image: builds the top-level Dockerfile into runlevel:<core version>. Starts the engine when
 # none answers (and stops exactly that one when done), builds the Debian base once per recipe,
 # stages the tools `make tools` built and the production node_modules in .runlevel/image/, and
-# skips the build when an image of that tag was built from the same inputs. Prints the tag.
+# skips the build when an image of that tag was built from the same inputs, then writes its SBOM and
+# signs it (scripts/image-sign.sh, cached by image id). Prints the tag.
 # Expects `make tools` and `make build` to have run (the Makefile's image target does both).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,6 +65,7 @@ inputs=$(
 )
 if [[ $(docker image inspect "$tag" --format '{{index .Config.Labels "dev.runlevel.inputs"}}' 2>/dev/null) == "$inputs" ]]; then
   echo "✔ image $tag is up to date (inputs $inputs)" >&2
+  scripts/image-sign.sh "$tag" "$version"
   echo "$tag"
   exit 0
 fi
@@ -85,4 +87,6 @@ if ! DOCKER_BUILDKIT=0 docker build --network host --file Dockerfile \
 fi
 size=$(docker image inspect "$tag" --format '{{.Size}}')
 echo "✔ image $tag built in $((SECONDS - start))s ($((size / 1000000)) MB unpacked, inputs $inputs)" >&2
+# The SBOM and the signature (scripts/image-sign.sh), cached by image id and key.
+scripts/image-sign.sh "$tag" "$version"
 echo "$tag"

@@ -17,7 +17,8 @@ install_registry() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >&2
 }
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port)+"\n");s.close()})'; }
+# A string, not console.log(number): under FORCE_COLOR (uvu sets it) a number comes out in colour.
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{process.stdout.write(`${s.address().port}\n`);s.close()})'; }
 
 up() {
   local dir=${1:?usage: registry.sh up DIR [PORT]} port=${2:-0}

@@ -24,7 +24,7 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   5: 'deploy failed',
   6: 'lock held by another deploy',
   7: 'core version does not match the pin in runlevel.yaml (or would downgrade the cluster)',
-  8: 'verification failed: a signature or digest does not match (tampered, unsigned, or signed by another key)',
+  8: 'verification failed: a signature or digest does not match (tampered, unsigned, signed by another key, or cosign missing)',
   130: 'interrupted (SIGINT)',
   143: 'terminated (SIGTERM)',
 };
