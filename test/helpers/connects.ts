@@ -1,9 +1,10 @@
 // Every address a command connects to, recorded by the kernel's own view of it: strace follows
 // the process and all its children (node, helm, helmfile, opa, kubeconform …) and logs each
 // connect(2). Air-gapped proof (issue 14): the list must hold the API server and the mirror only.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 
 export interface Connect {
@@ -60,4 +61,45 @@ export async function recordConnects(
 /** The IP addresses only (unix sockets are local by definition: nscd, the Docker socket). */
 export function networkAddresses(connects: Connect[]): string[] {
   return connects.filter((c) => c.family !== 'unix').map((c) => c.address);
+}
+
+/**
+ * Records the connect(2) calls of a running process and everything it starts from now on (strace
+ * -p, following forks). Attached to the Docker engine's containerd, it sees each container's own
+ * processes, which are containerd's descendants, not the docker client's.
+ */
+export async function traceConnects(pid: number): Promise<{ stop(): Promise<Connect[]> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'runlevel-connects-'));
+  const out = join(dir, 'trace');
+  const strace = execa(
+    'strace',
+    ['-f', '-qq', '-e', 'trace=connect', '-e', 'signal=none', '-o', out, '-p', String(pid)],
+    {
+      reject: false,
+    },
+  );
+  // strace prints nothing when it has attached; the trace file appears once it has.
+  for (let i = 0; i < 100 && !existsSync(out); i++) await sleep(50);
+  await sleep(200);
+  return {
+    async stop() {
+      strace.kill('SIGINT');
+      await strace;
+      try {
+        return parseConnects(readFileSync(out, 'utf8'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** The containerd of the Docker engine at DOCKER_HOST (scripts/engine.sh keeps it under its exec root). */
+export async function engineContainerd(dockerHost: string): Promise<number> {
+  const socket = dockerHost.replace(/^unix:\/\//, '');
+  const config = join(dirname(socket), 'exec/containerd/containerd.toml');
+  const r = await execa('pgrep', ['-f', `containerd --config ${config}`], { reject: false });
+  const pid = Number(String(r.stdout).trim().split('\n')[0]);
+  if (!pid) throw new Error(`no containerd with ${config} runs (is the engine at ${dockerHost} up?)`);
+  return pid;
 }
