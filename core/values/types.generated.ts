@@ -16,6 +16,16 @@ export interface ResolvedValues {
 /** A helm release name: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 53 characters. */
 export type ReleaseName = string;
 
+/** Another image for a platform component: a patched build, or the same image under another name (an air-gapped source registry). Empty fields keep the chart's own. */
+export interface ImageOverride {
+  /** Image repository including the registry, e.g. registry.k8s.io/ingress-nginx/controller. */
+  repository?: string;
+  /** Image tag (quote it: "1.27" is not the number 1.27). */
+  tag?: string;
+  /** Image digest (sha256:…); pins the image whatever the tag. */
+  digest?: string;
+}
+
 /** A DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. */
 export type DnsLabel = string;
 
@@ -91,6 +101,8 @@ export interface Registry {
 export interface Ingress {
   /** Install the ingress controller. */
   enabled: boolean;
+  /** The controller's image. */
+  image: ImageOverride;
   /** IngressClass name. */
   className: string;
   /** TLS for every ingress host. */
@@ -106,6 +118,16 @@ export interface Ingress {
 export interface Sso {
   /** Install single sign-on. */
   enabled: boolean;
+  /** Keycloak, the identity provider. */
+  keycloak: {
+    /** Keycloak's image. */
+    image: ImageOverride;
+  };
+  /** The auth proxy in front of the platform's web UIs. */
+  authProxy: {
+    /** The auth proxy's image. */
+    image: ImageOverride;
+  };
   /** OIDC realm holding the platform's users. */
   realm: DnsLabel;
   /** Initial admin password (secret: keep it in a *.sops.yaml file). Required when SSO is enabled. */
