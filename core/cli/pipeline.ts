@@ -66,6 +66,7 @@ export async function renderResolved(
     values: resolved.values,
     origins: resolved.origins,
     texts: resolved.texts,
+    imageLock: resolved.imageLock?.digests,
     selectors,
     reuse,
     capabilities,
@@ -280,6 +281,7 @@ export async function definersOutside(
       values: resolved.values,
       origins: resolved.origins,
       texts: resolved.texts,
+      imageLock: resolved.imageLock?.digests,
       reuse,
       capabilities,
     });
