@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { platformChartCrds } from '../check/platform-crds.js';
 import { targetCapabilities } from '../render/capabilities.js';
 import { renderPlatform } from '../render/index.js';
+import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
 import { coreRoot } from '../shared/paths.js';
 import { lineOfPointer } from '../shared/yaml/full.js';
@@ -14,7 +15,8 @@ import { resolveValues } from '../values/index.js';
 import { collectImages } from './collect.js';
 import { pinnedCoreImage } from './core-image.js';
 import { declaredImageFields } from './fields.js';
-import { imagePointers, type ReleaseValues } from './provenance.js';
+import { imageOrigin, imagePointers, type ReleaseValues } from './provenance.js';
+import type { ImageField } from './sites.js';
 import type { PlatformImage } from './types.js';
 
 export { type CollectContext, collectImages } from './collect.js';
@@ -93,4 +95,34 @@ function chartDefaultLine(rel: ReleaseValues, ref: string): string | undefined {
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * What check needs to explain an image the rewrite cannot reach: the release's declared fields
+ * and the values line (or chart default) of an image, by `<runlevel>/<release>`.
+ */
+export function imageCheckContext(
+  releases: readonly RenderedRelease[],
+  origins: OriginMap | undefined,
+  digests: Readonly<Record<string, string>> = {},
+): {
+  digests: Readonly<Record<string, string>>;
+  fieldsOf: (release: string) => readonly ImageField[];
+  originOf: (release: string, ref: string) => string | undefined;
+} {
+  const byKey = new Map(releases.map((r) => [`${r.runlevel}/${r.name}`, r]));
+  return {
+    digests,
+    fieldsOf: (key) => {
+      const rel = byKey.get(key);
+      return rel ? declaredImageFields(chartDirOf(rel)) : [];
+    },
+    originOf: (key, ref) => {
+      const rel = byKey.get(key);
+      if (!rel) return undefined;
+      const o = imageOrigin(rel, ref, origins, chartDefaultLine);
+      if (o.values) return `${o.values.file}:${o.values.line}:${o.values.col}`;
+      return o.chartDefault ? `the chart default ${o.chartDefault}` : undefined;
+    },
+  };
 }
