@@ -40,8 +40,9 @@ export function imagePointers(values: Record<string, unknown>, ref: string): str
       const named = parseImageRef(`${registry}${repository}`);
       if (named && repositoryOf(named) === repositoryOf(image)) {
         const tag = map.tag === undefined ? undefined : String(map.tag);
-        const digest = typeof map.digest === 'string' ? map.digest : undefined;
-        const tagFits = tag === undefined || tag === image.tag || digest === image.digest;
+        const digest = typeof map.digest === 'string' && map.digest !== '' ? map.digest : undefined;
+        const tagFits =
+          tag === undefined || tag === image.tag || (digest !== undefined && digest === image.digest);
         if (tagFits) {
           repo.push(`${ptr}/${esc(repoKey)}`);
           if (registry) parts.push(`${ptr}/registry`);
