@@ -26,8 +26,9 @@ const looseRule = 'images/outside-mirror';
 
 export function imageFindings(objects: readonly RenderedObject[], ctx: ImageCheckContext): Finding[] {
   if (!ctx.mirror) return [];
-  const host = ctx.mirror.split('/')[0] ?? '';
-  const outside = (ref: string) => parseImageRef(ref)?.registry !== host;
+  // In the mirror: under its host and path prefix, as the allowed-registries policy reads it.
+  const prefix = `${ctx.mirror.replace(/\/+$/, '')}/`;
+  const outside = (ref: string) => !ref.startsWith(prefix);
   const findings: Finding[] = [];
   for (const o of objects) {
     const key = `${o.runlevel}/${o.release}`;
