@@ -49,11 +49,12 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
       const origin = ctx.originOf?.(key, ref);
       return origin ? ` (set at ${origin})` : '';
     };
-    if (hook) {
-      for (const site of imageSites(o.body, ctx.fieldsOf?.(key) ?? [])) {
-        if (!outside(site.ref)) continue;
-        const pointer = toPointer(site.path);
-        seen.add(pointer);
+    for (const site of imageSites(o.body, ctx.fieldsOf?.(key) ?? [])) {
+      // The rewrite's own fields: the allowed-registries policy judges containers; only a hook,
+      // which the rewrite never reaches, needs the finding below.
+      const pointer = toPointer(site.path);
+      seen.add(pointer);
+      if (hook && outside(site.ref)) {
         const target = mirroredRef(site.ref, { mirror: ctx.mirror, digests: ctx.digests ?? {} }) ?? '';
         findings.push(
           finding(
