@@ -56,7 +56,10 @@ test('setting a mirror: diff shows the image change, nothing else of the app', a
     lines.some((l) => /^ +-\s+image: /.test(l) && l.includes(source) && !l.includes(mirror)),
     r.stdout,
   );
-  assert.ok(lines.some((l) => /^ +\+\s+image: /.test(l) && l.includes(mirrored)), r.stdout);
+  assert.ok(
+    lines.some((l) => /^ +\+\s+image: /.test(l) && l.includes(mirrored)),
+    r.stdout,
+  );
 });
 
 test('deploy with the mirror: the live Deployment runs the mirrored image, as helm stored it', async () => {
