@@ -2,6 +2,7 @@
 // (opa) read the same parsed objects and run side by side.
 import { log } from '../shared/log.js';
 import { type CheckReport, makeReport } from './findings.js';
+import { type ImageCheckContext, imageFindings } from './images.js';
 import { platformChartCrds } from './platform-crds.js';
 import { checkPolicies } from './policies.js';
 import { openRender, type RenderIndexed, readObjects } from './rendered.js';
@@ -32,6 +33,11 @@ export interface CheckOptions {
    * a --selector render: custom resources are checked against the whole platform's CRDs.
    */
   definers?: readonly Record<string, unknown>[];
+  /**
+   * What the registry-mirror check needs besides the mirror (values): the lock, the charts'
+   * declared image fields and the values line of each image (a render from disk has none).
+   */
+  images?: Omit<ImageCheckContext, 'mirror'>;
 }
 
 export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
@@ -52,5 +58,10 @@ export async function checkRendered(opts: CheckOptions): Promise<CheckReport> {
   log.debug(() => `check: policies done in ${Date.now() - started} ms`);
   const schemaResults = await schemas;
   log.debug(() => `check: schemas done in ${Date.now() - started} ms`);
-  return makeReport(installed.length, [...schemaFindings(installed, schemaResults), ...policyFindings]);
+  const mirror = imageFindings(installed, { ...opts.images, mirror: opts.values.platform.registry.mirror });
+  return makeReport(installed.length, [
+    ...schemaFindings(installed, schemaResults),
+    ...policyFindings,
+    ...mirror,
+  ]);
 }

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterStore } from '../deploy/cluster.js';
+import { coreImageRepository } from '../images/core-image.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { problemAt } from '../values/problems.js';
@@ -18,6 +19,7 @@ export const pinnedCommands = new Set([
   'values',
   'template',
   'check',
+  'images',
   'diff',
   'deploy',
   'status',
@@ -50,7 +52,7 @@ export function compareVersions(a: string, b: string): number | undefined {
 
 /** The image repository the launcher and our hints use (`registry.example.com/runlevel` behind a mirror). */
 export function imageRepository(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RUNLEVEL_IMAGE_REPOSITORY || 'runlevel';
+  return coreImageRepository(env);
 }
 
 /** The one command line that runs this invocation with the core of `version`. */

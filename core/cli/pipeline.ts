@@ -66,6 +66,7 @@ export async function renderResolved(
     values: resolved.values,
     origins: resolved.origins,
     texts: resolved.texts,
+    imageLock: resolved.imageLock?.digests,
     selectors,
     reuse,
     capabilities,
@@ -87,7 +88,13 @@ export async function checkRender(
 ): Promise<CheckReport> {
   verifyCoreCharts(); // a vendored chart edited since it was vendored stops here (exit 4)
   log.start(`checking ${resolved.cluster}`);
-  return checkRendered({ render: renderInMemory(result), values: resolved.values, definers });
+  const { imageCheckContext } = await import('../images/index.js');
+  return checkRendered({
+    render: renderInMemory(result),
+    values: resolved.values,
+    definers,
+    images: imageCheckContext(result.releases, resolved.origins, resolved.imageLock?.digests),
+  });
 }
 
 /** Check a render; violations stop whatever comes next with exit 4 and the full report. */
@@ -280,6 +287,7 @@ export async function definersOutside(
       values: resolved.values,
       origins: resolved.origins,
       texts: resolved.texts,
+      imageLock: resolved.imageLock?.digests,
       reuse,
       capabilities,
     });

@@ -2,6 +2,7 @@
 // and the rollback of whatever failed. Nothing new starts after a failure, a signal or a lost lock;
 // what is in flight is finished.
 import { driftItems } from '../drift/describe.js';
+import { postRenderer } from '../images/post-render.js';
 import type { Helm } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
@@ -143,6 +144,7 @@ async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutM
           namespace: p.release.namespace,
           chartPath: p.release.chart.path,
           values: ctx.valuesOf(p),
+          ...(p.release.imageRewrite ? { postRenderer: postRenderer(p.release.imageRewrite) } : {}),
         },
         timeoutMs,
       );

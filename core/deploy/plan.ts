@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { describeDrift } from '../drift/describe.js';
 import type { ReleaseDrift } from '../drift/types.js';
+import type { ImageRewrite } from '../images/rewrite.js';
 import type { HelmRelease } from '../shared/helm.js';
 import type { DeployedRelease } from './record.js';
 
@@ -28,6 +29,8 @@ export interface DesiredRelease {
    * same runlevel that creates objects of such a kind goes after it, without a `needs:` by hand.
    */
   definesKinds?: string[];
+  /** The registry-mirror rewrite it was rendered with: helm's post-renderer applies the same. */
+  imageRewrite?: ImageRewrite;
 }
 
 /** `repair`: the same chart and values again, to put back live objects changed or deleted by hand. */

@@ -14,6 +14,11 @@ export interface ImageUse {
   values?: { file: string; line: number; col: number };
   /** The chart file that set it when no values file did: charts/app/values.yaml:12. */
   chartDefault?: string;
+  /**
+   * helm.sh/hook of a hook object (pre-install, post-upgrade, …): helm's post-renderer never sees
+   * hooks, so the mirror rewrite does not reach this use (check refuses it outside the mirror).
+   */
+  hook?: string;
 }
 
 export interface PlatformImage {
@@ -25,5 +30,7 @@ export interface PlatformImage {
   digest?: string;
   /** The runlevel core image itself (pinned by runlevel.yaml), not a platform workload. */
   core?: boolean;
+  /** For the core image: where runlevel.yaml pins its version. */
+  pin?: { file: string; line: number; col: number };
   uses: ImageUse[];
 }

@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
+import { declaredImageFields } from '../images/fields.js';
+import { type ImageRewrite, rewriteManifest } from '../images/rewrite.js';
 import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
@@ -65,6 +67,24 @@ export interface RenderOptions {
     release: { runlevel: string; name: string; namespace: string },
     inputDigest: string,
   ) => string | undefined;
+  /** images.lock.yaml's digests (Resolved.imageLock): the mirror rewrite pins images with them. */
+  imageLock?: Readonly<Record<string, string>>;
+  /**
+   * Apply the registry-mirror rewrite when platform.registry.mirror is set (default). `runlevel
+   * images` renders without it: it lists what the charts name and maps each image itself.
+   */
+  rewriteImages?: boolean;
+}
+
+/** The rewrite of a release's manifest, when the values set a registry mirror. */
+export function imageRewriteOf(
+  values: Pick<ResolvedValues, 'platform'>,
+  chartDir: string,
+  imageLock: Readonly<Record<string, string>> = {},
+): ImageRewrite | undefined {
+  const mirror = values.platform.registry.mirror;
+  if (!mirror) return undefined;
+  return { mirror, digests: imageLock, fields: declaredImageFields(chartDir) };
 }
 
 export function defaultConcurrency(): number {
@@ -99,10 +119,16 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
           order: [r, i],
           promise: settle([r, i], limiter, async () => {
             const values = mergeValues(rel.values);
-            const inputDigest = releaseInputDigest(rel, values, capabilities.kubeVersion);
+            const imageRewrite = imageRewriteOf(opts.values, rel.chartDir, opts.imageLock);
+            const inputDigest = releaseInputDigest(rel, values, capabilities.kubeVersion, imageRewrite);
             const kept = opts.reuse?.(rel, inputDigest);
-            const manifest = kept ?? (await helmTemplate(helm, rel, values, ctx, capabilities));
-            return { rel, values, inputDigest, manifest, reused: kept !== undefined };
+            let manifest = kept ?? (await helmTemplate(helm, rel, values, ctx, capabilities));
+            // What helm's post-renderer does on upgrade (hooks left alone); a reused manifest is
+            // what helm stored, rewritten already.
+            if (!kept && imageRewrite && opts.rewriteImages !== false) {
+              manifest = rewriteManifest(manifest, imageRewrite);
+            }
+            return { rel, values, inputDigest, manifest, reused: kept !== undefined, imageRewrite };
           }),
         }));
         return allInOrder(tasks);
@@ -125,27 +151,30 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
       return cluster ? undefined : (declared ?? rel.namespace);
     };
 
-  const releases = rendered.map(({ rel, values, inputDigest, manifest, reused }): RenderedRelease => {
-    const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
-    markVarying(rel.chartDir, files, objects, `${rel.runlevel}/${rel.name}/`);
-    if (!reused) checkNotEmpty(rel, objects.length);
-    return {
-      runlevel: rel.runlevel,
-      name: rel.name,
-      namespace: rel.namespace,
-      chart: chartInfo(rel.chartDir),
-      labels: rel.labels,
-      needs: rel.needs,
-      values,
-      valuesDigest: sha256(canonicalJson(values)),
-      inputDigest,
-      manifestDigest: sha256(manifest),
-      manifest,
-      reused,
-      files,
-      objects,
-    };
-  });
+  const releases = rendered.map(
+    ({ rel, values, inputDigest, manifest, reused, imageRewrite }): RenderedRelease => {
+      const { files, objects } = splitManifest(manifest, `${rel.runlevel}/${rel.name}`, namespaceOf(rel));
+      markVarying(rel.chartDir, files, objects, `${rel.runlevel}/${rel.name}/`);
+      if (!reused) checkNotEmpty(rel, objects.length);
+      return {
+        runlevel: rel.runlevel,
+        name: rel.name,
+        namespace: rel.namespace,
+        chart: chartInfo(rel.chartDir),
+        labels: rel.labels,
+        needs: rel.needs,
+        values,
+        valuesDigest: sha256(canonicalJson(values)),
+        inputDigest,
+        manifestDigest: sha256(manifest),
+        manifest,
+        reused,
+        files,
+        objects,
+        ...(imageRewrite ? { imageRewrite } : {}),
+      };
+    },
+  );
   return { runlevels, releases };
 }
 

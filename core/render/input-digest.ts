@@ -37,6 +37,8 @@ export function releaseInputDigest(
   rel: { name: string; namespace: string; chartDir: string },
   values: Record<string, unknown>,
   kubeVersion = pinnedVersion('kube-apiserver'),
+  /** The registry-mirror rewrite applied after helm (its mirror, lock and fields change the output). */
+  imageRewrite?: unknown,
 ): string {
   return sha256(
     [
@@ -46,6 +48,7 @@ export function releaseInputDigest(
       pinnedVersion('helm'),
       kubeVersion,
       canonicalJson(values),
+      ...(imageRewrite === undefined ? [] : [canonicalJson(imageRewrite)]),
     ].join('\n'),
   );
 }

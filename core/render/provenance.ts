@@ -14,7 +14,7 @@ export type OriginMap = ReadonlyMap<string, ValueOrigin>; // JSON pointer → or
 export type ValuesTexts = ReadonlyMap<string, string>;
 
 /** JSON pointers into the merged values that may have set chart value `chartPointer`, best first. */
-export function valuesCandidates(rel: PlannedRelease, chartPointer: string): string[] {
+export function valuesCandidates(rel: ReleaseId, chartPointer: string): string[] {
   const team = esc(rel.labels.team ?? '');
   const app = esc(rel.labels.app ?? '');
   switch (rel.runlevel) {
@@ -36,17 +36,32 @@ export function valuesCandidates(rel: PlannedRelease, chartPointer: string): str
   }
 }
 
+/** What the mapping needs of a release: planned (render) or rendered (images) alike. */
+export type ReleaseId = Pick<PlannedRelease, 'runlevel' | 'name' | 'labels'>;
+
+/**
+ * valuesCandidates, with charts.<release> first for a chart a platform team added to one of the
+ * core's runlevels (its values are there all the same).
+ */
+export function valuesPointers(
+  rel: ReleaseId,
+  chartPointer: string,
+  origins: OriginMap | undefined,
+): string[] {
+  const candidates = valuesCandidates(rel, chartPointer);
+  if (rel.name && origins?.has(addedChart(rel, '')) && candidates[0] !== addedChart(rel, chartPointer)) {
+    candidates.unshift(addedChart(rel, chartPointer));
+  }
+  return candidates;
+}
+
 export function locateViolation(
   rel: PlannedRelease,
   v: SchemaViolation,
   origins: OriginMap | undefined,
   texts: ValuesTexts | undefined,
 ): Problem {
-  const candidates = valuesCandidates(rel, v.pointer);
-  // An added chart in one of the core's runlevels: its values are charts.<release> all the same.
-  if (rel.name && origins?.has(addedChart(rel, '')) && candidates[0] !== addedChart(rel, v.pointer)) {
-    candidates.unshift(addedChart(rel, v.pointer));
-  }
+  const candidates = valuesPointers(rel, v.pointer, origins);
   const found = origins ? findOrigin(origins, candidates) : undefined;
   const problem: Problem = {
     message: `${v.message} (chart value ${v.pointer || '/'})`,
@@ -91,7 +106,7 @@ function dotted(ptr: string): string {
     .join('.');
 }
 
-function addedChart(rel: PlannedRelease, chartPointer: string): string {
+function addedChart(rel: ReleaseId, chartPointer: string): string {
   return `/charts/${esc(rel.name)}${chartPointer}`;
 }
 

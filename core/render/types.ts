@@ -1,5 +1,6 @@
 // The render stage's result, in a file of its own so the stage's modules (index, output) share
 // it without importing each other.
+import type { ImageRewrite } from '../images/rewrite.js';
 import type { ObjectRef, RenderedFile } from './manifests.js';
 import type { RunlevelFile } from './runlevels.js';
 
@@ -18,6 +19,11 @@ export interface RenderedRelease {
   manifest: string;
   /** The manifests came from `reuse`, not from helm template. */
   reused?: boolean;
+  /**
+   * The registry-mirror rewrite applied after helm template (platform.registry.mirror is set);
+   * the deploy hands helm's post-renderer the same, so what helm stores is this manifest.
+   */
+  imageRewrite?: ImageRewrite;
   files: RenderedFile[];
   objects: ObjectRef[];
 }

@@ -42,6 +42,11 @@ export interface UpgradeRequest {
   namespace: string;
   chartPath: string; // relative to the core
   values: Record<string, unknown>;
+  /**
+   * helm's --post-renderer: the program (first word) and its arguments, and the environment it
+   * needs. helm pipes the release's manifest (hooks excepted) through it before storing it.
+   */
+  postRenderer?: { command: readonly string[]; env: Record<string, string> };
 }
 
 export interface Helm {
@@ -108,6 +113,12 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
       // check already validated every object against the API server's own OpenAPI schemas; helm's
       // second validation fetches and parses the whole OpenAPI document per release (~60% of helm's CPU).
       args.push('--output', 'json', '--disable-openapi-validation');
+      const post = release.postRenderer;
+      const [program, ...programArgs] = post?.command ?? [];
+      if (program) {
+        args.push('--post-renderer', program);
+        for (const a of programArgs) args.push('--post-renderer-args', a);
+      }
       // Values can carry decrypted secrets: on stdin, they never touch disk. No --wait: the
       // deploy's own readiness gate waits per runlevel, for all releases at once.
       const r = await run('helm', args, {
@@ -115,6 +126,7 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
         reject: false,
         timeoutMs,
         uninterruptible: true,
+        ...(post ? { env: post.env } : {}),
       });
       if (r.failed) throw helmFailure('upgrade', release.name, r);
       return (JSON.parse(String(r.stdout)) as { version: number }).version;

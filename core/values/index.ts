@@ -1,6 +1,7 @@
 // The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
 // every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
 import { log } from '../shared/log.js';
+import { type ImageLock, imageLockFile, readImageLock } from './image-lock.js';
 import { missingLayers, warningText } from './layer-dirs.js';
 import { type LayerEntry, listLayer, type Repo } from './load.js';
 import { loadFile } from './load-file.js';
@@ -16,6 +17,7 @@ import type { ResolvedValues } from './types.generated.js';
 import type { Loaded } from './types.js';
 import { schemaFile, schemaProblems, validators } from './validate.js';
 
+export type { ImageLock } from './image-lock.js';
 export type { Origin, Origins } from './model.js';
 export type * from './types.generated.js';
 
@@ -47,6 +49,11 @@ export interface Resolved {
    * for *.sops.yaml), by repo-relative path: later stages show code frames without reading disk.
    */
   texts: ReadonlyMap<string, string>;
+  /**
+   * images.lock.yaml at the repo root, when there is one: the digest of each image, which the
+   * registry-mirror rewrite adds to the mirrored reference (core/images/rewrite.ts).
+   */
+  imageLock?: ImageLock;
 }
 
 /** A values repo opened once; resolving several clusters reuses the files they share. */
@@ -87,7 +94,10 @@ export class ValuesRepo {
       ...(await listLayer(scope, `environments/${environment}`, 'environment')),
       ...(await listLayer(scope, `clusters/${name}`, 'cluster')),
     ];
-    const loaded = await Promise.all(entries.map((e) => this.load(e)));
+    const [imageLock, ...loaded] = await Promise.all([
+      readImageLock(scope),
+      ...entries.map((e) => this.load(e)),
+    ]);
     const secrets = loaded.flatMap((l) => l.secrets);
     registerSecrets(secrets);
     for (const l of loaded) scope.problems.push(...l.problems);
@@ -121,11 +131,21 @@ export class ValuesRepo {
     for (const ptr of fieldSecrets.pointers) secretPaths.add(ptr);
     const files = trees.map((t) => t.file);
     const texts = new Map<string, string>();
-    for (const file of [repoFileName, ...files]) {
+    for (const file of [repoFileName, ...files, ...(imageLock ? [imageLockFile] : [])]) {
       const text = this.repo.texts.get(file);
       if (text !== undefined) texts.set(file, text);
     }
-    return { cluster: name, environment, values, secrets, origins, secretPaths, files, texts };
+    return {
+      cluster: name,
+      environment,
+      values,
+      secrets,
+      origins,
+      secretPaths,
+      files,
+      texts,
+      ...(imageLock ? { imageLock } : {}),
+    };
   }
 
   /** cluster.name and cluster.environment come from runlevel.yaml; a different value in a layer is an error. */

@@ -130,18 +130,12 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
         );
       }
       const repo = get(apps, app, 'image', 'repository');
-      if (typeof repo === 'string' && registryPolicy !== false) {
+      // With a mirror set, any upstream name is fine: the render rewrites it into the mirror
+      // (core/images/rewrite.ts), and check refuses whatever the rewrite cannot reach.
+      const mirrored = typeof mirror === 'string' && mirror !== '';
+      if (typeof repo === 'string' && registryPolicy !== false && !mirrored) {
         const registry = registryOf(repo);
-        if (typeof mirror === 'string' && mirror !== '') {
-          const host = mirror.split('/')[0];
-          if (registry !== host) {
-            add(
-              ['apps', app, 'image', 'repository'],
-              `image registry ${registry} is not the mirror ${mirror}`,
-              `use ${mirror}/… (platform.registry.mirror is set)`,
-            );
-          }
-        } else if (Array.isArray(allowed) && !allowed.includes(registry)) {
+        if (Array.isArray(allowed) && !allowed.includes(registry)) {
           add(
             ['apps', app, 'image', 'repository'],
             `image registry ${registry} is not allowed`,

@@ -82,7 +82,7 @@ export interface Drift {
 
 /** Where container images may come from. */
 export interface Registry {
-  /** Registry mirror host (e.g. mirror.example.com). When set, every image must come from it. */
+  /** Registry mirror: host[:port][/prefix] (e.g. mirror.example.com:5000/platform). Set per environment or cluster. When set, every rendered image is rewritten to it after helm, for every chart: docker.io/library/nginx:1.27 becomes MIRROR/docker.io/library/nginx:1.27 (with @sha256:… when images.lock.yaml pins it); `runlevel images` lists source and mirrored name, and check refuses any image the rewrite cannot reach (hooks, undeclared fields). */
   mirror: string;
   /** Registries images may come from when no mirror is set. */
   allowed: string[];

@@ -24,3 +24,10 @@ test_mirror_replaces_the_allowed_list if {
 	count(allowed_registries.violations(pod("quay.io/a/b:1"), with_mirror)) == 1
 	count(allowed_registries.violations(pod("mirror.example.com/a/b:1"), with_mirror)) == 0
 }
+
+test_mirror_with_a_path_prefix if {
+	prefixed := object.union(params, {"mirror": "mirror.example.com:5000/platform"})
+	count(allowed_registries.violations(pod("mirror.example.com:5000/platform/quay.io/a/b:1"), prefixed)) == 0
+	count(allowed_registries.violations(pod("mirror.example.com:5000/other/quay.io/a/b:1"), prefixed)) == 1
+	count(allowed_registries.violations(pod("quay.io/a/b:1"), prefixed)) == 1
+}

@@ -1,27 +1,14 @@
 {{- /*
-runlevel.image: the image reference for a container, from a dict with repository, tag,
-digest (optional) and mirror (optional). When a registry mirror is set, the registry part
-of the repository is swapped for the mirror so every image comes from it (air-gapped
-clusters).
+runlevel.image: the image reference for a container, from a dict with repository, tag and digest
+(optional): repository:tag, or repository@digest when a digest is given. The registry mirror is
+not applied here: runlevel rewrites every rendered image to platform.registry.mirror after helm
+(core/images/rewrite.ts), for charts that call this helper and vendored ones alike.
 */ -}}
 {{- define "runlevel.image" -}}
-{{- $repo := .repository -}}
-{{- if .mirror -}}
-{{- $parts := splitList "/" $repo -}}
-{{- $first := first $parts -}}
-{{- if hasPrefix (printf "%s/" .mirror) $repo -}}
-{{- else if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
-{{- $repo = printf "%s/%s" .mirror (rest $parts | join "/") -}}
-{{- else if eq (len $parts) 1 -}}
-{{- $repo = printf "%s/library/%s" .mirror $repo -}}
-{{- else -}}
-{{- $repo = printf "%s/%s" .mirror $repo -}}
-{{- end -}}
-{{- end -}}
 {{- if .digest -}}
-{{- printf "%s@%s" $repo .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
 {{- else -}}
-{{- printf "%s:%s" $repo (toString .tag) -}}
+{{- printf "%s:%s" .repository (toString .tag) -}}
 {{- end -}}
 {{- end -}}
 

@@ -22,6 +22,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'check the rendered platform: Kubernetes schemas and policies',
     load: async () => (await import('./check.js')).command,
   },
+  images: {
+    summary: 'every image the platform runs: source → mirror target, where it is used and set',
+    load: async () => (await import('./images.js')).command,
+  },
   deploy: {
     summary: 'validate, render, check and deploy every runlevel in order',
     load: async () => (await import('./deploy.js')).command,

@@ -52,6 +52,7 @@ export const command: Command = {
       values: resolved.values,
       origins: resolved.origins,
       texts: resolved.texts,
+      imageLock: resolved.imageLock?.digests,
       selectors,
       capabilities: renderCapabilities(resolved),
       ...(concurrency ? { concurrency } : {}),
