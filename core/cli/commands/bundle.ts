@@ -11,6 +11,7 @@ import {
   readImageList,
   updateLock,
 } from '../../bundle/index.js';
+import { listPlatformImages } from '../../images/index.js';
 import type { PlatformImage } from '../../images/types.js';
 import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
@@ -226,24 +227,9 @@ function registryOptions(flags: CommandContext['flags']) {
   };
 }
 
-/** The images the rendered platform runs (core/images, `runlevel images`). */
-async function renderedImages(config: ResolvedConfig): Promise<PlatformImage[]> {
-  const specifier = '../../images/index.js';
-  const images = (await import(specifier).catch(() => undefined)) as
-    | {
-        listPlatformImages?: (o: {
-          valuesDir: string;
-          cluster: string;
-          ageKeyFile?: string;
-        }) => Promise<PlatformImage[]>;
-      }
-    | undefined;
-  if (!images?.listPlatformImages) {
-    throw new UserError('this runlevel cannot list the rendered images yet', {
-      hint: 'pass the list with --images FILE',
-    });
-  }
-  return images.listPlatformImages({
+/** The images the rendered platform runs (core/images, as `runlevel images` lists them). */
+function renderedImages(config: ResolvedConfig): Promise<PlatformImage[]> {
+  return listPlatformImages({
     valuesDir: config.valuesDir,
     cluster: config.cluster as string,
     ...(config.ageKeyFile ? { ageKeyFile: config.ageKeyFile } : {}),
