@@ -20,13 +20,17 @@ export function parseConnects(trace: string): Connect[] {
     const inet = /sa_family=AF_INET, sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]+)"\)/.exec(line);
     const inet6 = /sa_family=AF_INET6, sin6_port=htons\((\d+)\).*?inet_pton\(AF_INET6, "([^"]+)"/.exec(line);
     const unix = /sa_family=AF_UNIX, sun_path=@?"([^"]+)"/.exec(line);
+    // An IP connect in a form not parsed above is kept whole: it must fail an address check, not vanish.
+    const other = /sa_family=AF_INET6?/.test(line) ? line.trim() : undefined;
     const c: Connect | undefined = inet
       ? { family: 'inet', address: `${inet[2]}:${inet[1]}` }
       : inet6
         ? { family: 'inet6', address: `[${inet6[2]}]:${inet6[1]}` }
         : unix
           ? { family: 'unix', address: unix[1] as string }
-          : undefined;
+          : other
+            ? { family: 'inet', address: other }
+            : undefined;
     if (c && !seen.has(`${c.family} ${c.address}`)) seen.set(`${c.family} ${c.address}`, c);
   }
   return [...seen.values()];

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { ExitCode } from '../../core/shared/exit-codes.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { cleanEnv } from '../helpers/cli.js';
+import { parseConnects } from '../helpers/connects.js';
 import { fixture, removeFixture } from '../helpers/fixture.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
@@ -171,18 +172,11 @@ test('behind a mirror: the pinned tag verifies by digest over a real registry, t
   assert.is(String(pulled.stdout).trim(), imageJson().configDigest);
 
   // Every connect(2) of the launcher, cosign and the docker client: the mirror, and Unix sockets.
-  const addresses = new Set<string>();
-  for (const line of readFileSync(trace, 'utf8').split('\n')) {
-    if (!line.includes('connect(') || line.includes('resumed>')) continue;
-    const inet =
-      /sin6?_port=htons\((\d+)\), (?:sin_addr=inet_addr\("([^"]+)"\)|sin6_addr=[^,]*"([^"]+)")/.exec(line);
-    const unix = /sun_path="([^"]+)"/.exec(line);
-    if (inet) addresses.add(`inet ${inet[2] ?? inet[3]}:${inet[1]}`);
-    else if (unix) addresses.add(`unix ${unix[1]}`);
-    else if (/sa_family=AF_INET6?/.test(line)) addresses.add(`other ${line}`);
-  }
-  console.log(`    connects of the verified mirror run: ${[...addresses].sort().join(', ')}`);
-  const tcp = [...addresses].filter((a) => !a.startsWith('unix '));
+  const connects = parseConnects(readFileSync(trace, 'utf8'));
+  console.log(
+    `    connects of the verified mirror run: ${connects.map((c) => `${c.family} ${c.address}`).join(', ')}`,
+  );
+  const tcp = connects.filter((c) => c.family !== 'unix').map((c) => `inet ${c.address}`);
   assert.equal(tcp, [`inet ${mirror.host}`], 'no address but the mirror: no Rekor, no TUF, no DNS');
 });
 
