@@ -41,3 +41,24 @@ export async function initValuesRepo(cluster = 'dev'): Promise<ValuesRepo> {
     },
   };
 }
+
+/**
+ * The values-template example exactly as `runlevel init` writes it, at WORK/example with its age
+ * key at `ageKeyFile`: the input of the golden tests.
+ */
+export async function initExample(work: string, ageKeyFile: string): Promise<string> {
+  const repo = join(work, 'example');
+  const args = [
+    'init',
+    repo,
+    '--cluster',
+    'dev',
+    '--domain',
+    'dev.example.com',
+    '--age-key-file',
+    ageKeyFile,
+  ];
+  const r = await runCli(args);
+  if (r.code !== 0) throw new Error(`runlevel init failed:\n${r.stderr}`);
+  return repo;
+}

@@ -7,23 +7,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../helpers/cli.js';
 import { assertGoldenFile } from '../../helpers/golden.js';
+import { initExample } from '../../helpers/values-repo.js';
 
 test('golden: runlevel images -o json of the values-template example', async () => {
   const work = await mkdtemp(join(tmpdir(), 'runlevel-golden-images-'));
   try {
-    const repo = join(work, 'example');
     const key = join(work, 'age.key');
-    const init = await runCli([
-      'init',
-      repo,
-      '--cluster',
-      'dev',
-      '--domain',
-      'dev.example.com',
-      '--age-key-file',
-      key,
-    ]);
-    assert.is(init.code, 0, init.stderr);
+    const repo = await initExample(work, key);
     const r = await runCli([
       'images',
       '--values',

@@ -7,6 +7,7 @@ import { encrypt } from '../../../core/values/secrets.js';
 import { runCli } from '../../helpers/cli.js';
 import { assertGoldenTree } from '../../helpers/golden.js';
 import { fixtures, largeFixtureKey } from '../../helpers/render-helpers.js';
+import { initExample } from '../../helpers/values-repo.js';
 
 interface Case {
   name: string;
@@ -23,18 +24,7 @@ interface Case {
  * (a secret in a plain file is refused).
  */
 async function valuesTemplateExample(work: string): Promise<string> {
-  const repo = join(work, 'example');
-  const r = await runCli([
-    'init',
-    repo,
-    '--cluster',
-    'dev',
-    '--domain',
-    'dev.example.com',
-    '--age-key-file',
-    join(work, 'age.key'),
-  ]);
-  assert.is(r.code, 0, r.stderr);
+  const repo = await initExample(work, join(work, 'age.key'));
   const file = 'clusters/dev/secrets.sops.yaml';
   await writeFile(
     join(repo, file),
