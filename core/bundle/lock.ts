@@ -5,10 +5,10 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { formatImageLock, imageLockFile } from '../images/lock.js';
 import { UserError } from '../shared/errors.js';
 
-export const LockFile = 'images.lock.yaml';
-const header = '# written by runlevel bundle create: the digest of every image, commit it with your values';
+export const LockFile = imageLockFile;
 
 export async function readLock(valuesDir: string): Promise<Record<string, string>> {
   const file = join(valuesDir, LockFile);
@@ -29,18 +29,11 @@ export async function readLock(valuesDir: string): Promise<Record<string, string
   return Object.fromEntries(Object.entries(images).map(([k, v]) => [k, String(v)]));
 }
 
-/** The file's text: header, then every entry sorted by reference. Pure. */
-export function formatLock(entries: Record<string, string>): string {
-  const keys = Object.keys(entries).sort();
-  const lines = keys.map((k) => `  ${k}: ${entries[k]}`);
-  return `${header}\n${keys.length ? `images:\n${lines.join('\n')}` : 'images: {}'}\n`;
-}
-
 /** Adds (or updates) entries, keeps the rest; written to a temporary name, then renamed. */
 export async function updateLock(valuesDir: string, pins: Record<string, string>): Promise<string> {
   const file = join(valuesDir, LockFile);
   const merged = { ...(await readLock(valuesDir)), ...pins };
-  await writeFile(`${file}.partial`, formatLock(merged));
+  await writeFile(`${file}.partial`, formatImageLock(merged));
   await rename(`${file}.partial`, file);
   return file;
 }

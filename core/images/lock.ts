@@ -1,6 +1,8 @@
 // images.lock.yaml as `runlevel bundle create` writes it (the values stage reads it:
 // core/values/image-lock.ts): the digest of every image, keys in full form, sorted.
 
+export const imageLockFile = 'images.lock.yaml';
+
 export const imageLockHeader =
   '# written by runlevel bundle create: the digest of every image, commit it with your values';
 

@@ -3,13 +3,14 @@
 // part of the values repo, so the values stage reads and validates it, and hands it on resolved.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { imageLockFile } from '../images/lock.js';
 import { formatImageRef, parseImageRef } from '../images/reference.js';
 import type { Repo } from './load.js';
 import { child, isMap } from './model.js';
 import { problemAt } from './problems.js';
 import { readText } from './read-text.js';
 
-export const imageLockFile = 'images.lock.yaml';
+export { imageLockFile };
 
 export interface ImageLock {
   file: typeof imageLockFile;

@@ -14,6 +14,7 @@ import {
 import { listPlatformImages } from '../../images/index.js';
 import type { PlatformImage } from '../../images/types.js';
 import { UserError } from '../../shared/errors.js';
+import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import type { Command, CommandContext } from '../command.js';
 import type { ResolvedConfig } from '../config.js';
@@ -195,7 +196,9 @@ async function inspect({ config, flags }: CommandContext, rest: string[]) {
     );
   }
   if (signature && !signature.verified) {
-    throw new UserError(`the bundle index signature does not verify with ${signature.key}`, { exitCode: 8 });
+    throw new UserError(`the bundle index signature does not verify with ${signature.key}`, {
+      exitCode: ExitCode.verifyFailed,
+    });
   }
 }
 

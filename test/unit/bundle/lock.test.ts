@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatLock, readLock, updateLock } from '../../../core/bundle/lock.js';
+import { readLock, updateLock } from '../../../core/bundle/lock.js';
+import { formatImageLock as formatLock } from '../../../core/images/lock.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
