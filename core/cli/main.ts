@@ -75,7 +75,9 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   const config = resolveConfig(values as GlobalFlags);
   log.configure({ format: config.logFormat, color: config.color, verbose: config.verbose });
-  await (await import('./pin.js')).enforcePin(config, name, argv); // exit 7 unless runlevel.yaml pins this core
+  // exit 7 unless runlevel.yaml pins this core; of bundle, create alone carries this core's image
+  const pinned = name === 'bundle' ? `bundle ${positionals[1] ?? ''}` : name;
+  await (await import('./pin.js')).enforcePin(config, pinned, argv);
   const flags = withEnvFallback(values as Flags, command.options ?? {});
   return (await command.run({ config, args: positionals.slice(1), flags })) ?? ExitCode.ok;
 }

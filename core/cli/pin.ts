@@ -20,6 +20,7 @@ export const pinnedCommands = new Set([
   'template',
   'check',
   'images',
+  'bundle create',
   'diff',
   'deploy',
   'status',

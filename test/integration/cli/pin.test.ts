@@ -108,6 +108,27 @@ test('the repo pinned to this core passes, and commands outside a repo are not h
   assert.is((await cli(sb, sb.home, ['version', '-o', 'json'])).code, 0);
 });
 
+test('bundle create carries this core, so it honours the pin; bundle inspect and push read no pin', async () => {
+  const repo = await valuesRepo(
+    sb,
+    repoFile(['core: "0.9.0"', 'clusters:', '  dev:', '    environment: dev']),
+  );
+  const create = await cli(sb, repo, [
+    'bundle',
+    'create',
+    '--cluster',
+    'dev',
+    '--out',
+    join(sb.home, 'b.tar'),
+  ]);
+  assertCleanFailure(create, 7);
+  assert.match(create.stderr, /pinned to core 0\.9\.0, but this is core /);
+  // No such file, not the pin: inspect got as far as opening the bundle.
+  const inspect = await cli(sb, repo, ['bundle', 'inspect', join(sb.home, 'missing.tar')]);
+  assert.is.not(inspect.code, 7, inspect.stderr);
+  assert.not.match(inspect.stderr, /pinned to core/);
+});
+
 test('versions compare by number, and only releases compare at all', () => {
   assert.is(compareVersions('0.1.0', '0.10.0'), -1);
   assert.is(compareVersions('1.0.0', '0.99.99'), 1);
