@@ -4,6 +4,7 @@
 // its signature), and runlevel-bundle.json, the index the key signs (runlevel-bundle.json.sig).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { coreMirrorRepository } from '../images/mirror.js';
 
 export const BundleFormat = 'runlevel-bundle/v1';
 export const IndexFile = 'runlevel-bundle.json';
@@ -50,5 +51,5 @@ export function defaultCoreLayoutDir(version: string, env: NodeJS.ProcessEnv = p
 
 /** The core image's path in a mirror: <mirror>/runlevel:<version>, as the launcher pulls it. */
 export function coreTarget(version: string): string {
-  return `runlevel:${version}`;
+  return `${coreMirrorRepository}:${version}`;
 }

@@ -6,7 +6,7 @@ import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
 import { splitDocuments } from '../shared/yaml/documents.js';
 import { parseYaml } from '../shared/yaml/plain.js';
-import { mirrorRef } from './mirror.js';
+import { coreInMirror, mirrorRef } from './mirror.js';
 import { type ChartDefaultLine, imageOrigin } from './provenance.js';
 import { formatImageRef, parseImageRef } from './reference.js';
 import { type ImageField, imageSites } from './sites.js';
@@ -75,6 +75,9 @@ export function collectImages(
   if (ctx.core) {
     const core = entry(ctx.core.source);
     core.core = true;
+    // Not the platform images' mapping: bundle push puts the core at <mirror>/runlevel:<version>.
+    const version = parseImageRef(ctx.core.source)?.tag;
+    if (ctx.mirror && version) core.target = coreInMirror(version, ctx.mirror);
     if (ctx.core.pin) core.pin = ctx.core.pin;
   }
   const images = [...bySource.values()].sort((a, b) => compare(a.source, b.source));

@@ -24,3 +24,12 @@ export function mirrorRef(ref: string, mirror: string, digest?: string): string 
   const parsed = parseImageRef(ref);
   return parsed ? formatImageRef(mirrorImage(parsed, mirror, digest)) : undefined;
 }
+
+/** The core image's repository in a mirror: `bundle push` puts it there, the launcher pulls it
+ * from there (RUNLEVEL_IMAGE_REPOSITORY=<mirror>/runlevel). */
+export const coreMirrorRepository = 'runlevel';
+
+/** The core image of `version` in the mirror: <mirror>/runlevel:<version>. */
+export function coreInMirror(version: string, mirror: string): string {
+  return `${mirror.replace(/\/+$/, '')}/${coreMirrorRepository}:${version}`;
+}

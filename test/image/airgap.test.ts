@@ -102,7 +102,14 @@ test('bundle → empty mirror → core image from the mirror, verified offline �
   // 1. The source registry holds a small real image under every name the platform renders.
   const listed = await cli(['images', '--cluster', 'dev', '-o', 'json']);
   assert.is(listed.code, 0, listed.stderr);
-  const platform = (JSON.parse(listed.stdout) as PlatformImage[]).filter((i) => !i.core);
+  const listedImages = JSON.parse(listed.stdout) as PlatformImage[];
+  const platform = listedImages.filter((i) => !i.core);
+  const core = listedImages.find((i) => i.core);
+  assert.is(
+    core?.target,
+    `${mirror.host}/runlevel:${version}`,
+    'images names where the mirror holds the core',
+  );
   assert.ok(platform.length >= 4, `the platform's images: ${platform.map((i) => i.source).join(', ')}`);
   mkdirSync(join(scratch, 'layers'));
   const shared = await layerTar(join(scratch, 'layers'), 'shared', 256 * 1024);

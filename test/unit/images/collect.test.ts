@@ -108,6 +108,11 @@ test('each image once, sorted, its uses with field, hook and values line', () =>
     },
   ]);
   assert.is(core?.core, true);
+  assert.is(
+    core?.target,
+    'm.example.com/runlevel:0.1.0',
+    'where bundle push puts it and the launcher pulls it',
+  );
   assert.equal(core?.pin, { file: 'runlevel.yaml', line: 1, col: 7 });
   assert.is(migrate?.uses[0]?.hook, 'pre-upgrade');
   assert.is(migrate?.uses[0]?.chartDefault, 'charts/app/values.yaml:9');
