@@ -28,6 +28,7 @@ check: build
 	@bin/runlevel charts verify
 
 test: deps tools check
+	@bash scripts/test-packages.sh
 	@node dist/test/run.js
 
 demo: deps tools build
