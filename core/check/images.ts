@@ -76,7 +76,7 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
           pointer,
           looseRule,
           `"${value}" at ${path.join('.')} looks like an image outside the mirror ${ctx.mirror}${hook ? ` (in a hook, which helm does not post-render)` : ''}`,
-          `declare the field in the chart's Chart.yaml annotation runlevel.dev/image-fields, or set it in values${setAt(ref)}`,
+          `declare the field in the chart's Chart.yaml annotation runlevel.dev/image-fields (a vendored chart: in charts/<chart>.image-fields.yaml beside it), or set it in values${setAt(ref)}`,
         ),
       );
     });

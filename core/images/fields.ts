@@ -1,8 +1,10 @@
 // The image fields a chart declares in its Chart.yaml annotation `runlevel.dev/image-fields` (a
 // YAML list of {kind, path, prefix?}): images in custom resources and container args, which no
-// generic rule can find. Read once per chart directory; a malformed declaration stops the render.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// generic rule can find. A vendored chart stays byte for byte as upstream made it, so the platform
+// team declares its fields beside it instead: charts/<chart>.image-fields.yaml, the same list.
+// Read once per chart directory; a malformed declaration stops the render.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parsePath } from '../drift/path.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
@@ -20,19 +22,29 @@ export function declaredImageFields(chartDir: string): ImageField[] {
     const file = join(chartDir, 'Chart.yaml');
     const chart = parseYaml(readFileSync(file, 'utf8')) as { annotations?: Record<string, unknown> } | null;
     fields = parseImageFields(chart?.annotations?.[imageFieldsAnnotation], file);
+    const beside = imageFieldsFile(chartDir);
+    if (existsSync(beside)) fields = [...fields, ...parseImageFields(readFileSync(beside, 'utf8'), beside)];
     cache.set(chartDir, fields);
   }
   return fields;
+}
+
+/** Where a platform team declares the image fields of a chart it vendored unmodified. */
+export function imageFieldsFile(chartDir: string): string {
+  return join(dirname(chartDir), `${basename(chartDir)}.image-fields.yaml`);
 }
 
 /** The annotation's text (a YAML list) as fields; a UserError names the chart file and the entry. */
 export function parseImageFields(text: unknown, file: string): ImageField[] {
   if (text === undefined) return [];
   const bad = (why: string) =>
-    new UserError(`${file}: annotation ${imageFieldsAnnotation} ${why}`, {
-      exitCode: ExitCode.renderFailed,
-      hint: 'write it as a YAML list in a string, e.g. |\n    - {kind: Prometheus, path: spec.image}\n    - {kind: Deployment, path: "spec.template.spec.containers[*].args[*]", prefix: "--reloader-image="}',
-    });
+    new UserError(
+      `${file}: ${file.endsWith('.image-fields.yaml') ? 'the image fields' : `annotation ${imageFieldsAnnotation}`} ${why}`,
+      {
+        exitCode: ExitCode.renderFailed,
+        hint: 'write it as a YAML list in a string, e.g. |\n    - {kind: Prometheus, path: spec.image}\n    - {kind: Deployment, path: "spec.template.spec.containers[*].args[*]", prefix: "--reloader-image="}',
+      },
+    );
   if (typeof text !== 'string') throw bad('must be a string holding a YAML list');
   let list: unknown;
   try {
