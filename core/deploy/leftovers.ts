@@ -3,8 +3,10 @@
 // kind, in every namespace) and the namespaces helm made with --create-namespace (no chart owns
 // them). Listing them is always done; removing them takes `destroy --purge`, confirmed like the
 // destroy itself, because it is the one step that deletes data no release holds.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiextensionsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { isNotFound, withRetry } from '../shared/kube.js';
+import { log } from '../shared/log.js';
 import { systemNamespace } from './system-namespace.js';
 
 export interface Leftover {
@@ -81,7 +83,9 @@ export async function presentLeftovers(kc: KubeConfig, planned: readonly Leftove
   return found.filter((l): l is Leftover => l !== undefined);
 }
 
-/** Delete them (CRDs first: their objects go with them); a gone one is no error. */
+/** Delete them (CRDs first: their objects go with them); a gone one is no error. A CRD is gone
+ * only once the API server has removed every object of its kind (its finalizer), so, as kubectl
+ * delete waits, the CRDs are waited for before the namespaces go and the command says done. */
 export async function deleteLeftovers(kc: KubeConfig, items: readonly Leftover[]): Promise<void> {
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
@@ -101,7 +105,30 @@ export async function deleteLeftovers(kc: KubeConfig, items: readonly Leftover[]
           }),
         ),
     );
+    if (kind === 'CustomResourceDefinition') {
+      const crds = items.filter((l) => l.kind === kind).map((l) => l.name);
+      await untilGone(crds, (name) => ext.readCustomResourceDefinition({ name }));
+    }
   }
+}
+
+/** Polls each read until it answers NotFound; after two minutes, says which are still there. */
+async function untilGone(names: string[], read: (name: string) => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  let left = names;
+  while (left.length > 0 && Date.now() < deadline) {
+    const still = await Promise.all(
+      left.map((name) =>
+        read(name).then(
+          () => true,
+          (err) => !isNotFound(err),
+        ),
+      ),
+    );
+    left = left.filter((_, i) => still[i]);
+    if (left.length > 0) await sleep(250);
+  }
+  if (left.length > 0) log.warn(`still being deleted after 2 min: CRD ${left.join(', ')}`);
 }
 
 export function leftoverLine(l: Leftover): string {
