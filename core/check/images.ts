@@ -3,9 +3,9 @@
 // from a registry host in a field no chart declared. Each finding names the object, the field and
 // the values line to change.
 
-import { parseImageRef } from '../images/reference.js';
-import { mirroredRef } from '../images/rewrite.js';
-import { type ImageField, imageSites } from '../images/sites.js';
+import { parseImageRef } from '../shared/images/reference.js';
+import { mirroredRef } from '../shared/images/rewrite.js';
+import { type ImageField, imageSites } from '../shared/images/sites.js';
 import type { Finding } from './findings.js';
 import { lineOfPointer } from './locate.js';
 import { objectId } from './policies.js';

@@ -4,12 +4,12 @@
 
 import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
+import { coreInMirror, mirrorRef } from '../shared/images/mirror.js';
+import { formatImageRef, parseImageRef } from '../shared/images/reference.js';
+import { type ImageField, imageSites } from '../shared/images/sites.js';
 import { splitDocuments } from '../shared/yaml/documents.js';
 import { parseYaml } from '../shared/yaml/plain.js';
-import { coreInMirror, mirrorRef } from './mirror.js';
 import { type ChartDefaultLine, imageOrigin } from './provenance.js';
-import { formatImageRef, parseImageRef } from './reference.js';
-import { type ImageField, imageSites } from './sites.js';
 import type { ImageUse, PlatformImage } from './types.js';
 
 export interface CollectContext {

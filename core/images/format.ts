@@ -1,7 +1,7 @@
 // `runlevel images` for people: one line per image (source → target [digest]) with its uses below,
 // and --why IMAGE, which finds one image however it is spelled and explains every use of it.
 import { closest } from '../shared/edit-distance.js';
-import { parseImageRef, repositoryOf } from './reference.js';
+import { parseImageRef, repositoryOf } from '../shared/images/reference.js';
 import type { ImageUse, PlatformImage } from './types.js';
 
 export function formatImages(images: readonly PlatformImage[]): string {

@@ -8,23 +8,23 @@ import { targetCapabilities } from '../render/capabilities.js';
 import { renderPlatform } from '../render/index.js';
 import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
+import { declaredImageFields } from '../shared/images/fields.js';
+import type { ImageField } from '../shared/images/sites.js';
 import { coreRoot } from '../shared/paths.js';
 import { lineOfPointer } from '../shared/yaml/full.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import { resolveValues } from '../values/index.js';
 import { collectImages } from './collect.js';
 import { pinnedCoreImage } from './core-image.js';
-import { declaredImageFields } from './fields.js';
 import { imageOrigin, imagePointers, type ReleaseValues } from './provenance.js';
-import type { ImageField } from './sites.js';
 import type { PlatformImage } from './types.js';
 
+export { formatImageLock, imageLockHeader } from '../shared/images/lock.js';
+export { mirrorImage, mirrorRef } from '../shared/images/mirror.js';
+export { formatImageRef, type ImageRef, parseImageRef, repositoryOf } from '../shared/images/reference.js';
+export { type ImageRewrite, mirroredRef, rewriteManifest } from '../shared/images/rewrite.js';
 export { type CollectContext, collectImages } from './collect.js';
 export { coreImageRepository, pinnedCoreImage } from './core-image.js';
-export { formatImageLock, imageLockHeader } from './lock.js';
-export { mirrorImage, mirrorRef } from './mirror.js';
-export { formatImageRef, type ImageRef, parseImageRef, repositoryOf } from './reference.js';
-export { type ImageRewrite, mirroredRef, rewriteManifest } from './rewrite.js';
 export type { ImageUse, PlatformImage } from './types.js';
 
 export interface ListImagesOptions {

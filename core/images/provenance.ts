@@ -5,7 +5,7 @@
 
 import type { OriginMap } from '../render/provenance.js';
 import { type ReleaseId, valuesPointers } from '../render/provenance.js';
-import { parseImageRef, repositoryOf } from './reference.js';
+import { parseImageRef, repositoryOf } from '../shared/images/reference.js';
 import type { ImageUse } from './types.js';
 
 export interface ReleaseValues extends ReleaseId {
