@@ -218,7 +218,11 @@ test('diff: a differing object rendered with randomness is listed apart, not as 
     plain.changed.map((c) => c.name),
     ['token'],
   );
-  const marked = diffManifests(deployed, desired, new Map([['app/templates/secret.yaml', ['random']]]));
+  const marked = diffManifests(
+    deployed,
+    desired,
+    new Map([['app/templates/secret.yaml', { varies: ['random'], fields: [['stringData', 'token']] }]]),
+  );
   assert.equal(marked.changed, []);
   assert.equal(
     marked.varying?.map((v) => [v.name, v.varies]),
