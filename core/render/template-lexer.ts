@@ -9,6 +9,8 @@ export interface Token {
   kind: TokenKind;
   /** word: a function or keyword; field: `.Values.a.b`; var: `$x`; string: the unquoted text. */
   text: string;
+  /** Written right after the token before it, no space between: `$x.data`, `(…).field`. */
+  glued?: true;
 }
 
 export interface Action {
@@ -63,12 +65,18 @@ function skipSpace(text: string, i: number): number {
 /** Tokens from `i` to the closing delimiter, or undefined when the action never closes. */
 function actionTokens(text: string, i: number): { tokens: Token[]; end: number } | undefined {
   const tokens: Token[] = [];
+  let spaced = true;
+  const push = (t: Token) => {
+    tokens.push(spaced || tokens.length === 0 ? t : { ...t, glued: true });
+    spaced = false;
+  };
   while (i < text.length) {
     const c = text[i] ?? '';
     if (text.startsWith('}}', i)) return { tokens, end: i + 2 };
     if (/\s/.test(c)) {
       // ` -}}` trims; a `-` with a space before it and `}}` after is the delimiter, not a minus.
       if (text.startsWith('-}}', i + 1)) return { tokens, end: i + 4 };
+      spaced = true;
       i++;
       continue;
     }
@@ -82,14 +90,14 @@ function actionTokens(text: string, i: number): { tokens: Token[]; end: number }
         } else value += text[j++];
       }
       if (text[j] !== c) return undefined;
-      tokens.push({ kind: c === '"' ? 'string' : 'number', text: value });
+      push({ kind: c === '"' ? 'string' : 'number', text: value });
       i = j + 1;
       continue;
     }
     if (c === '`') {
       const j = text.indexOf('`', i + 1);
       if (j < 0) return undefined;
-      tokens.push({ kind: 'string', text: text.slice(i + 1, j) });
+      push({ kind: 'string', text: text.slice(i + 1, j) });
       i = j + 1;
       continue;
     }
@@ -98,13 +106,13 @@ function actionTokens(text: string, i: number): { tokens: Token[]; end: number }
         text.slice(i, i + 200),
       );
     if (!m) {
-      tokens.push({ kind: 'punct', text: c });
+      push({ kind: 'punct', text: c });
       i++;
       continue;
     }
     const [whole, v, field, word, num] = m;
     const kind: TokenKind = v ? 'var' : field ? 'field' : word ? 'word' : num ? 'number' : 'punct';
-    tokens.push({ kind, text: whole });
+    push({ kind, text: whole });
     i += whole.length;
   }
   return undefined;
