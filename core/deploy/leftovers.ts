@@ -79,7 +79,12 @@ export function plannedLeftovers(releases: readonly ReleaseFootprint[]): Leftove
   const whyOf = (kind: string, name: string, first: string | undefined) =>
     [...(first ? [first] : []), ...[...(keptWhy.get(`${kind}/${name}`) ?? [])].sort()].join('; ');
   const names = (kind: string, from: Map<string, Set<string>>) =>
-    [...new Set([...from.keys(), ...[...keptWhy.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.slice(kind.length + 1))])].sort();
+    [
+      ...new Set([
+        ...from.keys(),
+        ...[...keptWhy.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.slice(kind.length + 1)),
+      ]),
+    ].sort();
   return [
     ...names('CustomResourceDefinition', crds).map((name): Leftover => {
       const charts = crds.get(name);
