@@ -42,11 +42,14 @@ export async function readBundleIndex(dir: string): Promise<BundleIndex> {
   }
   const problems = bundleIndexProblems(index);
   if (problems.length > 0) {
-    throw new UserError(`${IndexFile} is not a bundle index runlevel made (${problems.length} problems)`, {
-      exitCode: ExitCode.verifyFailed,
-      problems,
-      hint: 'the bundle was made by something else or changed after it was made: make it again with `runlevel bundle create`',
-    });
+    throw new UserError(
+      `${IndexFile} is not a bundle index runlevel made (${problems.length === 1 ? '1 problem' : `${problems.length} problems`})`,
+      {
+        exitCode: ExitCode.verifyFailed,
+        problems,
+        hint: 'the bundle was made by something else or changed after it was made: make it again with `runlevel bundle create`',
+      },
+    );
   }
   return index as BundleIndex;
 }
