@@ -58,7 +58,7 @@ export function runCorpus(cases: Record<string, Case>): void {
 /** The first place named is the case's, followed by the message; `also` says the rest. */
 function assertSays(r: CliResult, c: Case): void {
   const text = r.stderr;
-  if (typeof c.where === 'string' && c.where.startsWith('--')) {
+  if (typeof c.where === 'string' && /^(--|RUNLEVEL_)/.test(c.where)) {
     assert.ok(text.startsWith(`✗ ${c.where}`), `no "${c.where}" error in:\n${text.slice(0, 3000)}`);
   } else if (c.where !== '') {
     const first = /^(?:⚠ )?([^\s:]+:\d+:\d+) {2}/m.exec(text)?.[1];

@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
 import { type Case, mkfifo, runCorpus } from '../../helpers/bad-input.js';
 import { plaintextSecrets } from '../../helpers/values-harness.js';
+import { hostile } from './bad-input-hostile.js';
 
 const app = (body: string) => `image:\n  repository: docker.io/library/nginx\n  tag: "1.27.3"\n${body}`;
 const deepFlow = (n: number) => `values:\n  x: ${'['.repeat(n)}${']'.repeat(n)}\n`;
@@ -357,7 +358,7 @@ const smaller: Record<string, Case> = {
 };
 
 /** The corpus must stay at least this large: 40 cases beyond the golden set. */
-const all = { ...crashes, ...silent, ...smaller };
+const all = { ...crashes, ...silent, ...smaller, ...hostile };
 
 test('the corpus holds at least 40 cases', () => {
   assert.ok(Object.keys(all).length >= 40, `${Object.keys(all).length} cases`);
