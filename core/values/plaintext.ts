@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { isScalar, isMap as isYamlMap, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { Problem } from '../shared/errors.js';
+import { log } from '../shared/log.js';
 import { secretFieldPaths } from './plain-secrets.js';
 import { validators } from './validate.js';
 
@@ -59,10 +60,18 @@ const maxScanBytes = 1024 * 1024;
 export async function plaintextInRepo(valuesDir: string): Promise<Problem[]> {
   if (!(await workTreeOf(valuesDir))) return [];
   const git = simpleGit({ baseDir: valuesDir });
-  const listed = await git.raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']);
-  const tracked = new Set(
-    (await git.raw(['ls-files', '-z', '--cached', '--', '.'])).split('\0').filter((f) => f !== ''),
-  );
+  let listed: string;
+  let tracked: Set<string>;
+  try {
+    listed = await git.raw(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']);
+    tracked = new Set(
+      (await git.raw(['ls-files', '-z', '--cached', '--', '.'])).split('\0').filter((f) => f !== ''),
+    );
+  } catch (err) {
+    // A repo git will not read for this user (safe.directory in a container): nothing to ask.
+    log.debug(() => `plaintext check skipped: git ls-files failed: ${(err as Error).message}`);
+    return [];
+  }
   const secretPaths = secretFieldPaths(validators().schema);
   const secretKeys = [...new Set(secretPaths.map((p) => p[p.length - 1] ?? ''))].filter((k) => k !== '*');
   const problems: Problem[] = [];
@@ -79,11 +88,17 @@ export async function plaintextInRepo(valuesDir: string): Promise<Problem[]> {
       where: { file, line: found.line, col: found.col },
       message: `${found.what} in plain text, ${state}: the next \`git add -A\` and commit put it in the history for good`,
       hint: tracked.has(file)
-        ? `git rm --cached ${file}, delete it, and rotate the secret (it is in the history)`
-        : `delete it or move it out of the repo; a render belongs outside it or in an ignored folder: echo '/${file.split('/')[0]}/' >> .gitignore`,
+        ? `git rm --cached ${file}, delete it, and rotate the secret if it was ever committed`
+        : `delete it or move it out of the repo, or ignore it: echo '${ignoreRule(file)}' >> .gitignore${found.what.startsWith('a decrypted') ? ' (runlevel decrypts *.sops.yaml in memory: no decrypted copy is needed)' : ''}`,
     });
   }
   return problems;
+}
+
+/** The rule that ignores a file: its top folder when it is in one, else the file itself. */
+function ignoreRule(file: string): string {
+  const [top, ...rest] = file.split('/');
+  return rest.length > 0 ? `/${top}/` : `/${file}`;
 }
 
 /** Values layer files: validate already refuses a secret field in any that is not a *.sops.yaml. */
