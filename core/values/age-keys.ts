@@ -155,18 +155,35 @@ export interface Choice {
 }
 
 /**
- * The first place holding a key for one of `wanted` (pure). With nothing wanted (no recipients
- * named anywhere) or no match, the first place with plugin identities, which only sops can try.
+ * The first place holding a key for one of the recipients (pure): those of the file's own metadata
+ * first (what sops decrypts with, should .sops.yaml have moved on), then those .sops.yaml names.
+ * With no match, or nothing named at all, the first place with plugin identities, which only sops
+ * can try.
  */
-export function chooseKey(candidates: readonly Candidate[], wanted: ReadonlySet<string>): Choice | undefined {
+export function chooseKey(
+  candidates: readonly Candidate[],
+  wanted: { fromFile: readonly string[]; fromSopsYaml: readonly string[] },
+): Choice | undefined {
+  return (
+    matching(candidates, new Set(wanted.fromFile)) ??
+    matching(candidates, new Set(wanted.fromSopsYaml)) ??
+    fallback(candidates, wanted.fromFile.length + wanted.fromSopsYaml.length === 0)
+  );
+}
+
+function matching(candidates: readonly Candidate[], wanted: ReadonlySet<string>): Choice | undefined {
   for (const c of candidates) {
     if (c.finding.state !== 'keys') continue;
     const { identities, recipients } = c.finding;
     const matching = identities.filter((_, i) => wanted.has(recipients[i] as string));
     if (matching.length > 0) return { candidate: c, identities: matching };
   }
+  return undefined;
+}
+
+function fallback(candidates: readonly Candidate[], nothingNamed: boolean): Choice | undefined {
   for (const c of candidates) {
-    if (c.finding.state === 'keys' && (c.finding.others > 0 || wanted.size === 0))
+    if (c.finding.state === 'keys' && (c.finding.others > 0 || nothingNamed))
       return { candidate: c, identities: c.finding.identities };
   }
   return undefined;

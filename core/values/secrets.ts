@@ -50,7 +50,7 @@ export class AgeKeys {
     this.sopsYaml ??= readFile(join(this.repoRoot, '.sops.yaml'), 'utf8').then(recipientsIn, () => []);
     const [candidates, fromSopsYaml] = await Promise.all([this.candidates, this.sopsYaml]);
     const fromFile = recipientsIn(ciphertext.slice(ciphertext.lastIndexOf('\nsops:')));
-    const choice = chooseKey(candidates, new Set([...fromSopsYaml, ...fromFile]));
+    const choice = chooseKey(candidates, { fromFile, fromSopsYaml });
     if (!choice) {
       throw noKeyError(file, { fromSopsYaml, fromFile }, candidates, this.env.RUNLEVEL_IN_IMAGE === 'true');
     }

@@ -91,7 +91,7 @@ test('each place alone finds the key whose recipient the repo names; the first m
       writeFileSync(join(home, rel), ids.join('\n'), { mode: 0o600 });
       return join(home, rel);
     };
-    const wanted = new Set([want.recipient]);
+    const wanted = { fromFile: [want.recipient], fromSopsYaml: [] };
     const pick = async (ageKeyFile: string | undefined, env: NodeJS.ProcessEnv) =>
       chooseKey(
         await readPlaces(keyPlaces({ ageKeyFile, repoName: 'acme' }, { HOME: home, ...env })),
@@ -131,6 +131,26 @@ test('each place alone finds the key whose recipient the repo names; the first m
   } finally {
     await removeFixture(home);
   }
+});
+
+test("the file's own recipients come first: .sops.yaml may name a newer key the file was not re-encrypted to", () => {
+  const [oldKey, newKey] = [generateAgeIdentity(), generateAgeIdentity()];
+  const candidates = [
+    { label: 'new', file: '/k/new.key', finding: parseKeys(newKey.identity) },
+    { label: 'old', file: '/k/old.key', finding: parseKeys(oldKey.identity) },
+  ];
+  const both = { fromFile: [oldKey.recipient], fromSopsYaml: [newKey.recipient] };
+  assert.is(chooseKey(candidates, both)?.candidate.label, 'old');
+  assert.is(
+    chooseKey(candidates, { fromFile: [], fromSopsYaml: [newKey.recipient] })?.candidate.label,
+    'new',
+  );
+  assert.is(chooseKey(candidates, { fromFile: ['age1other'], fromSopsYaml: [] }), undefined);
+  assert.is(
+    chooseKey(candidates, { fromFile: [], fromSopsYaml: [] })?.candidate.label,
+    'new',
+    'nothing named',
+  );
 });
 
 test('the error lists every place: not set, missing, unreadable, not a recipient', async () => {
