@@ -152,6 +152,47 @@ test('validate, template, check, deploy and status: the README line as is, with 
   assert.not.match(`${deploy.stderr}${status.stderr}`, /\n\s+at .+:\d+:\d+/, 'no stack trace');
 });
 
+test('the key as -e SOPS_AGE_KEY instead of the /keys mount, as the README offers', async () => {
+  const repo = join(home, 'work/my-values');
+  const line = runWith('validate --cluster dev').replace(
+    ' -v ~/.config/runlevel/age:/keys:ro',
+    ' -e SOPS_AGE_KEY',
+  );
+  assert.is.not(line, runWith('validate --cluster dev'));
+  const r = await asUser(`SOPS_AGE_KEY=$(cat ~/.config/runlevel/age/my-values.key) ${line}`, repo);
+  assert.is(r.code, 0, r.stderr);
+});
+
+test('a kubeconfig that names its certificate files by path: exit 2 in the container, with the way out', async () => {
+  const repo = join(home, 'work/my-values');
+  // The same cluster, its certificates written out as files beside a kubeconfig naming them.
+  const split = [
+    'mkdir -p ~/.kube/pki && cd ~/.kube',
+    'for f in certificate-authority client-certificate client-key; do grep "$f-data:" config | head -1 | sed "s/.*: *//" | base64 -d > pki/$f; done',
+    'sed -e "s#certificate-authority-data: .*#certificate-authority: $HOME/.kube/pki/certificate-authority#" -e "s#client-certificate-data: .*#client-certificate: $HOME/.kube/pki/client-certificate#" -e "s#client-key-data: .*#client-key: $HOME/.kube/pki/client-key#" config > by-path',
+  ].join(' && ');
+  const made = await asUser(split, home);
+  assert.is(made.code, 0, made.stderr);
+  const r = await asUser(`KUBECONFIG=$HOME/.kube/by-path; ${runWith('status --cluster dev')}`, repo);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, 'kubeconfig /kube/config names certificate files that cannot be read');
+  assert.match(r.stderr, `certificate-authority ${home}/.kube/pki/certificate-authority does not exist`);
+  assert.match(r.stderr, 'kubectl config view --flatten --minify');
+  assert.not.match(r.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+});
+
+test('init without the /keys mount stops before writing anything and names the mount', async () => {
+  const line = initLine
+    .replace(readmeTag, image)
+    .replace(' -v ~/.config/runlevel/age:/keys', '')
+    .replace('my-values', 'no-keys');
+  const r = await asUser(line, join(home, 'work'));
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, 'cannot write the new age key /keys/no-keys.key');
+  assert.match(r.stderr, '-v ~/.config/runlevel/age:/keys');
+  assert.not.ok(readdirSync(join(home, 'work')).includes('no-keys'), 'no half-made repo');
+});
+
 test('destroy through the same line leaves the shared cluster as the test found it', async () => {
   const r = await asUser(runWith('destroy --cluster dev --yes'), join(home, 'work/my-values'));
   assert.is(r.code, 0, r.stderr);
