@@ -129,8 +129,10 @@ export async function enforcePin(
   let repo: OpenedRepo;
   try {
     repo = await readRepoFile(config.valuesDir);
-  } catch (err) {
-    throw (await missingPin(config.valuesDir)) ?? err;
+  } catch {
+    const missing = await missingPin(config.valuesDir);
+    if (missing) throw missing;
+    return;
   }
   const names = Object.keys(repo.file.clusters);
   const clusters = config.cluster ? names.filter((n) => n === config.cluster) : names;
