@@ -12,7 +12,7 @@ cd "$root"
 # The tools the core runs. The cluster's own binaries (kube-apiserver, etcd, kwok, ...) run on the
 # host with `runlevel cluster up`; kubectl and the helm-diff plugin are run by no code of the core
 # (its diff is its own), and would add 34 MB of the 200 MB compressed budget.
-image_tools=(helm helmfile kubeconform opa sops)
+image_tools=(helm helm-engine helmfile kubeconform opa sops)
 version=$(node -p 'require("./package.json").version')
 tag=${RUNLEVEL_IMAGE:-runlevel:$version}
 stage=$root/.runlevel/image

@@ -27,7 +27,8 @@ import { type RenderOptions, type RenderResult, renderPlatform } from '../render
 import { checkReleaseSizes } from '../render/release-size.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
-import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
+import type { Capabilities, Helm } from '../shared/helm.js';
+import { sharedHelmEngine } from '../shared/helm-engine.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { type Resolved, resolveValues } from '../values/index.js';
@@ -131,7 +132,7 @@ export async function connectCluster(config: ResolvedConfig): Promise<ClusterCon
     import('../deploy/cluster.js'),
   ]);
   const kc = loadKubeConfig(config.kubeconfig);
-  return { kc, store: kubeClusterStore(kc), helm: pinnedHelm({ kubeconfig: config.kubeconfig }) };
+  return { kc, store: kubeClusterStore(kc), helm: sharedHelmEngine({ kubeconfig: config.kubeconfig }) };
 }
 
 export interface AgainstClusterOptions {

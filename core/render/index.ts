@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { declaredImageFields } from '../images/fields.js';
 import { type ImageRewrite, rewriteManifest } from '../images/rewrite.js';
-import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
+import type { Capabilities, Helm } from '../shared/helm.js';
+import { anyHelmEngine } from '../shared/helm-engine.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
@@ -100,7 +101,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
   const wanted = runlevels.filter((r) => mayMatchRunlevel(selectors, r.name));
   const limiter = new OrderedLimiter(opts.concurrency ?? defaultConcurrency());
   const ctx = { origins: opts.origins, texts: opts.texts };
-  const helm = opts.helm ?? pinnedHelm();
+  const helm = opts.helm ?? anyHelmEngine();
 
   const capabilities = opts.capabilities ?? targetCapabilities({});
 

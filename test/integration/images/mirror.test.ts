@@ -13,10 +13,10 @@ import { declaredImageFields } from '../../../core/images/fields.js';
 import { imageCheckContext } from '../../../core/images/index.js';
 import { postRenderer } from '../../../core/images/post-render.js';
 import { type RenderResult, renderPlatform } from '../../../core/render/index.js';
-import { helmValuesInput } from '../../../core/shared/helm.js';
 import { findTool } from '../../../core/shared/tools.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 import { resolvedValues } from '../../helpers/resolved-values.js';
+import { helmValuesInput } from '../../helpers/spawn-helm.js';
 import { testCharts, upstreamRunlevel } from '../../helpers/upstream-runlevel.js';
 
 const mirror = 'mirror.example.com:5000/platform';
