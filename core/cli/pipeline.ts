@@ -31,6 +31,7 @@ import type { Capabilities, Helm } from '../shared/helm.js';
 import { sharedHelmEngine } from '../shared/helm-engine.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
+import { mark } from '../shared/timing.js';
 import { type Resolved, resolveValues } from '../values/index.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -188,11 +189,15 @@ export async function planAgainstCluster(
       : discoverCapabilities(conn.kc, { attempts: 1 }).catch(() => undefined);
   live.catch(() => {}); // awaited below
   const resolved = await resolveFromConfig(config);
+  mark('values resolved');
   const state = await deployed;
+  mark('deployed state read');
   const capabilities = renderCapabilities(resolved, await live);
+  mark('cluster capabilities read');
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
   const rendered = await renderResolved(resolved, selectors, state?.reuse, capabilities);
+  mark('rendered');
   if (state) maskReplacedSecrets(rendered, state);
   if (opts.check) {
     // The kinds other releases define, so the selected ones are checked against the whole platform.
@@ -200,6 +205,7 @@ export async function planAgainstCluster(
     await checkOrStop(resolved, rendered, opts.check.strict, definers);
     // helm keeps each release in one Secret of at most 1 MiB: say so before anything is changed.
     checkReleaseSizes(rendered.releases.filter((r) => !r.reused));
+    mark('checked');
   }
   const input = {
     runlevels: rendered.runlevels,

@@ -11,6 +11,7 @@ import { anyHelmEngine } from '../shared/helm-engine.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
+import { mark } from '../shared/timing.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
@@ -112,6 +113,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
     const perRunlevel = wanted.map((runlevel, r) => ({
       order: [r],
       promise: settle([r, -1], limiter, () => planRunlevel(runlevel, stateFile)).then((planning) => {
+        mark(`planned ${runlevel.name}`);
         if (!planning.ok) return [planning];
         const planned = planning.value;
         const chosen = planned.filter((rel) => rel.installed && matchesAny(selectors, rel.labels));

@@ -27,6 +27,8 @@ export interface EngineStats {
 
 export interface HelmEngine extends Helm {
   stats(): Promise<EngineStats>;
+  /** The running engine's process id (none before the first request or after an exit). */
+  readonly pid: number | undefined;
   /** Ends the process once what is in flight is answered; killed if it has not ended in `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -131,7 +133,8 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
       );
     };
     c.on('error', (err) => gone(`could not run (${err.message})`));
-    c.on('exit', (code, signal) => gone(signal ? `was killed by ${signal}` : `exited (code ${code})`));
+    // 'close', not 'exit': the answers still in the pipe are read before what is left fails.
+    c.on('close', (code, signal) => gone(signal ? `was killed by ${signal}` : `exited (code ${code})`));
     return c;
   };
 
@@ -165,6 +168,10 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
     });
 
   return {
+    get pid() {
+      return child?.pid;
+    },
+
     async template(rel: TemplateRequest) {
       const a = await call(
         {
@@ -235,7 +242,7 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
       const c = child;
       if (!c) return;
       refs(true);
-      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => c.once('close', () => resolve()));
       c.stdin?.end();
       const timer = setTimeout(() => c.kill('SIGKILL'), graceMs);
       await exited;
