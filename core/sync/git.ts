@@ -57,7 +57,7 @@ export function publicUrl(url: string): string {
  * git's credential helper protocol, written as git's own shell helper: reads the files named by
  * an environment variable, so the argv holds a path at most and the secret only flows to git.
  */
-const credentialHelper =
+export const credentialHelper =
   '!f() { test "$1" = get || exit 0; d="$RUNLEVEL_GIT_CREDENTIALS"; ' +
   'u=git; test -r "$d/username" && u=$(cat "$d/username"); ' +
   'printf "username=%s\\npassword=%s\\n" "$u" "$(cat "$d/password")"; }; f';
