@@ -102,10 +102,10 @@ export function syncPorts(opts: PortsOptions): AgentPorts {
 
     upgrade:
       opts.upgrade ??
-      (async (_commit, to): Promise<PortResult> => ({
-        ok: false,
-        cause: 'invalid',
-        reason: `the commit pins core ${to}; this agent runs ${coreVersion()} and hands over only when it runs in the cluster (runlevel bootstrap)`,
+      (async (_commit, to) => ({
+        ok: false as const,
+        cause: 'invalid' as const,
+        reason: `the commit pins core ${to}; this agent runs ${coreVersion()} outside the cluster and cannot hand over: run core ${to}`,
       })),
   };
 }

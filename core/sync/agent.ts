@@ -33,8 +33,11 @@ export interface AgentPorts {
   deploy(tree: string, commit: string, why: 'commit' | 'drift' | 'retry'): Promise<PortResult>;
   /** Live objects drifted from what the deployed commit put there (the ignore rules applied). */
   drift(deployedCommit: string | undefined): Promise<{ objects: number } | { error: string }>;
-  /** Hand over to the core the commit pins; resolves only when that failed. */
-  upgrade(commit: string, to: string): Promise<PortResult>;
+  /** Hand over to the core the commit pins: our own Deployment is moved to its image. */
+  upgrade(
+    commit: string,
+    to: string,
+  ): Promise<{ ok: true; image: string } | Extract<PortResult, { ok: false }>>;
 }
 
 export interface AgentListener {
@@ -187,9 +190,9 @@ export class SyncAgent {
       case 'upgrade': {
         const r = await ports
           .upgrade(action.commit, action.to)
-          .catch((err): PortResult => ({ ok: false, cause: 'invalid', reason: message(err) }));
-        const reason = r.ok ? `the hand-over to core ${action.to} did not happen` : r.reason;
-        return { kind: 'upgrade-failed', commit: action.commit, reason, now: this.now() };
+          .catch((err) => ({ ok: false as const, cause: 'invalid' as const, reason: message(err) }));
+        if (r.ok) return { kind: 'handed-over', commit: action.commit, image: r.image, now: this.now() };
+        return { kind: 'upgrade-failed', commit: action.commit, reason: r.reason, now: this.now() };
       }
     }
   }

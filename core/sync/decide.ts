@@ -21,6 +21,8 @@ export function decide(memory: SyncMemory, seen: Observation, policy: SyncPolicy
 
   switch (seen.kind) {
     case 'trigger': {
+      // Handed over: the new core deploys; this one must not (its core is not the pinned one).
+      if (memory.state === SyncState.Upgrading) return to({ state: memory.state }, wait);
       // A backoff is honoured by the interval; a hook says something changed, so it looks now.
       const f = memory.failure;
       if (f && seen.by === 'interval' && seen.now < f.retryAt) return to({ state: memory.state }, wait);
@@ -142,6 +144,10 @@ export function decide(memory: SyncMemory, seen: Observation, policy: SyncPolicy
 
     case 'upgrade-failed':
       return reject(memory, events, seen.commit, seen.reason);
+
+    case 'handed-over':
+      events.push({ kind: 'handed-over', commit: seen.commit, image: seen.image });
+      return to({ state: SyncState.Upgrading, head: seen.commit }, wait);
   }
 }
 

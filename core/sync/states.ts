@@ -75,7 +75,9 @@ export type Observation =
   | { kind: 'deploy-failed'; commit: string; reason: string; cause: 'api' | 'lock' | 'deploy'; now: number }
   | { kind: 'drift'; objects: number; now: number }
   | { kind: 'drift-failed'; reason: string; now: number }
-  | { kind: 'upgrade-failed'; commit: string; reason: string; now: number };
+  | { kind: 'upgrade-failed'; commit: string; reason: string; now: number }
+  /** Our Deployment now runs the pinned core: this agent does nothing more and exits. */
+  | { kind: 'handed-over'; commit: string; image: string; now: number };
 
 export type Action =
   | { kind: 'fetch' }
@@ -96,7 +98,8 @@ export type SyncEvent =
   | { kind: 'failed'; commit?: string; cause: string; reason: string }
   | { kind: 'backoff'; seconds: number; attempts: number }
   | { kind: 'drift'; objects: number; mode: DriftMode }
-  | { kind: 'upgrade'; commit: string; from: string; to: string };
+  | { kind: 'upgrade'; commit: string; from: string; to: string }
+  | { kind: 'handed-over'; commit: string; image: string };
 
 export interface Decision {
   memory: SyncMemory;

@@ -81,8 +81,19 @@ export const command: Command = {
     });
     const conn = await connectCluster(config);
     const metrics = syncMetrics({ cluster, branch: o.branch, core });
+    // In the cluster (the chart names the pod's namespace) the agent can move its own Deployment.
+    const namespace = process.env.RUNLEVEL_AGENT_NAMESPACE;
+    const upgrade = namespace
+      ? (await import('../sync-upgrade.js')).selfUpgrade({
+          kc: conn.kc,
+          store: conn.store,
+          git,
+          cluster,
+          namespace,
+        })
+      : undefined;
     const agent = new SyncAgent(
-      syncPorts({ config: { ...config, cluster }, conn, git }),
+      syncPorts({ config: { ...config, cluster }, conn, git, upgrade }),
       {
         coreVersion: core,
         drift: o.drift,
@@ -119,6 +130,10 @@ export const command: Command = {
     try {
       await agent.trigger('start');
       if (o.once) return agent.state.state === 'Idle' ? undefined : 5;
+      if (handedOver(agent)) {
+        log.done('handed over to the pinned core: exiting, the new agent takes over');
+        return undefined;
+      }
       while (!shutdown.signal.aborted) {
         const woken = new AbortController();
         wakeUp = () => woken.abort();
@@ -126,6 +141,7 @@ export const command: Command = {
           signal: AbortSignal.any([shutdown.signal, woken.signal]),
         }).catch(() => {});
         if (shutdown.signal.aborted) break;
+        if (handedOver(agent)) break;
         // A hook starts its own pass; the interval restarts from it.
         if (!woken.signal.aborted) await agent.trigger('interval');
       }
@@ -201,6 +217,11 @@ function syncOptions(flags: Flags): SyncOptions {
   };
 }
 
+/** A getter, so the compiler does not narrow it across awaits. */
+function handedOver(agent: SyncAgent): boolean {
+  return agent.state.state === 'Upgrading';
+}
+
 function readSecret(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
@@ -271,6 +292,8 @@ function logListener(mode: DriftMode): AgentListener {
           );
         case 'upgrade':
           return say('start', `commit ${short(e.commit)} pins core ${e.to}: handing over from ${e.from}`);
+        case 'handed-over':
+          return say('done', `our Deployment now runs ${e.image}: the new core deploys ${short(e.commit)}`);
       }
     },
     pass({ trigger, seconds, memory }) {

@@ -288,6 +288,18 @@ test('the upgrade refused (version missing or unsigned): Invalid, the old agent 
   assert.equal(d.memory.deployed, good.deployed);
 });
 
+test('handed over: Upgrading, and no trigger makes the old core fetch or deploy again', () => {
+  const d = decide(
+    { ...good, state: SyncState.Upgrading },
+    { kind: 'handed-over', commit: 'c2', image: 'runlevel@sha256:ab', now },
+    policy,
+  );
+  assert.is(d.memory.state, SyncState.Upgrading);
+  assert.equal(d.action, { kind: 'wait' });
+  assert.equal(d.events, [{ kind: 'handed-over', commit: 'c2', image: 'runlevel@sha256:ab' }]);
+  assert.equal(decide(d.memory, { kind: 'trigger', by: 'hook', now }, policy).action, { kind: 'wait' });
+});
+
 test('backoff: doubles from the base and stops at the cap', () => {
   assert.equal(
     [1, 2, 3, 4, 50].map((n) => backoffMs(n, policy)),
