@@ -31,7 +31,14 @@ const offline = { SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: '/dev/null' };
 export function selfUpgrade(o: SelfUpgradeOptions): AgentPorts['upgrade'] {
   const name = o.deployment ?? 'runlevel-agent';
   return async (commit, to) => {
-    const ref = `${imageRepository()}:${to}`;
+    const apps = o.kc.makeApiClient(AppsV1Api);
+    // The repository the agent itself came from (the mirror, air-gapped): the new core comes from there too.
+    const own = await withRetry(`read ${name}`, () =>
+      apps.readNamespacedDeployment({ name, namespace: o.namespace }),
+    );
+    const current = own.spec?.template.spec?.containers.find((x) => x.name === 'agent')?.image;
+    const repository = current ? repositoryOf(current) : imageRepository();
+    const ref = `${repository}:${to}`;
     const tree = await o.git.checkout(commit);
     const key = join(tree, 'cosign.pub');
     let digest: string;
@@ -67,8 +74,7 @@ export function selfUpgrade(o: SelfUpgradeOptions): AgentPorts['upgrade'] {
       }
       digest = String(r.stdout).trim();
     }
-    const image = `${imageRepository()}@${digest}`;
-    const apps = o.kc.makeApiClient(AppsV1Api);
+    const image = `${repository}@${digest}`;
     await withRetry(`move ${name} to ${image}`, async () => {
       const d = await apps.readNamespacedDeployment({ name, namespace: o.namespace });
       const c = d.spec?.template.spec?.containers.find((x) => x.name === 'agent');
@@ -97,6 +103,14 @@ export function selfUpgrade(o: SelfUpgradeOptions): AgentPorts['upgrade'] {
       });
     return { ok: true, image };
   };
+}
+
+/** registry:5000/a/runlevel:0.1.0@sha256:… → registry:5000/a/runlevel */
+export function repositoryOf(image: string): string {
+  const noDigest = image.split('@')[0] ?? image;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
 function lastLine(text: string): string {

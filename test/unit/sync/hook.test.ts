@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { repositoryOf } from '../../../core/cli/sync-upgrade.js';
 import { verifyHook } from '../../../core/sync/hook.js';
 import { parseListen } from '../../../core/sync/server.js';
 
@@ -54,6 +55,12 @@ test('--listen: host:port, [v6]:port, :port', () => {
   assert.equal(parseListen(':8080'), { host: '0.0.0.0', port: 8080 });
   assert.is(parseListen('8080'), undefined);
   assert.is(parseListen('a:99999'), undefined);
+});
+
+test('the repository a self-upgrade pulls from is the one the agent runs from (a mirror with a port)', () => {
+  assert.is(repositoryOf('127.0.0.1:5000/mirror/runlevel:0.1.0@sha256:ab'), '127.0.0.1:5000/mirror/runlevel');
+  assert.is(repositoryOf('127.0.0.1:5000/runlevel'), '127.0.0.1:5000/runlevel');
+  assert.is(repositoryOf('runlevel:0.1.0'), 'runlevel');
 });
 
 test.run();
