@@ -5,10 +5,11 @@
 import { readDeployedState } from '../deploy/stored.js';
 import { type DriftIgnoreRule, detectDrift, driftLines } from '../drift/index.js';
 import { canonicalJson, sha256 } from '../render/canonical.js';
-import { isUserError } from '../shared/errors.js';
+import { isUserError, type Problem } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isTransient } from '../shared/kube.js';
 import { log } from '../shared/log.js';
+import { formatLocation } from '../shared/source.js';
 import type { AgentPorts, PortResult } from '../sync/agent.js';
 import type { GitRemote } from '../sync/git.js';
 import { readRepoFile } from '../values/repo.js';
@@ -122,7 +123,9 @@ function classify(err: unknown): PortResult {
 }
 
 /** The message and its first problem, on one line: what a log line, a metric label and /status show. */
-function userMessage(err: { message: string; problems: { message: string }[] }): string {
-  const first = err.problems[0]?.message;
-  return log.mask(first ? `${err.message}: ${first}` : err.message);
+function userMessage(err: { message: string; problems: Problem[] }): string {
+  const p = err.problems[0];
+  const first = p ? `${p.where ? `${formatLocation(p.where)}: ` : ''}${p.message}` : undefined;
+  const more = err.problems.length > 1 ? ` (and ${err.problems.length - 1} more)` : '';
+  return log.mask(first ? `${err.message}: ${first}${more}` : err.message);
 }
