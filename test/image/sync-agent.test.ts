@@ -38,7 +38,7 @@ async function agentKubeconfig(dir: string): Promise<string> {
   const r = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
     name: 'runlevel-agent',
     namespace: 'runlevel-system',
-    body: { spec: { expirationSeconds: 3600 } },
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
   });
   const token = r.status?.token ?? '';
   assert.ok(token, 'a TokenRequest token');
