@@ -21,7 +21,8 @@ export interface CacheOptions {
    * their own time), or, before any, what `empty` makes of the error.
    */
   empty: (err: Error) => Status;
-  now?: () => Date;
+  /** Told of each failed read (the server logs it). */
+  onError?: (err: Error) => void;
 }
 
 export function statusCache(opts: CacheOptions): StatusCache {
@@ -35,6 +36,7 @@ export function statusCache(opts: CacheOptions): StatusCache {
       status = await opts.read();
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
+      opts.onError?.(e);
       const message = e.message.split('\n')[0] ?? 'read failed';
       status = status ? { ...status, error: message } : { ...opts.empty(e), error: message };
     }

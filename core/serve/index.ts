@@ -3,6 +3,7 @@
 export { assembleStatus, deployStatus, type StatusFacts } from './assemble.js';
 export { type CacheOptions, type StatusCache, statusCache } from './cache.js';
 export { applyFilter, type Filter, parseFilter } from './filter.js';
+export { fleetRowOf } from './fleet.js';
 export { clusterSummary, fleetSummary, renderCluster, renderFleet, stateWords } from './render.js';
 export { type RunningServer, type ServerOptions, startServer } from './server.js';
 export type * from './types.js';
