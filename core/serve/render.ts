@@ -15,12 +15,15 @@ export const stateWords: Record<State, string> = {
 };
 
 /**
- * The one script, progressive enhancement only: the meta refresh reloads the page with or without
- * it; with it the scroll position survives the reload. Its hash goes into the CSP header.
+ * The one script, progressive enhancement only. Without it the page reloads by the meta refresh
+ * inside <noscript>; with it the script reloads the page itself and puts the reader back where
+ * they had scrolled (a meta refresh would lose the place). Its hash goes into the CSP header.
  */
 export const pageScript =
-  "addEventListener('pagehide',function(){try{sessionStorage.setItem('rl-scroll:'+location.href,String(scrollY))}catch(e){}});" +
-  "addEventListener('DOMContentLoaded',function(){try{var y=sessionStorage.getItem('rl-scroll:'+location.href);if(y)scrollTo(0,+y)}catch(e){}});";
+  "(function(){var k='rl-scroll:'+location.href,s=sessionStorage,n=+document.documentElement.getAttribute('data-refresh');" +
+  "function keep(){try{s.setItem(k,String(scrollY))}catch(e){}}addEventListener('pagehide',keep);" +
+  "addEventListener('DOMContentLoaded',function(){try{var y=s.getItem(k);if(y)scrollTo(0,+y)}catch(e){}});" +
+  'if(n>0)setTimeout(function(){keep();location.reload()},n*1000)})();';
 export const pageScriptHash = `sha256-${createHash('sha256').update(pageScript).digest('base64')}`;
 
 const hb = Handlebars.create();
@@ -46,6 +49,8 @@ export interface PageOptions {
   /** Where the server is mounted, ending in "/". */
   base?: string;
   filter?: Filter;
+  /** The reader paused the reload (?refresh=0): say so and offer to resume. */
+  paused?: boolean;
   /** Query parameters that were not understood: shown on the page, never an error page. */
   problems?: string[];
 }
@@ -61,6 +66,7 @@ export function renderCluster(status: ClusterStatus, opts: PageOptions): string 
     page: {
       title: `${status.cluster}: ${summary.word} · runlevel`,
       refresh: opts.refresh > 0 ? opts.refresh : undefined,
+      paused: opts.paused === true,
       base,
       script: pageScript,
       filter,
@@ -91,6 +97,7 @@ export function renderFleet(
     page: {
       title: `fleet: ${summary.word} · runlevel`,
       refresh: opts.refresh > 0 ? opts.refresh : undefined,
+      paused: opts.paused === true,
       base,
       script: pageScript,
       filter: f,

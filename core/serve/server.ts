@@ -53,6 +53,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       return send(req, res, 405, 'text/plain', 'read-only: GET or HEAD\n', { allow: 'GET, HEAD' });
     }
     if (url.pathname === '/healthz') return send(req, res, 200, 'text/plain', 'ok\n');
+    if (url.pathname === '/favicon.ico') return send(req, res, 204, 'text/plain', '');
     if (tokenHash && !authorized(req, tokenHash)) {
       return send(req, res, 401, 'text/plain', 'a bearer token is needed (Authorization: Bearer …)\n', {
         'www-authenticate': 'Bearer realm="runlevel"',
@@ -117,7 +118,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 /** The page or JSON a path names, from the masked status; undefined: no such path. */
-function respond(status: Status, url: URL, refresh: number): { type: string; body: string } | undefined {
+function respond(status: Status, url: URL, every: number): { type: string; body: string } | undefined {
+  // ?refresh=0 pauses the reload (WCAG 2.2.1: a reader can stop what changes on a timer).
+  const paused = url.searchParams.get('refresh') === '0';
+  const refresh = paused ? 0 : every;
   const json = (v: unknown) => ({
     type: 'application/json; charset=utf-8',
     body: `${JSON.stringify(v, null, 1)}\n`,
@@ -130,7 +134,7 @@ function respond(status: Status, url: URL, refresh: number): { type: string; bod
         cluster: url.searchParams.get('cluster') ?? undefined,
         health: url.searchParams.get('health') ?? undefined,
       };
-      return html(renderFleet(shown, { refresh, fleetFilter }));
+      return html(renderFleet(shown, { refresh, paused, fleetFilter }));
     }
     if (url.pathname === '/api/v1/fleet' || url.pathname === '/api/v1/status') return json(shown);
     return undefined;
@@ -139,7 +143,7 @@ function respond(status: Status, url: URL, refresh: number): { type: string; bod
   const shown = applyFilter(status, filter);
   switch (url.pathname) {
     case '/':
-      return html(renderCluster(shown, { refresh, filter, problems }));
+      return html(renderCluster(shown, { refresh, paused, filter, problems }));
     case '/api/v1/status':
       return json(shown);
     case '/api/v1/cluster':

@@ -2,11 +2,11 @@
 // carries them without a copy step. Every value is escaped by handlebars ({{ }}; never {{{ }}}).
 
 const head = `<!doctype html>
-<html lang="en">
+<html lang="en"{{#if page.refresh}} data-refresh="{{page.refresh}}"{{/if}}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-{{#if page.refresh}}<meta http-equiv="refresh" content="{{page.refresh}}">{{/if}}
+{{#if page.refresh}}<noscript><meta http-equiv="refresh" content="{{page.refresh}}"></noscript>{{/if}}
 <title>{{page.title}}</title>
 <link rel="stylesheet" href="{{page.base}}static/style.css">
 <script>{{{page.script}}}</script>
@@ -14,7 +14,9 @@ const head = `<!doctype html>
 <body>`;
 
 const foot = `<footer class="muted">
-<p>Read-only. Facts read {{time status.refreshed}}{{#if page.refresh}}; this page reloads every {{page.refresh}} s{{/if}}.
+<p>Read-only. Facts read {{time status.refreshed}}.
+{{#if page.refresh}}This page reloads every {{page.refresh}} s: <a href="?refresh=0">pause</a>.{{/if}}
+{{#if page.paused}}Reloading paused: <a href="?">resume</a>.{{/if}}
 The same data as JSON: {{#each page.api}}<a href="{{this.href}}">{{this.label}}</a>{{#unless @last}} · {{/unless}}{{/each}}.</p>
 </footer>
 </body>
