@@ -1,6 +1,7 @@
 // The pages' server (core/serve/server.ts) on a real loopback socket with a status handed in:
 // every endpoint, the mask applied to page and JSON alike, the bearer token, read-only methods,
 // and the cache: requests never read the status again.
+import { get } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReleaseState } from '../../../core/deploy/plan.js';
@@ -121,6 +122,20 @@ test('headers: no external source allowed, an ETag that answers 304, nothing bef
       (await fetch(srv.url, { headers: { 'if-none-match': etag } })).status,
       200,
       'a new status, a new page',
+    );
+    const zipped = await new Promise<{ encoding?: string; bytes: number }>((resolve) => {
+      get(srv.url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => {
+          n += c.length;
+        });
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: n }));
+      });
+    });
+    assert.is(zipped.encoding, 'gzip');
+    assert.ok(
+      zipped.bytes <
+        (await (await fetch(srv.url, { headers: { 'accept-encoding': 'identity' } })).text()).length,
     );
     const css = await fetch(`${srv.url}static/style.css`);
     assert.match(css.headers.get('content-type') ?? '', 'text/css');
