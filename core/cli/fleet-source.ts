@@ -1,9 +1,10 @@
 // One row per cluster of runlevel.yaml, every cluster read at once, each within its own bound: a
 // cluster that does not answer is shown unreachable (never healthy) and costs the rest nothing.
 import { writeFileSync } from 'node:fs';
+import { type RequestOptions, request } from 'node:https';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { VersionApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { fleetRowOf } from '../serve/fleet.js';
 import type { FleetRow, FleetStatus } from '../serve/types.js';
 import { UserError } from '../shared/errors.js';
@@ -19,6 +20,8 @@ export interface FleetOptions {
   probeMs: number;
   /** How long the whole status of one cluster may take (render included). */
   timeoutMs: number;
+  /** The version of this core (a cluster pinned to another is not rendered by this one). */
+  serving: string;
 }
 
 export async function readFleetStatus(config: ResolvedConfig, opts: FleetOptions): Promise<FleetStatus> {
@@ -47,14 +50,14 @@ async function fleetRow(
   let kubeconfig: string | undefined;
   try {
     kubeconfig = kubeconfigFor(config, name, entry, repoRoot);
-    const kc = loadKubeConfig(kubeconfig);
-    await within(
-      kc.makeApiClient(VersionApi).getCode(),
-      opts.probeMs,
-      `no answer within ${opts.probeMs / 1000} s`,
-    );
+    await probe(loadKubeConfig(kubeconfig), opts.probeMs);
   } catch (err) {
     return { ...base, reachable: false, health: 'unreachable', error: firstLine(err), tookMs: took() };
+  }
+  if (pinned !== opts.serving) {
+    // Its state is what its own core would render: this core's charts would call everything changed.
+    const error = `pinned to core ${pinned}, this is core ${opts.serving}: its own core reads its status`;
+    return { ...base, reachable: true, health: 'unknown', error, tookMs: took() };
   }
   try {
     const status = await within(
@@ -102,6 +105,30 @@ export function kubeconfigFor(
   const file = join(scratchRoot(), `kubeconfig-${name}`);
   writeFileSync(file, kc.exportConfig(), { mode: 0o600 });
   return file;
+}
+
+/**
+ * GET /version with its own deadline: the request is destroyed when the time is up, so a cluster
+ * that never answers leaves no socket behind, refresh after refresh.
+ */
+async function probe(kc: KubeConfig, ms: number): Promise<void> {
+  const server = kc.getCurrentCluster()?.server ?? '';
+  const url = new URL('/version', server);
+  const options: RequestOptions = {};
+  await kc.applyToHTTPSOptions(options);
+  await new Promise<void>((resolve, reject) => {
+    const req = request(url, { ...options, method: 'GET', timeout: ms }, (res) => {
+      res.resume();
+      // Any HTTP answer means the API server is there; a 401 or 403 says the credentials are wrong.
+      if (res.statusCode === 401 || res.statusCode === 403)
+        reject(new Error(`the API server refused the credentials (${res.statusCode})`));
+      else resolve();
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${ms / 1000} s`)), ms);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', (err) => reject(err));
+    req.end();
+  });
 }
 
 function within<T>(work: Promise<T>, ms: number, why: string): Promise<T> {

@@ -7,6 +7,7 @@ import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { readFleetStatus } from '../fleet-source.js';
+import { coreVersion } from './version.js';
 
 const marks: Record<FleetRow['health'], string> = {
   healthy: '✔',
@@ -31,7 +32,11 @@ export const command: Command = {
     const timeoutMs = flags.timeout === undefined ? 60_000 : parseDuration(String(flags.timeout));
     if (timeoutMs === undefined)
       throw new UserError(`--timeout ${String(flags.timeout)} is not a duration`, { hint: 'use 30s or 2m' });
-    const fleet = await readFleetStatus(config, { probeMs: Math.min(5000, timeoutMs), timeoutMs });
+    const fleet = await readFleetStatus(config, {
+      probeMs: Math.min(5000, timeoutMs),
+      timeoutMs,
+      serving: coreVersion(),
+    });
     if (config.output === 'json') {
       log.writeData(JSON.stringify(fleet, null, 2));
       return;

@@ -12,6 +12,7 @@ import type { Command, Flags } from '../command.js';
 import { readFleetStatus } from '../fleet-source.js';
 import { enforcePin } from '../pin.js';
 import { readClusterStatus } from '../status-source.js';
+import { coreVersion } from './version.js';
 
 export const command: Command = {
   summary: 'status pages (HTML and /api/v1 JSON) of a cluster or of the fleet, read-only',
@@ -45,7 +46,9 @@ export const command: Command = {
     let empty: (err: Error) => Status;
     if (flags.fleet) {
       const timeoutMs = duration(flags, 'timeout') ?? 60_000;
-      read = () => readFleetStatus(config, { probeMs: Math.min(5000, timeoutMs), timeoutMs });
+      await readRepoFile(config.valuesDir); // a broken runlevel.yaml stops here, not on the page
+      read = () =>
+        readFleetStatus(config, { probeMs: Math.min(5000, timeoutMs), timeoutMs, serving: coreVersion() });
       empty = () => ({ kind: 'fleet', refreshed: new Date().toISOString(), clusters: [] });
     } else {
       const cluster = clusterEntry(await readRepoFile(config.valuesDir), config.cluster).name;
