@@ -1,4 +1,5 @@
 // `runlevel charts vendor|verify`: how a platform team adds a chart it did not write (docs/charts.md).
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import {
   coreChartsDir,
@@ -62,6 +63,12 @@ export const command: Command = {
         return;
       }
       case 'verify': {
+        // A missing directory is a wrong place (an image build in /values), never "nothing to verify".
+        if (!existsSync(chartsDir)) {
+          throw new UserError(`no charts directory at ${shown(chartsDir)}: nothing was verified`, {
+            hint: 'pass --charts-dir with the charts/ to verify (in an image build FROM runlevel: --charts-dir /opt/runlevel/charts)',
+          });
+        }
         const verdicts = verifyVendored(chartsDir, shown);
         if (config.output === 'json') {
           log.writeData(
