@@ -183,8 +183,9 @@ class Tracer {
   }
 
   private writesField(t: Template, line: number): boolean {
+    // `image: …` itself, or an item of a list the field is (`- --reloader-image={{ … }}` under args:).
     const at = t.paths.get(line);
-    if (!at?.keyed || at.path.length === 0) return false;
+    if (!at || at.path.length === 0) return false;
     const n = Math.min(at.path.length, this.keys.length);
     return at.path.slice(-n).every((k, i) => k === '*' || k === this.keys[this.keys.length - n + i]);
   }
