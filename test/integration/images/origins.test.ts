@@ -93,6 +93,14 @@ test('images: an origin per part, through helpers, a global registry, appVersion
     text.stdout,
     /containers\[name=webhook\]\.image ← registry clusters\/dev\/charts\/parts\.yaml:6:18, repository chart default \S+values\.yaml:16, tag chart default \S+values\.yaml:17/,
   );
+  // --why shows each place the reference was put together from.
+  const why = await runCli(['images', '--cluster', 'dev', '--values', repo.dir, '--why', 'example/webhook'], {
+    core: core.root,
+  });
+  assert.is(why.code, 0, why.stderr);
+  assert.match(why.stdout, 'imageRegistry: mirror.corp.example:5000');
+  assert.match(why.stdout, 'repository: example/webhook');
+  assert.match(why.stdout, 'tag: "1.4.0"');
 });
 
 test.run();
