@@ -103,7 +103,7 @@ test('the RUN line without --charts-dir stops the build (the image works in /val
   await writeFile(file, text.replace(', "--charts-dir", "/opt/runlevel/charts"', ''));
   try {
     const r = await build();
-    assert.match(r.output, 'no charts directory at charts: nothing was verified');
+    assert.match(r.output, 'no charts directory at charts (--charts-dir)');
     assert.match(r.output, /returned a non-zero code: 2/);
   } finally {
     await writeFile(file, text);

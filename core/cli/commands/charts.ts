@@ -1,5 +1,5 @@
 // `runlevel charts vendor|verify`: how a platform team adds a chart it did not write (docs/charts.md).
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import {
   coreChartsDir,
@@ -63,10 +63,10 @@ export const command: Command = {
         return;
       }
       case 'verify': {
-        // A missing directory is a wrong place (an image build in /values), never "nothing to verify".
-        if (!existsSync(chartsDir)) {
-          throw new UserError(`no charts directory at ${shown(chartsDir)}: nothing was verified`, {
-            hint: 'pass --charts-dir with the charts/ to verify (in an image build FROM runlevel: --charts-dir /opt/runlevel/charts)',
+        // A directory that is not there verifies nothing: say so rather than "no vendored charts".
+        if (!statSync(chartsDir, { throwIfNoEntry: false })?.isDirectory()) {
+          throw new UserError(`no charts directory at ${shown(chartsDir)} (--charts-dir)`, {
+            hint: 'run it where charts/ is (the core checkout, or the image built FROM runlevel), or name it with --charts-dir DIR',
           });
         }
         const verdicts = verifyVendored(chartsDir, shown);

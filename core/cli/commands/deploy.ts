@@ -1,12 +1,11 @@
 import { runDeploy } from '../../deploy/index.js';
-import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
-import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
 import { formatTable } from '../../shared/table.js';
 import type { Command } from '../command.js';
+import { durationBounds, durationFlag } from '../durations.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { refuseDowngrade } from '../pin.js';
 import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
@@ -55,17 +54,17 @@ export const command: Command = {
       help: 'deploy although a newer core deployed the cluster last',
     },
   },
-  async run({ config, flags }) {
+  async run({ config, flags, connection }) {
     const started = Date.now();
     const selectorFlags = listFlag(flags, 'selector');
-    const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock');
-    const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl');
-    const timeoutMs = durationFlag(flags.timeout, '--timeout');
+    const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock', durationBounds.waitLock);
+    const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl', durationBounds.lockTtl);
+    const timeoutMs = durationFlag(flags.timeout, '--timeout', durationBounds.timeout);
     const concurrency = concurrencyFlag(flags);
     const force = flags.force === true;
     checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
-    const conn = await connectCluster(config);
+    const conn = connection ?? (await connectCluster(config));
     await refuseDowngrade(
       conn.store,
       coreVersion(),
@@ -155,14 +154,6 @@ function repairedLines(outcomes: { name: string; drift?: string[] }[], verbose: 
     return;
   }
   for (const o of repaired) for (const item of o.drift ?? []) log.info(`repaired ${o.name}: ${item}`);
-}
-
-function durationFlag(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(String(value));
-  if (ms === undefined)
-    throw new UserError(`${flag} ${String(value)} is not a duration`, { hint: 'use 90s, 5m or 1h' });
-  return ms;
 }
 
 /** Plans carry each release's values (secrets included): never print them. */

@@ -5,6 +5,27 @@
 // separator a repository path allows there (127.0.0.1:5001 → 127.0.0.1_5001).
 import { formatImageRef, type ImageRef, parseImageRef } from './reference.js';
 
+/** A mirror as `platform.registry.mirror` and `bundle push --to` take it: host[:port][/prefix]. */
+const mirrorGrammar = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/;
+
+/**
+ * Why `text` is not a mirror (host[:port][/prefix], lower case, no scheme), with the fix; undefined
+ * when it is one. One grammar for the values setting and the bundle's target, so a mirror the
+ * values accept is one a bundle can be pushed to and the other way round.
+ */
+export function mirrorProblem(text: string): string | undefined {
+  if (mirrorGrammar.test(text)) return undefined;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text);
+  if (scheme)
+    return `is a URL; a mirror is a registry host without ${scheme[0]}: ${text.slice(scheme[0].length)}`;
+  if (/\s/.test(text))
+    return 'contains white space; a mirror is a registry host such as mirror.example.com:5000';
+  if (/[A-Z]/.test(text)) {
+    return `has upper case letters; registry hosts and repository paths are lower case: ${text.toLowerCase()}`;
+  }
+  return 'must be a registry host such as mirror.example.com, mirror.example.com:5000 or mirror.example.com/platform';
+}
+
 /** The mirror setting: a host with optional port and path prefix (mirror.example.com:5000/platform). */
 export function mirrorImage(ref: ImageRef, mirror: string, digest?: string): ImageRef {
   const [host = '', ...prefix] = mirror.replace(/\/+$/, '').split('/');

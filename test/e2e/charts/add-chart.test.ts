@@ -145,7 +145,7 @@ test('step 5: values in the values repo validate, layered, with their origin', a
   // Without the directory it names, verify finds nothing there: a failure, never a pass.
   const bare = await runCli(['charts', 'verify'], { cwd: repo.dir });
   assert.is(bare.code, 2, bare.stderr);
-  assert.match(bare.stderr, 'no charts directory at charts: nothing was verified');
+  assert.match(bare.stderr, 'no charts directory at charts (--charts-dir)');
   const v = await run('runlevel validate --cluster dev');
   assert.is(v.code, 0, v.stderr);
   const origin = await runCli(['values', '--cluster', 'dev', '--show-origin'], {
