@@ -20,6 +20,8 @@ const rank: Record<string, number> = {
   images: 4,
   deploy: 4,
   bundle: 5,
+  serve: 5, // pages over what status and images report
+  sync: 5, // the agent: decide() over its ports, wired to the stages by cli/
   cli: 6,
 };
 
