@@ -193,7 +193,8 @@ export const hostile: Record<string, Case> = {
     args: ['template', '--cluster', 'dev'],
     code: 0,
     where: '',
-    message: 'charts.ingres: no release of that name was rendered, so nothing reads these values; did you mean "ingress"?',
+    message:
+      'charts.ingres: no release of that name was rendered, so nothing reads these values; did you mean "ingress"?',
   },
   'template --out into the values repo, not ignored': {
     prepare: (repo) => git(repo, 'init', '-q'),
