@@ -18,7 +18,7 @@ import {
   readLayoutIndex,
   sumSizes,
 } from './layout.js';
-import { cosignVerifyBlob, cosignVerifyLayout } from './tools.js';
+import { verifyBlobSignature, verifyLayoutSignature } from './signature.js';
 
 export interface VerifiedImage {
   /** The layout entry of the image (what crane pushes). */
@@ -71,7 +71,7 @@ export async function verifySignature(
       'create it with `runlevel bundle create --key cosign.key`',
     );
   }
-  const r = await cosignVerifyBlob(publicKey, join(dir, IndexFile), join(dir, SignatureFile));
+  const r = await verifyBlobSignature(publicKey, join(dir, IndexFile), join(dir, SignatureFile));
   if (!r.ok) {
     throw refuse(
       `the bundle index signature does not verify with ${publicKey}: ${r.reason}`,
@@ -129,7 +129,7 @@ export async function verifyContent(
 
 /** The core image's own signature (its layout carries it), with the same public key. */
 export async function verifyCoreSignature(dir: string, publicKey: string): Promise<void> {
-  const r = await cosignVerifyLayout(publicKey, join(dir, CoreDir));
+  const r = await verifyLayoutSignature(publicKey, join(dir, CoreDir));
   if (!r.ok) {
     throw refuse(
       `the core image in the bundle is not signed by ${publicKey}: ${r.reason}`,

@@ -124,7 +124,7 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
       }
       const repo = get(apps, app, 'image', 'repository');
       // With a mirror set, any upstream name is fine: the render rewrites it into the mirror
-      // (core/images/rewrite.ts), and check refuses whatever the rewrite cannot reach.
+      // (core/shared/images/rewrite.ts), and check refuses whatever the rewrite cannot reach.
       const mirrored = typeof mirror === 'string' && mirror !== '';
       if (typeof repo === 'string' && registryPolicy !== false && !mirrored) {
         const registry = registryOf(repo);

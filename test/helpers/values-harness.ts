@@ -14,7 +14,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { ageKeyFileText, generateAgeIdentity } from '../../core/values/init/age-key.js';
+import { ageKeyFileText, generateAgeIdentity } from '../../core/values/age-key.js';
 import { encrypt } from '../../core/values/secrets.js';
 import { type CliResult, runCli } from './cli.js';
 import { fixture } from './fixture.js';

@@ -130,6 +130,11 @@ async function create({ config, flags }: CommandContext) {
   } else log.info(`no runlevel.yaml in ${config.valuesDir}: ${LockFile} not written`);
   if (config.output === 'json')
     log.writeData(JSON.stringify({ file: result.file, bytes: result.bytes, ...result.index }, null, 2));
+  if (result.kit) {
+    log.generated(
+      `${result.kit.dir}: the far side's kit (launcher, cosign, the core image for docker load${result.kit.signed ? ', SHA256SUMS signed' : ''}); check it there with cosign, whose sha256 is ${result.kit.sums.cosign} (docs/airgap.md)`,
+    );
+  }
   const took = ((Date.now() - started) / 1000).toFixed(1);
   log.done(
     `${result.file}: ${result.index.images.length} images, ${formatBytes(result.bytes)} in ${took}s${key ? ', signed' : ''}`,

@@ -3,6 +3,7 @@ import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
 import { shutdown } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
+import { formatTable } from '../../shared/table.js';
 import type { Command } from '../command.js';
 import { durationBounds, durationFlag } from '../durations.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
@@ -86,17 +87,15 @@ export const command: Command = {
     log.start(`${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${conn.store.server})`);
     if (dryRun) {
       const { plan } = await step.plan();
-      const rows = plan.runlevels.flatMap((rl) =>
-        rl.waves
-          .flat()
-          .map(
-            (p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`,
-          ),
-      );
-      const prune = plan.prune.map((p) => `${p.runlevel.padEnd(12)} ${p.name.padEnd(32)} prune`);
+      const rows = formatTable([
+        ...plan.runlevels.flatMap((rl) =>
+          rl.waves.flat().map((p) => [rl.name, p.release.name, p.action, p.reason]),
+        ),
+        ...plan.prune.map((p) => [p.runlevel, p.name, 'prune']),
+      ]);
       if (config.output === 'json')
         log.writeData(JSON.stringify({ changes: plan.changes, plan }, stripValues, 2));
-      else log.writeData([...rows, ...prune, `${plan.changes} changes`].join('\n'));
+      else log.writeData([...rows, `${plan.changes} changes`].join('\n'));
       return;
     }
     const progress = deployProgress();

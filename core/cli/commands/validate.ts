@@ -6,6 +6,7 @@ import { ValuesRepo } from '../../values/index.js';
 import { plaintextInRepo } from '../../values/plaintext.js';
 import { plural, sortProblems } from '../../values/problems.js';
 import type { Command } from '../command.js';
+import { otherPins, validateOtherPins } from '../other-pins.js';
 import { checkRunlevelHeaders } from '../runlevel-headers.js';
 
 export const command: Command = {
@@ -23,10 +24,21 @@ export const command: Command = {
     const repo = await ValuesRepo.open(config.valuesDir, config.ageKeyFile, {
       strict: flags.strict === true,
     });
-    const clusters = config.cluster ? [config.cluster] : repo.clusters;
+    // Mixed pins: without --cluster, each cluster is validated by the core it pins (other-pins.ts).
+    const elsewhere = config.cluster ? [] : await otherPins(config.valuesDir);
+    const skip = new Set(elsewhere.map((p) => p.cluster));
+    const clusters = config.cluster ? [config.cluster] : repo.clusters.filter((c) => !skip.has(c));
     const problems: Problem[] = [];
     const failed: string[] = [];
-    const report: { cluster: string; valid: boolean; teams?: number; apps?: number; files?: number }[] = [];
+    const report: {
+      cluster: string;
+      valid: boolean;
+      teams?: number;
+      apps?: number;
+      files?: number;
+      core?: string;
+      by?: string;
+    }[] = [];
     for (const cluster of clusters) {
       try {
         const r = await repo.resolve(cluster);
@@ -44,6 +56,15 @@ export const command: Command = {
           ...(err.problems.length > 0 ? err.problems : [{ message: err.message, hint: err.hint }]),
         );
       }
+    }
+    for (const other of await validateOtherPins(config.valuesDir, elsewhere)) {
+      report.push({
+        cluster: other.cluster,
+        valid: other.outcome !== 'invalid',
+        core: other.core,
+        by: other.outcome,
+      });
+      if (other.outcome === 'invalid') failed.push(other.cluster);
     }
     if (config.output === 'json') log.writeData(JSON.stringify({ clusters: report }, null, 2));
     // What git would commit besides the values: a render, a Secret manifest, a decrypted copy.

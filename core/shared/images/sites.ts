@@ -1,7 +1,7 @@
 // Where an object carries image references: the containers of every pod-bearing kind, and the
 // fields a chart declares (runlevel.dev/image-fields) for custom resources and container args.
 // The collector (images), the rewrite (mirror) and check all walk the same sites.
-import { formatPath, parsePath, type Segment } from '../drift/path.js';
+import { formatPath, parsePath, type Segment } from '../field-path.js';
 import { parseImageRef } from './reference.js';
 
 /** One field a chart declares as holding an image: `{kind: Prometheus, path: spec.image}`. */

@@ -1,11 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  ageKeyFileText,
-  bech32,
-  generateAgeIdentity,
-  recipientOf,
-} from '../../../../core/values/init/age-key.js';
+import { ageKeyFileText, bech32, generateAgeIdentity, recipientOf } from '../../../core/values/age-key.js';
 
 test('bech32 matches the BIP 173 test vectors', () => {
   assert.is(bech32('a', new Uint8Array()), 'a12uel5l');

@@ -5,7 +5,7 @@ import {
   type ImageRef,
   parseImageRef,
   repositoryOf,
-} from '../../../core/images/reference.js';
+} from '../../../../core/shared/images/reference.js';
 
 function parsed(ref: string): ImageRef {
   const r = parseImageRef(ref);

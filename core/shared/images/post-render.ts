@@ -2,9 +2,9 @@
 // run as `node bin/runlevel __post-render` with the manifest on stdin and the result on stdout.
 // The rewrite's settings come in one environment variable, so no file is written for it.
 import { join } from 'node:path';
-import { UserError } from '../shared/errors.js';
-import { ExitCode } from '../shared/exit-codes.js';
-import { coreRoot } from '../shared/paths.js';
+import { UserError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { coreRoot } from '../paths.js';
 import { type ImageRewrite, rewriteManifest } from './rewrite.js';
 
 /** The environment variable that carries the rewrite (JSON of ImageRewrite) to the post-renderer. */

@@ -1,8 +1,8 @@
-// Field paths (core/drift/path.ts) and ignore rules (core/drift/ignore.ts).
+// Field paths (core/shared/field-path.ts) and ignore rules (core/drift/ignore.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ignoreMatcher } from '../../../core/drift/ignore.js';
-import { formatPath, parsePath, pathCovers } from '../../../core/drift/path.js';
+import { formatPath, parsePath, pathCovers } from '../../../core/shared/field-path.js';
 
 test('paths read back as they are written, quoted keys and list items included', () => {
   for (const text of [

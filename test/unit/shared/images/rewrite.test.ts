@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { postRender, postRenderSettings } from '../../../core/images/post-render.js';
-import { type ImageRewrite, rewriteManifest } from '../../../core/images/rewrite.js';
+import { postRender, postRenderSettings } from '../../../../core/shared/images/post-render.js';
+import { type ImageRewrite, rewriteManifest } from '../../../../core/shared/images/rewrite.js';
 
 const digest = `sha256:${'d'.repeat(64)}`;
 const rw: ImageRewrite = {

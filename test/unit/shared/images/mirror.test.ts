@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mirrorRef } from '../../../core/images/mirror.js';
+import { mirrorRef } from '../../../../core/shared/images/mirror.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { declaredImageFields } from '../../../core/images/fields.js';
-import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { declaredImageFields } from '../../../../core/shared/images/fields.js';
+import { fixture, removeFixture } from '../../../helpers/fixture.js';
 
 const chart = (annotation?: string) =>
   [

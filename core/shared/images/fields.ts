@@ -5,10 +5,10 @@
 // Read once per chart directory; a malformed declaration stops the render.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parsePath } from '../drift/path.js';
-import { UserError } from '../shared/errors.js';
-import { ExitCode } from '../shared/exit-codes.js';
-import { parseYaml } from '../shared/yaml/plain.js';
+import { UserError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { parsePath } from '../field-path.js';
+import { parseYaml } from '../yaml/plain.js';
 import type { ImageField } from './sites.js';
 
 export const imageFieldsAnnotation = 'runlevel.dev/image-fields';

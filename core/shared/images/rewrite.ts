@@ -4,8 +4,8 @@
 // Only the image scalars are edited in place: comments (`# Source:`), order and formatting stay.
 // Hooks are left as they are, as helm 3 leaves them: its post-renderer never sees hook manifests.
 import { isScalar, parseDocument } from 'yaml';
-import { objectHeader } from '../render/manifests.js';
-import { plainSafe } from '../shared/yaml/scalars.js';
+import { objectHeader } from '../yaml/object-header.js';
+import { plainSafe } from '../yaml/scalars.js';
 import { mirrorRef } from './mirror.js';
 import { formatImageRef, parseImageRef } from './reference.js';
 import { type ImageField, imageSites, mayHoldImages } from './sites.js';
