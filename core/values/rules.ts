@@ -1,9 +1,9 @@
 // Rules JSON Schema cannot say: references between teams and apps, hosts under the cluster domain,
 // settings that require others. They read the values defensively: the schema may have failed too.
 
-import { mirrorProblem } from '../images/mirror.js';
 import { closest } from '../shared/edit-distance.js';
 import type { Problem } from '../shared/errors.js';
+import { mirrorProblem } from '../shared/images/mirror.js';
 import { formatLocation } from '../shared/source.js';
 import { dotted, isMap, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';

@@ -12,10 +12,10 @@ import {
   updateLock,
 } from '../../bundle/index.js';
 import { listPlatformImages } from '../../images/index.js';
-import { mirrorProblem } from '../../images/mirror.js';
 import type { PlatformImage } from '../../images/types.js';
 import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
+import { mirrorProblem } from '../../shared/images/mirror.js';
 import { log } from '../../shared/log.js';
 import type { Command, CommandContext } from '../command.js';
 import type { ResolvedConfig } from '../config.js';

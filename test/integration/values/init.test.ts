@@ -1,7 +1,16 @@
 // `runlevel init` with the real sops and git: the new repo validates, its secrets are encrypted to
 // a key outside the repo, the editor schemas are wired, and the pre-commit hook blocks bad values.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
