@@ -13,3 +13,12 @@ export function unprivilegedPrefix(): string[] {
   // The bounding set limits what the exec'd program may hold; the inheritable set what it may pass on.
   return ['setpriv', '--bounding-set', dropped, '--inh-caps', dropped, '--'];
 }
+
+/**
+ * The argv that runs a command as a user who is not root (the image tier's user of the README's
+ * docker line). That user reaches nothing of the checkout: the caller gives it only directories it
+ * made itself outside the clone, so this works from a 0700 clone too.
+ */
+export function otherUserPrefix(uid: number, gid: number, groups: readonly number[]): string[] {
+  return ['setpriv', '--reuid', String(uid), '--regid', String(gid), '--groups', groups.join(','), '--'];
+}

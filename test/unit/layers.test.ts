@@ -20,7 +20,10 @@ const rank: Record<string, number> = {
   images: 4,
   deploy: 4,
   bundle: 5,
-  cli: 6,
+  // The agent's loop and the pages: above the stages they report on; the agent may serve the pages.
+  serve: 5,
+  sync: 6,
+  cli: 7,
 };
 
 function sources(dir: string): string[] {

@@ -54,7 +54,7 @@ export const command: Command = {
       help: 'deploy although a newer core deployed the cluster last',
     },
   },
-  async run({ config, flags }) {
+  async run({ config, flags, connection }) {
     const started = Date.now();
     const selectorFlags = listFlag(flags, 'selector');
     const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock', durationBounds.waitLock);
@@ -64,7 +64,7 @@ export const command: Command = {
     const force = flags.force === true;
     checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
-    const conn = await connectCluster(config);
+    const conn = connection ?? (await connectCluster(config));
     await refuseDowngrade(
       conn.store,
       coreVersion(),

@@ -18,11 +18,11 @@ import { varyingSources } from '../../../core/render/varying.js';
 import { UserError } from '../../../core/shared/errors.js';
 import { trimStderr } from '../../../core/shared/exec.js';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
-import { helmTemplateArgs, helmValuesInput } from '../../../core/shared/helm.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { pinnedVersion } from '../../../core/shared/tools.js';
 import { objectHeader } from '../../../core/shared/yaml/object-header.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { helmTemplateArgs, helmValuesInput } from '../../helpers/spawn-helm.js';
 
 const charts = join(coreRoot, 'test/fixtures/charts');
 

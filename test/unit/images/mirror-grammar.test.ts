@@ -1,7 +1,7 @@
 // One grammar for platform.registry.mirror and `bundle push --to`: what it refuses, and why it says.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mirrorProblem } from '../../../../core/shared/images/mirror.js';
+import { mirrorProblem } from '../../../core/shared/images/mirror.js';
 
 test('registry hosts, ports and prefixes are mirrors', () => {
   for (const ok of [
