@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findTool } from '../../../core/shared/tools.js';
 import { ageKeyFileText, generateAgeIdentity, recipientOfIdentity } from '../../../core/values/age-key.js';
-import { removeFixture } from '../../helpers/fixture.js';
+import { fixture, removeFixture } from '../../helpers/fixture.js';
 import { cli, type Sandbox, sandbox, valuesRepo } from '../../helpers/values-harness.js';
 
 let sb: Sandbox;
@@ -21,13 +21,14 @@ test.before(async () => {
   identity = /^AGE-SECRET-KEY-1\w+$/m.exec(readFileSync(sb.keyFile, 'utf8'))?.[0] ?? '';
   // Cloned under another name: the repo-name key (<dir name>.key) is nowhere.
   const made = await valuesRepo(sb);
-  repo = join(dirname(made), 'cloned-as-something-else');
+  // In a directory of its own: dirname(made) is the system's temporary directory, never removed.
+  repo = join(await fixture({}, 'runlevel-clone-'), 'cloned-as-something-else');
   renameSync(made, repo);
 });
 
 test.after(async () => {
-  await removeFixture(dirname(repo));
-  await removeFixture(sb.home);
+  if (repo) await removeFixture(dirname(repo));
+  if (sb) await removeFixture(sb.home);
 });
 
 test('the recipient derived from an identity is the one sops encrypts to and decrypts with', async () => {

@@ -17,8 +17,8 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await removeFixture(repo);
-  await removeFixture(sb.home);
+  if (repo) await removeFixture(repo);
+  if (sb) await removeFixture(sb.home);
 });
 
 test('a key file that exists but cannot be read is said so, apart from "not found"', async () => {
