@@ -174,7 +174,7 @@ test('the repo ignores rendered/: template --out rendered is written there, and 
   assert.ok(secret, 'the render holds a secrets.yaml');
   writeFileSync(join(repo, 'leak.yaml'), readFileSync(join(repo, 'rendered', secret), 'utf8'));
   await execa('git', ['add', 'leak.yaml'], { cwd: repo, env });
-  const commit = await execa('git', ['commit', '-m', 'leak'], { cwd: repo, env, reject: false });
+  const commit = await execa('git', ['commit', '-m', 'leak'], { cwd: repo, env: hookEnv, reject: false });
   assert.is.not(commit.exitCode, 0);
   assert.match(
     commit.stderr,
