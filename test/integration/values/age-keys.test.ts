@@ -22,6 +22,7 @@ import { cli, type Sandbox, sandbox, valuesRepo } from '../../helpers/values-har
 
 const otherUid = 23_457; // an uid no account uses: root reads every file, this one does not
 let sb: Sandbox;
+let parent = ''; // a directory of this test's own: only it is removed afterwards
 let repo = '';
 let identity = '';
 
@@ -29,13 +30,15 @@ test.before(async () => {
   sb = await sandbox();
   identity = /^AGE-SECRET-KEY-1\w+$/m.exec(readFileSync(sb.keyFile, 'utf8'))?.[0] ?? '';
   // Cloned under another name: the repo-name key (<dir name>.key) is nowhere.
+  parent = realpathSync(await fixture({}, 'runlevel-age-keys-'));
   const made = await valuesRepo(sb);
-  repo = join(dirname(made), 'cloned-as-something-else');
+  repo = join(parent, 'cloned-as-something-else');
   renameSync(made, repo);
 });
 
 test.after(async () => {
-  await removeFixture(dirname(repo));
+  assert.ok(parent.includes('runlevel-age-keys-'), parent);
+  await removeFixture(parent);
   await removeFixture(sb.home);
 });
 

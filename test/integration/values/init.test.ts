@@ -1,7 +1,7 @@
 // `runlevel init` with the real sops and git: the new repo validates, its secrets are encrypted to
 // a key outside the repo, the editor schemas are wired, and the pre-commit hook blocks bad values.
 
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -139,11 +139,15 @@ test('init writes the key into RUNLEVEL_AGE_KEY_DIR, and commits as runlevel ini
     RUNLEVEL_AGE_KEY_FILE: '',
     RUNLEVEL_AGE_KEY_DIR: join(dir, 'keys'),
   };
-  const r = await runCli(['init', target, '--cluster', 'dev'], { cwd: dir, env: bare });
-  assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout, `age key: ${join(dir, 'keys/cloned-name.key')}`);
-  const log = await execa('git', ['log', '--format=%an <%ae> %cn <%ce>'], { cwd: target, env: bare });
-  assert.is(log.stdout, 'runlevel init <runlevel-init@localhost> runlevel init <runlevel-init@localhost>');
+  try {
+    const r = await runCli(['init', target, '--cluster', 'dev'], { cwd: dir, env: bare });
+    assert.is(r.code, 0, r.stderr);
+    assert.is(r.stdout, `age key: ${join(dir, 'keys/cloned-name.key')}`);
+    const log = await execa('git', ['log', '--format=%an <%ae> %cn <%ce>'], { cwd: target, env: bare });
+    assert.is(log.stdout, 'runlevel init <runlevel-init@localhost> runlevel init <runlevel-init@localhost>');
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the mkdtemp above, nothing else
+  }
 });
 
 test.run();
