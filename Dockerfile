@@ -16,9 +16,9 @@ COPY helmfile.d/ /opt/runlevel/helmfile.d/
 COPY schemas/ /opt/runlevel/schemas/
 COPY policies/ /opt/runlevel/policies/
 COPY values-template/ /opt/runlevel/values-template/
-COPY package.json /opt/runlevel/
+COPY .runlevel/image/package.json /opt/runlevel/
 COPY tools/pins.env /opt/runlevel/tools/
-COPY bin/runlevel /opt/runlevel/bin/
+COPY bin/runlevel bin/runlevel-docker /opt/runlevel/bin/
 COPY dist/core/ /opt/runlevel/dist/core/
 
 # Nothing in the image is writable at run time (docker run --read-only): every path a tool might

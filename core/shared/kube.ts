@@ -16,6 +16,12 @@ import { log } from './log.js';
 export function loadKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const list = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const files = file ? [file] : list.length > 0 ? list : [join(env.HOME || homedir(), '.kube/config')];
+  // A pod (the sync agent) with no kubeconfig: its ServiceAccount's token, as kubectl and helm do.
+  if (!file && list.length === 0 && env.KUBERNETES_SERVICE_HOST && !existsSync(files[0] as string)) {
+    const kc = new KubeConfig();
+    kc.loadFromCluster();
+    return kc;
+  }
   const what = files.length === 1 ? (files[0] as string) : `KUBECONFIG ${files.join(delimiter)}`;
   let kc: KubeConfig;
   try {

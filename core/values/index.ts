@@ -51,7 +51,7 @@ export interface Resolved {
   texts: ReadonlyMap<string, string>;
   /**
    * images.lock.yaml at the repo root, when there is one: the digest of each image, which the
-   * registry-mirror rewrite adds to the mirrored reference (core/images/rewrite.ts).
+   * registry-mirror rewrite adds to the mirrored reference (core/shared/images/rewrite.ts).
    */
   imageLock?: ImageLock;
 }

@@ -70,6 +70,28 @@ export class AgeKeys {
   }
 }
 
+/**
+ * The identities of this repo's key as key-file text (what the sync agent's Secret carries): the key
+ * chosen by the same places and recipients as a decrypt; the user error listing every place when none fits.
+ */
+export async function repoAgeKeyText(
+  repoRoot: string,
+  ageKeyFile: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const candidates = await readPlaces(keyPlaces({ ageKeyFile, repoName: basename(repoRoot) }, env));
+  const fromSopsYaml = await readFile(join(repoRoot, '.sops.yaml'), 'utf8').then(recipientsIn, () => []);
+  const choice = chooseKey(candidates, { fromFile: [], fromSopsYaml });
+  if (!choice)
+    throw noKeyError(
+      '.sops.yaml',
+      { fromSopsYaml, fromFile: [] },
+      candidates,
+      env.RUNLEVEL_IN_IMAGE === 'true',
+    );
+  return `${choice.identities.join('\n')}\n`;
+}
+
 /** Decrypt one file's ciphertext; `file` only names it in errors. Returns the plaintext YAML. */
 export async function decrypt(file: string, ciphertext: string, keys: AgeKeys): Promise<string> {
   const { env, key } = await keys.sopsEnv(file, ciphertext);

@@ -92,11 +92,11 @@ export async function cli(
   repo: string,
   args: string[],
   env: Record<string, string> = {},
-  uid?: number,
+  unprivileged?: boolean,
 ): Promise<CliResult> {
   return runCli(args, {
     cwd: repo,
-    uid,
+    unprivileged,
     env: {
       HOME: sb.home,
       TMPDIR: join(sb.home, 'tmp'),

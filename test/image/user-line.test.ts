@@ -5,7 +5,7 @@
 //
 // The user: the machine runs the tests as root, so the test takes a fixed uid:gid that no account
 // uses (no /etc/passwd entry, and none is needed: `id -u` prints the number, `~` is $HOME) and runs
-// each line with setpriv as that uid, its only supplementary group the Docker socket's group (the
+// each line as that uid (test/helpers/unprivileged.ts), its only supplementary group the Docker socket's group (the
 // engine's socket is root:docker 0660). The socket lives under /root (0700), which that user cannot
 // traverse, so the test gives it a hard link to the same socket in a directory it can reach (a
 // socket is found by its inode; nothing of the engine changes). Its kubeconfig is a copy of the
@@ -20,6 +20,7 @@ import { coreRoot } from '../../core/shared/paths.js';
 import { sectionShellBlocks } from '../helpers/doc-steps.js';
 import { fixture, removeFixture } from '../helpers/fixture.js';
 import { helmReleasesByName } from '../helpers/kube.js';
+import { otherUserPrefix } from '../helpers/unprivileged.js';
 import { image } from './docker.js';
 
 const uid = 23_456; // no account on the machine has it (checked below)
@@ -38,23 +39,20 @@ let dockerGid = 0;
 
 /** One README line, run by bash as the test user in `cwd`. */
 async function asUser(line: string, cwd: string, timeoutMs = 600_000) {
-  const r = await execa(
-    'setpriv',
-    ['--reuid', String(uid), '--regid', String(uid), '--groups', String(dockerGid), 'bash', '-c', line],
-    {
-      cwd,
-      env: {
-        HOME: home,
-        PATH: '/usr/local/bin:/usr/bin:/bin',
-        KUBECONFIG: join(home, '.kube/config'),
-        DOCKER_HOST: `unix://${socket}`,
-        LANG: 'C.UTF-8',
-      },
-      extendEnv: false,
-      reject: false,
-      timeout: timeoutMs,
+  const [cmd = '', ...prefix] = otherUserPrefix(uid, uid, [dockerGid]);
+  const r = await execa(cmd, [...prefix, 'bash', '-c', line], {
+    cwd,
+    env: {
+      HOME: home,
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      KUBECONFIG: join(home, '.kube/config'),
+      DOCKER_HOST: `unix://${socket}`,
+      LANG: 'C.UTF-8',
     },
-  );
+    extendEnv: false,
+    reject: false,
+    timeout: timeoutMs,
+  });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
