@@ -13,6 +13,7 @@ import { fixture, removeFixture } from '../../helpers/fixture.js';
 import { cli, type Sandbox, sandbox, valuesRepo } from '../../helpers/values-harness.js';
 
 let sb: Sandbox;
+let parent = ''; // a directory of this test's own: only it is removed afterwards
 let repo = '';
 let identity = '';
 
@@ -20,15 +21,16 @@ test.before(async () => {
   sb = await sandbox();
   identity = /^AGE-SECRET-KEY-1\w+$/m.exec(readFileSync(sb.keyFile, 'utf8'))?.[0] ?? '';
   // Cloned under another name: the repo-name key (<dir name>.key) is nowhere.
+  parent = realpathSync(await fixture({}, 'runlevel-age-keys-'));
   const made = await valuesRepo(sb);
-  // In a directory of its own: dirname(made) is the system's temporary directory, never removed.
-  repo = join(await fixture({}, 'runlevel-clone-'), 'cloned-as-something-else');
+  repo = join(parent, 'cloned-as-something-else');
   renameSync(made, repo);
 });
 
 test.after(async () => {
-  if (repo) await removeFixture(dirname(repo));
-  if (sb) await removeFixture(sb.home);
+  assert.ok(parent.includes('runlevel-age-keys-'), parent);
+  await removeFixture(parent);
+  await removeFixture(sb.home);
 });
 
 test('the recipient derived from an identity is the one sops encrypts to and decrypts with', async () => {
@@ -36,16 +38,12 @@ test('the recipient derived from an identity is the one sops encrypts to and dec
   const id = generateAgeIdentity();
   const recipient = recipientOfIdentity(id.identity) ?? '';
   const env = { SOPS_DISABLE_VERSION_CHECK: '1', SOPS_AGE_KEY: id.identity, XDG_CONFIG_HOME: '/nonexistent' };
-  const enc = await execa(
-    sops,
-    ['encrypt', '--age', recipient, '--input-type', 'yaml', '--output-type', 'yaml'],
-    {
-      input: 'a: b\n',
-      env,
-    },
-  );
+  const enc = await execa(sops, ['encrypt', '--age', recipient, '--filename-override', 'x.yaml'], {
+    input: 'a: b\n',
+    env,
+  });
   assert.match(enc.stdout, `recipient: ${recipient}`);
-  const dec = await execa(sops, ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml'], {
+  const dec = await execa(sops, ['decrypt', '--filename-override', 'x.yaml'], {
     input: enc.stdout,
     env,
   });
@@ -86,7 +84,14 @@ test('a key for another recipient is named as not a recipient, and its secret ne
   const other = generateAgeIdentity();
   const file = join(sb.home, 'wrong.key');
   writeFileSync(file, ageKeyFileText(other), { mode: 0o600 });
-  const r = await cli(sb, repo, ['validate'], { RUNLEVEL_AGE_KEY_FILE: file });
+  // No other place holds the right key (the test above left one in the default key directory).
+  const empty = join(sb.home, 'empty');
+  mkdirSync(empty);
+  const r = await cli(sb, repo, ['validate'], {
+    RUNLEVEL_AGE_KEY_FILE: file,
+    XDG_CONFIG_HOME: empty,
+    RUNLEVEL_AGE_KEY_DIR: empty,
+  });
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, `  - --age-key-file ${file}: holds the key of ${other.recipient}: not a recipient`);
   assert.not.match(r.stderr, other.identity);

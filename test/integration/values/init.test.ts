@@ -197,4 +197,25 @@ test('init refuses a non-empty directory and bad names, and leaves nothing behin
   assert.ok(!existsSync(join(home, '.config/runlevel/age/other.key')));
 });
 
+test('init writes the key into RUNLEVEL_AGE_KEY_DIR, and commits as runlevel init when git knows nobody', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runlevel-init-keydir-'));
+  const target = join(dir, 'repos/cloned-name');
+  // A HOME without .gitconfig and no GIT_* identity: as in the image.
+  const bare = {
+    HOME: dir,
+    XDG_CONFIG_HOME: '',
+    RUNLEVEL_AGE_KEY_FILE: '',
+    RUNLEVEL_AGE_KEY_DIR: join(dir, 'keys'),
+  };
+  try {
+    const r = await runCli(['init', target, '--cluster', 'dev'], { cwd: dir, env: bare });
+    assert.is(r.code, 0, r.stderr);
+    assert.is(r.stdout, `age key: ${join(dir, 'keys/cloned-name.key')}`);
+    const log = await execa('git', ['log', '--format=%an <%ae> %cn <%ce>'], { cwd: target, env: bare });
+    assert.is(log.stdout, 'runlevel init <runlevel-init@localhost> runlevel init <runlevel-init@localhost>');
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the mkdtemp above, nothing else
+  }
+});
+
 test.run();
