@@ -14,7 +14,7 @@ cd "$root"
 # (its diff is its own), and would add 34 MB of the 200 MB compressed budget. crane is the registry
 # protocol of `bundle push`, which runs in the image on the far side of an air gap (docs/airgap.md);
 # cosign is not here: the image verifies with node's crypto, the host with the kit's cosign.
-image_tools=(helm helmfile kubeconform opa sops crane)
+image_tools=(helm helm-engine helmfile kubeconform opa sops crane)
 # RUNLEVEL_VERSION builds the same checkout as another core version (a canary's image in tests):
 # only the package.json the image carries says so.
 version=${RUNLEVEL_VERSION:-$(node -p 'require("./package.json").version')}
@@ -79,14 +79,18 @@ fi
 
 revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 [[ -n $(git status --porcelain 2>/dev/null) ]] && revision=$revision-dirty
-source_url=$(git config --get remote.origin.url 2>/dev/null || echo unknown)
+# The source label is a URL from package.json's `repository` (a string or {url}), else no label:
+# the clone's remote may be a local path, which means nothing to whoever pulls the image.
+source_url=$(node -p 'const r = require("./package.json").repository; (typeof r === "string" ? r : r?.url ?? "").replace(/^git\+/, "")')
+source_label=()
+[[ $source_url =~ ^https?:// ]] && source_label=(--label "org.opencontainers.image.source=$source_url")
 echo "► image: building $tag from $base" >&2
 mkdir -p "$stage"
 # The legacy builder: Debian's engine has BuildKit only through the buildx plugin, which our
 # docker CLI lacks; the Dockerfile has no RUN step, so nothing is lost.
 if ! DOCKER_BUILDKIT=0 docker build --network host --file Dockerfile \
   --build-arg "BASE=$base" --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
-  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg "SOURCE=$source_url" \
+  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${source_label[@]}" \
   --label "dev.runlevel.inputs=$inputs" --tag "$tag" . >"$stage/build.log" 2>&1; then
   echo "✗ image: docker build failed; the end of $stage/build.log:" >&2
   tail -n 20 "$stage/build.log" >&2

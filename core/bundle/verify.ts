@@ -9,6 +9,7 @@ import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
 import { BundleFormat, type BundleIndex, CoreDir, IndexFile, SignatureFile } from './format.js';
+import { bundleIndexProblems } from './index-schema.js';
 import {
   type Descriptor,
   hashBlobs,
@@ -29,18 +30,28 @@ export interface VerifiedImage {
 export async function readBundleIndex(dir: string): Promise<BundleIndex> {
   const file = join(dir, IndexFile);
   if (!existsSync(file)) throw refuse(`not a runlevel bundle: it has no ${IndexFile}`);
-  let index: BundleIndex;
+  let index: unknown;
   try {
     index = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw refuse(`${IndexFile} is not valid JSON: ${(err as Error).message}`);
   }
-  if (index.format !== BundleFormat) {
-    throw refuse(
-      `${IndexFile} is format ${JSON.stringify(index.format)}; this runlevel reads ${BundleFormat}`,
+  const format = (index as { format?: unknown } | null)?.format;
+  if (format !== undefined && format !== BundleFormat) {
+    throw refuse(`${IndexFile} is format ${JSON.stringify(format)}; this runlevel reads ${BundleFormat}`);
+  }
+  const problems = bundleIndexProblems(index);
+  if (problems.length > 0) {
+    throw new UserError(
+      `${IndexFile} is not a bundle index runlevel made (${problems.length === 1 ? '1 problem' : `${problems.length} problems`})`,
+      {
+        exitCode: ExitCode.verifyFailed,
+        problems,
+        hint: 'the bundle was made by something else or changed after it was made: make it again with `runlevel bundle create`',
+      },
     );
   }
-  return index;
+  return index as BundleIndex;
 }
 
 /** The index's signature with the public key; undefined key: skipped, said loudly. */

@@ -14,9 +14,9 @@ import { AppsV1Api, BatchV1Api, type KubeConfig } from '@kubernetes/client-node'
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mirrorRef } from '../../core/images/mirror.js';
-import { parseImageRef } from '../../core/images/reference.js';
 import type { PlatformImage } from '../../core/images/types.js';
+import { mirrorRef } from '../../core/shared/images/mirror.js';
+import { parseImageRef } from '../../core/shared/images/reference.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { buildImage, layerTar } from '../helpers/bundle-images.js';

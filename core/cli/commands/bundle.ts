@@ -15,6 +15,7 @@ import { listPlatformImages } from '../../images/index.js';
 import type { PlatformImage } from '../../images/types.js';
 import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
+import { mirrorProblem } from '../../shared/images/mirror.js';
 import { log } from '../../shared/log.js';
 import type { Command, CommandContext } from '../command.js';
 import type { ResolvedConfig } from '../config.js';
@@ -148,6 +149,14 @@ async function push({ config, flags }: CommandContext, rest: string[]) {
     });
   const to = typeof flags.to === 'string' ? flags.to.replace(/\/+$/, '') : undefined;
   if (!to) throw new UserError('bundle push needs --to REGISTRY[/prefix] (the mirror)');
+  const wrong = mirrorProblem(to);
+  if (wrong) {
+    // Named as the user gave it: the flag, or the variable when the flag was absent.
+    const from = process.env.RUNLEVEL_BUNDLE_TO === flags.to ? 'RUNLEVEL_BUNDLE_TO=' : '--to ';
+    throw new UserError(`${from}${JSON.stringify(flags.to)} ${wrong}`, {
+      hint: 'the same form as platform.registry.mirror: host[:port][/prefix], e.g. mirror.example.com:5000/platform',
+    });
+  }
   const publicKey = publicKeyOf(config, flags, true);
   const started = Date.now();
   log.start(`verifying ${file}`);

@@ -3,6 +3,7 @@ import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import { ValuesRepo } from '../../values/index.js';
+import { plaintextInRepo } from '../../values/plaintext.js';
 import { plural, sortProblems } from '../../values/problems.js';
 import type { Command } from '../command.js';
 import { otherPins, validateOtherPins } from '../other-pins.js';
@@ -66,6 +67,14 @@ export const command: Command = {
       if (other.outcome === 'invalid') failed.push(other.cluster);
     }
     if (config.output === 'json') log.writeData(JSON.stringify({ clusters: report }, null, 2));
+    // What git would commit besides the values: a render, a Secret manifest, a decrypted copy.
+    const plaintext = await plaintextInRepo(config.valuesDir);
+    if (plaintext.length > 0) {
+      throw new UserError(
+        `the values repo holds ${plural(plaintext.length, 'file')} with secrets in plain text that git would commit`,
+        { exitCode: ExitCode.invalid, problems: sortProblems([...problems, ...plaintext]) },
+      );
+    }
     if (failed.length === 0) return ExitCode.ok;
     const unique = sortProblems(problems);
     throw new UserError(`values are invalid for ${failed.join(', ')} (${plural(unique.length, 'problem')})`, {

@@ -9,6 +9,7 @@ import type { Command } from '../command.js';
 /** How each tool states its version (argv), all offline. Gatekeeper has no such flag: see below. */
 const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'helm-diff'>, string[]]> = {
   helm: ['helm', ['version', '--short']],
+  'helm-engine': ['helm-engine', ['--version']],
   helmfile: ['helmfile', ['--version']],
   'helm-diff': ['helm', ['diff', 'version']],
   'kube-apiserver': ['kube-apiserver', ['--version']],

@@ -1,7 +1,16 @@
 // `runlevel init` with the real sops and git: the new repo validates, its secrets are encrypted to
 // a key outside the repo, the editor schemas are wired, and the pre-commit hook blocks bad values.
 
-import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -144,6 +153,35 @@ test('the pre-commit hook refuses values that do not validate', async () => {
   );
   const good = await execa('git', ['commit', '-am', 'good'], { cwd: repo, env: hookEnv, reject: false });
   assert.is(good.exitCode, 0, good.stderr);
+});
+
+test('the repo ignores rendered/: template --out rendered is written there, and a Secret manifest elsewhere stops the commit', async () => {
+  assert.match(readFileSync(join(repo, '.gitignore'), 'utf8'), /^\/rendered\/$/m);
+  const r = await runCli(['template', '--cluster', 'edge-1', '--out', 'rendered'], { cwd: repo, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(repo, 'rendered/index.json')));
+  const status = await execa('git', ['status', '--porcelain'], { cwd: repo, env });
+  assert.is(status.stdout, '', 'the render is ignored: nothing for git to commit');
+  // Elsewhere in the work tree a render is refused before any work, naming the way out.
+  const inside = await runCli(['template', '--cluster', 'edge-1', '--out', 'out'], { cwd: repo, env });
+  assert.is(inside.code, 2, inside.stderr);
+  assert.match(inside.stderr, "echo '/out/' >> .gitignore");
+  assert.not.ok(existsSync(join(repo, 'out')));
+  // A Secret manifest copied out of the render and staged: the pre-commit hook (validate) refuses it.
+  const secret = readdirSync(join(repo, 'rendered'), { recursive: true, encoding: 'utf8' }).find((f) =>
+    f.endsWith('secrets.yaml'),
+  );
+  assert.ok(secret, 'the render holds a secrets.yaml');
+  writeFileSync(join(repo, 'leak.yaml'), readFileSync(join(repo, 'rendered', secret), 'utf8'));
+  await execa('git', ['add', 'leak.yaml'], { cwd: repo, env });
+  const commit = await execa('git', ['commit', '-m', 'leak'], { cwd: repo, env, reject: false });
+  assert.is.not(commit.exitCode, 0);
+  assert.match(
+    commit.stderr,
+    /leak\.yaml:\d+:\d+ {2}a Secret manifest \(Secret\/[^)]+\) in plain text, tracked by git/,
+  );
+  await execa('git', ['rm', '-q', '--cached', 'leak.yaml'], { cwd: repo, env });
+  rmSync(join(repo, 'leak.yaml'));
 });
 
 test('init refuses a non-empty directory and bad names, and leaves nothing behind', async () => {
