@@ -3,7 +3,7 @@ import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
 import { UserError } from '../../shared/errors.js';
-import { shutdown } from '../../shared/exec.js';
+import { halt, shutdown } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
@@ -117,6 +117,7 @@ export const command: Command = {
         concurrency,
         runTask: taskRunner(conn.kc, resolved),
         interrupted: () => shutdown.signal.aborted,
+        halted: () => halt.signal.aborted,
         progress,
       });
     } finally {
