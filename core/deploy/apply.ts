@@ -123,12 +123,16 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
     if (done.some((d) => d.outcome.action === 'skipped') || ctx.stopping()) {
       const ran = done.filter((d) => d.outcome.action !== 'skipped');
       const notStarted = done.length - ran.length;
+      const parts = [
+        ran.length > 0 ? `${ran.map((d) => d.planned.release.name).join(', ')} finished` : '',
+        notStarted > 0 ? `${notStarted} release${notStarted === 1 ? '' : 's'} not started` : '',
+      ].filter(Boolean);
       return {
         outcomes,
         failure: {
           release: ran.at(-1)?.planned.release.name,
           step: 'interrupted',
-          message: `stopped before the runlevel finished: ${ran.length > 0 ? `${ran.map((d) => d.planned.release.name).join(', ')} finished, ` : ''}${notStarted} release${notStarted === 1 ? '' : 's'} not started`,
+          message: `stopped before the runlevel finished${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`,
         },
       };
     }

@@ -81,7 +81,7 @@ export function leaseKeeper(
         spec: { ...current.spec, renewTime: new V1MicroTime() },
       };
       try {
-        current = await withRetry('renew deploy lock', () =>
+        current = await withRetry('write deploy lock', () =>
           api.replaceNamespacedLease({ name: leaseName, namespace: systemNamespace, body }),
         );
         return;
