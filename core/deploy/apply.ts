@@ -3,8 +3,8 @@
 // after a failure, a signal or a lost lock; what is in flight is finished, unless a second signal
 // stopped it (helm marks it failed; it is left so for the next deploy to roll back).
 import { driftItems } from '../drift/describe.js';
-import { postRenderer } from '../images/post-render.js';
 import type { Helm } from '../shared/helm.js';
+import { postRenderer } from '../shared/images/post-render.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
 import type { ClusterStore } from './cluster.js';
