@@ -10,6 +10,7 @@ import { scratchRoot } from './scratch.js';
 import { halt, shutdown } from './shutdown.js';
 import { findTool, type ToolName, toolEnv } from './tools.js';
 
+export { childGroupOptions, trackGroup } from './process-group.js';
 export { halt, shutdown } from './shutdown.js';
 
 export interface RunOptions {

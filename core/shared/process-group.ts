@@ -5,11 +5,12 @@
 // outlive runlevel:
 // - a stop (ours) goes to the tool's whole group: SIGTERM, then SIGKILL after a grace period;
 // - on exit, by any path that runs exit handlers (a third Ctrl-C, an uncaught error), every live
-//   group gets SIGKILL;
-// - when runlevel dies without running them (SIGKILL, the OOM killer), a watchdog does it: a small
-//   bash in a group of its own holds the read end of a pipe only runlevel writes to, is told each
-//   group as it starts and ends, and kills those still listed when the pipe closes, which the
-//   kernel does when runlevel dies, however it dies.
+//   group gets SIGTERM at once (the helm engine then cancels what it has in flight, and helm marks
+//   those releases failed, rather than leaving them pending);
+// - and however runlevel ends, even killed outright (SIGKILL, the OOM killer), a watchdog finishes
+//   it: a small bash in a group of its own holds the read end of a pipe only runlevel writes to, is
+//   told each group as it starts and ends, and when the kernel closes that pipe (runlevel is gone)
+//   sends the groups still listed SIGTERM, then SIGKILL to what is left after the grace period.
 import { type ChildProcess, spawn } from 'node:child_process';
 
 /** Spawn options that put the child in a new process group it leads (its pid is the group id). */
@@ -26,6 +27,12 @@ let hooked = false;
 const watchdogScript = [
   'declare -A g',
   'while read -r l; do case $l in +*) g[${l#+}]=1 ;; -*) unset "g[${l#-}]" ;; esac; done',
+  '[ ${#g[@]} -eq 0 ] && exit 0',
+  'for p in "${!g[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done',
+  `for i in $(seq ${graceMs / 100}); do`,
+  '  left=0; for p in "${!g[@]}"; do kill -0 -- "-$p" 2>/dev/null && left=1; done',
+  '  [ $left -eq 0 ] && exit 0; sleep 0.1',
+  'done',
   'for p in "${!g[@]}"; do kill -KILL -- "-$p" 2>/dev/null; done',
 ].join('\n');
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: bash's own ${...}
@@ -74,7 +81,7 @@ export function trackGroup(pid: number | undefined, stop: AbortSignal): TrackedG
   if (!hooked) {
     hooked = true;
     process.on('exit', () => {
-      for (const g of live) signalGroup(g, 'SIGKILL');
+      for (const g of live) signalGroup(g, 'SIGTERM'); // the watchdog sends SIGKILL after the grace
     });
   }
   live.add(pid);

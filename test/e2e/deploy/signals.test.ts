@@ -3,17 +3,21 @@
 // group), at a moment the test controls: while helm applies sso, its write held at the API server
 // by an admission webhook of the test's (helpers/admission-hold.ts). One signal: helm is not told,
 // the release in flight finishes, nothing new starts. Two: helm is told to stop and marks the
-// release failed, the lock is released, the record says where. No helm is left running either way.
+// release failed, the lock is released, the record says where. Nothing the deploy started (its
+// helm engine, in a process group of its own) outlives it either way.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
 import { coreRoot } from '../../../core/shared/paths.js';
+import { processAlive } from '../../../core/shared/proc.js';
 import { holdCreates } from '../../helpers/admission-hold.js';
 import { cleanEnv, runCli } from '../../helpers/cli.js';
-import { deployLeaseExists, helmReleasesByName, processesMentioning } from '../../helpers/kube.js';
+import { deployLeaseExists, helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
@@ -91,8 +95,33 @@ const laterReleases = async () => {
   return { sso, later: new Map(later) };
 };
 
-async function noHelmLeft(): Promise<void> {
-  assert.equal(await processesMentioning('upgrade --install sso '), [], 'no helm left running');
+/** The processes a process started (its helm engine, the watchdog), with their start times. */
+function childrenOf(pid: number): { pid: number; start: string; cmd: string }[] {
+  const found: { pid: number; start: string; cmd: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== pid) continue;
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      found.push({ pid: Number(entry), start: fields[19] ?? '', cmd });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
+/** Every process the deploy had started is gone (the watchdog's grace period bounds the wait). */
+async function noneLeft(children: { pid: number; start: string; cmd: string }[]): Promise<void> {
+  assert.ok(
+    children.some((c) => c.cmd.includes('helm-engine')),
+    `the deploy's helm engine was seen: ${children.map((c) => c.cmd).join('; ')}`,
+  );
+  for (let i = 0; i < 150 && children.some((c) => processAlive(c.pid, c.start)); i++) await sleep(100);
+  const left = children.filter((c) => processAlive(c.pid, c.start)).map((c) => c.cmd);
+  assert.equal(left, [], 'nothing the deploy started outlives it');
 }
 
 test.before(async () => {
@@ -119,6 +148,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const run = startDeploy('--force');
       const held = await Promise.race([hold.arrived, run.child.then(() => undefined)]);
       assert.ok(held, `helm never reached sso: ${run.stderr()}`);
+      const children = childrenOf(run.pid);
       run.group(signal); // the whole group, as a terminal does
       await run.saw(new RegExp(`${signal} received`));
       hold.release(); // helm, not told to stop, completes sso
@@ -143,7 +173,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         { runlevel: '30-sso', release: 'sso' },
       );
       assert.ok(last?.releases.some((x) => x.name === 'sso' && x.action === 'upgraded'));
-      await noHelmLeft();
+      await noneLeft(children);
     } finally {
       await hold.close();
     }
@@ -162,6 +192,7 @@ test('two SIGINTs to the process group while helm applies sso: helm is told to s
     const run = startDeploy('--force');
     const held = await Promise.race([hold.arrived, run.child.then(() => undefined)]);
     assert.ok(held, `helm never reached sso: ${run.stderr()}`);
+    const children = childrenOf(run.pid);
     run.group('SIGINT');
     await run.saw(/SIGINT received/);
     run.group('SIGINT');
@@ -189,7 +220,7 @@ test('two SIGINTs to the process group while helm applies sso: helm is told to s
       { runlevel: last?.failure?.runlevel, release: last?.failure?.release, step: last?.failure?.step },
       { runlevel: '30-sso', release: 'sso', step: 'interrupted' },
     );
-    await noHelmLeft();
+    await noneLeft(children);
   } finally {
     await hold.close();
   }
