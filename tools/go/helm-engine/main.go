@@ -69,11 +69,10 @@ func main() {
 	}
 	// The core starts us in a process group of our own, so a terminal's Ctrl-C reaches the core
 	// alone; it decides what stops. Closing stdin: finish what is in flight, then exit. SIGTERM (its
-	// second Ctrl-C, or its watchdog when it died): cancel the installs and upgrades in flight, which
-	// helm marks failed, and keep answering until stdin closes.
-	signal.Ignore(os.Interrupt)
+	// second Ctrl-C, or its watchdog when it died) or SIGINT, as helm's CLI takes them: cancel the
+	// installs and upgrades in flight, which helm marks failed, and keep answering until stdin closes.
 	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM)
+	signal.Notify(term, syscall.SIGTERM, os.Interrupt)
 	go func() {
 		<-term
 		stopReleases()
