@@ -36,6 +36,11 @@ func newEngine(kubeconfig string) *engine {
 	return &engine{kube: &sharedKube{kubeconfig: kubeconfig}, charts: newChartCache()}
 }
 
+// stopping is cancelled when the core stops what is in flight (its second Ctrl-C, sent to us as
+// SIGTERM): an install or upgrade in flight then ends the way helm's CLI ends on a signal, its
+// release marked failed, and one started later fails at once.
+var stopping, stopReleases = context.WithCancel(context.Background())
+
 // historyMax is what runlevel always passed to helm (--history-max 10, helm's own default too).
 const historyMax = 10
 
@@ -126,7 +131,7 @@ func (e *engine) upgrade(req request) (int, error) {
 		if post != nil {
 			inst.PostRenderer = post
 		}
-		rel, err := inst.RunWithContext(context.Background(), ch, vals)
+		rel, err := inst.RunWithContext(stopping, ch, vals)
 		e.afterRelease(ch, rel)
 		if err != nil {
 			return 0, err
@@ -149,7 +154,7 @@ func (e *engine) upgrade(req request) (int, error) {
 	if post != nil {
 		up.PostRenderer = post
 	}
-	rel, err := up.RunWithContext(context.Background(), req.Name, ch, vals)
+	rel, err := up.RunWithContext(stopping, req.Name, ch, vals)
 	e.afterRelease(ch, rel)
 	if err != nil {
 		return 0, errors.Wrap(err, "UPGRADE FAILED")
