@@ -18,7 +18,7 @@ import {
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import type { ClusterPlan, PlanInput } from '../deploy/index.js';
-import type { ReleaseFootprint } from '../deploy/leftovers.js';
+import { keptObjects, type ReleaseFootprint } from '../deploy/leftovers.js';
 import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { replacedSecrets } from '../diff/deployed-secrets.js';
@@ -341,6 +341,7 @@ export async function renderedNames(config: ResolvedConfig): Promise<{
           (c) => String((c.body.metadata as { name?: unknown } | undefined)?.name ?? ''),
         ),
         ownNamespaces: r.objects.filter((o) => o.kind === 'Namespace').map((o) => o.name),
+        kept: keptObjects(r.files),
       })),
     };
   } catch (err) {

@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { declaredImageFields } from '../images/fields.js';
-import { type ImageRewrite, rewriteManifest } from '../images/rewrite.js';
 import type { Capabilities, Helm } from '../shared/helm.js';
 import { anyHelmEngine } from '../shared/helm-engine.js';
+import { declaredImageFields } from '../shared/images/fields.js';
+import { type ImageRewrite, rewriteManifest } from '../shared/images/rewrite.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';

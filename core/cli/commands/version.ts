@@ -40,8 +40,8 @@ const notInImage: Partial<Record<ToolName, string>> = {
   gatekeeper: 'host only: the local cluster runs outside the image',
   kubectl: 'not in the image: the core does not run it',
   'helm-diff': 'not in the image: the core does not run it',
-  crane: 'host only: bundles are made and pushed outside the image',
-  cosign: 'host only: the image is signed and verified outside it',
+  cosign:
+    'host only: signs (make image, bundle create) and verifies on the host (the kit carries it); the image verifies with node crypto',
   syft: 'host only: make image writes the SBOM',
 };
 const inImage = process.env.RUNLEVEL_IN_IMAGE === 'true';
