@@ -99,6 +99,10 @@ func timeoutOf(req request) time.Duration {
 }
 
 func (e *engine) upgrade(req request) (int, error) {
+	if err := e.kube.init(); err != nil {
+		return 0, err
+	}
+	defer e.kube.beginRelease()()
 	cfg, err := e.config(req.Namespace)
 	if err != nil {
 		return 0, err
@@ -174,6 +178,10 @@ func (e *engine) afterRelease(ch *chart.Chart, rel *release.Release) {
 }
 
 func (e *engine) rollback(req request) error {
+	if err := e.kube.init(); err != nil {
+		return err
+	}
+	defer e.kube.beginRelease()()
 	cfg, err := e.config(req.Namespace)
 	if err != nil {
 		return err
@@ -188,6 +196,10 @@ func (e *engine) rollback(req request) error {
 }
 
 func (e *engine) uninstall(req request) error {
+	if err := e.kube.init(); err != nil {
+		return err
+	}
+	defer e.kube.beginRelease()()
 	cfg, err := e.config(req.Namespace)
 	if err != nil {
 		return err
