@@ -47,7 +47,8 @@ export function decide(memory: SyncMemory, seen: Observation, policy: SyncPolicy
         return to({ state: SyncState.Idle, head, failure }, { kind: 'check-drift' });
       }
       if (failure && failure.commit === head && seen.now < failure.retryAt) {
-        return to({ state: memory.state, head, failure }, wait);
+        const state = failure.cause === 'deploy' ? SyncState.Failed : SyncState.BackingOff;
+        return to({ state, head, failure }, wait);
       }
       return to({ state: SyncState.Fetching, head, failure }, { kind: 'inspect', commit: head });
     }

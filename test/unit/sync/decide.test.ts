@@ -180,9 +180,9 @@ test('Failed: a hook fetches at once; a newer commit deploys without waiting, th
   };
   const f = decide(failed, { kind: 'trigger', by: 'hook', now }, policy);
   assert.equal(f.action, { kind: 'fetch' });
-  assert.equal(decide(f.memory, { kind: 'fetched', commit: 'c2', rewritten: false, now }, policy).action, {
-    kind: 'wait',
-  });
+  const same = decide(f.memory, { kind: 'fetched', commit: 'c2', rewritten: false, now }, policy);
+  assert.equal(same.action, { kind: 'wait' });
+  assert.is(same.memory.state, SyncState.Failed, 'back to Failed, not left in Fetching');
   assert.equal(decide(f.memory, { kind: 'fetched', commit: 'c3', rewritten: false, now }, policy).action, {
     kind: 'inspect',
     commit: 'c3',
