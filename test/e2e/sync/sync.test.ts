@@ -192,7 +192,11 @@ test('drift, warn: a deleted Deployment and a changed image are reported, an ign
   assert.is(s?.drifted, 2, 'the deleted one and the image; spec.replicas is ignored');
   assert.match(agent?.log() ?? '', /drift in team-demo\/demo-hello: .*missing/);
   assert.match(agent?.log() ?? '', /drift in team-blue\/blue-hello: .*busybox/);
-  assert.not.match(agent?.log() ?? '', /drift in team-blue\/blue-hello: .*spec\.replicas/, 'the ignored field');
+  assert.not.match(
+    agent?.log() ?? '',
+    /drift in team-blue\/blue-hello: .*spec\.replicas/,
+    'the ignored field',
+  );
   assert.is(metricValue((await agent?.metrics()) ?? '', 'runlevel_sync_drifted_objects'), 2);
   assert.is(await deploymentImage('demo-hello', 'team-demo'), undefined, 'warn changes nothing');
 });
