@@ -21,7 +21,7 @@ const args = process.argv.slice(2);
 const matchAt = args.indexOf('--match');
 const match = matchAt >= 0 ? args.splice(matchAt, 2)[1] : undefined;
 const only = args;
-const tiers = ['unit', 'integration', 'policies', 'e2e', 'image'].filter(
+const tiers = ['unit', 'integration', 'policies', 'e2e', 'browser', 'image'].filter(
   (t) => only.length === 0 || only.includes(t),
 );
 
@@ -120,6 +120,18 @@ async function imageTier(): Promise<TierResult> {
   }
 }
 
+/** The status pages in Debian's chromium (scripts/test-packages.sh installs it), on the shared cluster. */
+async function browserTier(): Promise<TierResult> {
+  if (!existsSync('/usr/bin/chromium')) {
+    return crashed(
+      'browser',
+      Date.now(),
+      "Debian's chromium is not installed (make test installs it: scripts/test-packages.sh)",
+    );
+  }
+  return clusterTier('browser');
+}
+
 function crashed(tier: string, started: number, why: string): TierResult {
   console.error(`✗ tier ${tier} could not run: ${why}`);
   return { tier, passed: 0, failed: 1, seconds: (Date.now() - started) / 1000 };
@@ -131,6 +143,7 @@ try {
     console.log(`\n► tier ${tier}`);
     if (tier === 'policies') results.push(await policyTier());
     else if (tier === 'e2e') results.push(await clusterTier('e2e'));
+    else if (tier === 'browser') results.push(await browserTier());
     else if (tier === 'image') results.push(await imageTier());
     else results.push(await uvuTier(tier));
   }

@@ -13,7 +13,7 @@ import { UserError } from '../../shared/errors.js';
 import { isConflict, isNotFound, withRetry } from '../../shared/kube.js';
 import { log } from '../../shared/log.js';
 import { credentialHelper as helper, publicUrl } from '../../sync/git.js';
-import { chooseAgeKeyFile } from '../../values/secrets.js';
+import { repoAgeKeyText } from '../../values/secrets.js';
 import type { Command } from '../command.js';
 import { enforcePin, imageRepository } from '../pin.js';
 import { connectCluster } from '../pipeline.js';
@@ -67,12 +67,8 @@ export const command: Command = {
     const branch = typeof flags.branch === 'string' ? flags.branch : 'main';
     const credentials = typeof flags['git-credentials'] === 'string' ? flags['git-credentials'] : undefined;
     const hookFile = typeof flags['hook-secret-file'] === 'string' ? flags['hook-secret-file'] : undefined;
-    const ageKey = chooseAgeKeyFile(config.ageKeyFile, config.valuesDir);
-    if (!ageKey || !existsSync(ageKey)) {
-      throw new UserError('bootstrap needs the age key of this repo for the agent', {
-        hint: 'pass --age-key-file (the key `runlevel init` wrote)',
-      });
-    }
+    // The agent decrypts with this repo's key: found as every decrypt finds it, or the error listing where it looked.
+    const ageKey = await repoAgeKeyText(config.valuesDir, config.ageKeyFile);
     const secrets = {
       ageKey: 'runlevel-agent-age',
       gitCredentials: credentials ? 'runlevel-agent-git' : '',
@@ -156,7 +152,7 @@ export const command: Command = {
     const conn = await connectCluster(config);
     const core = conn.kc.makeApiClient(CoreV1Api);
     await ensureSystemNamespace(core);
-    await putSecret(core, secrets.ageKey, 'Opaque', { 'age.key': readFileSync(ageKey, 'utf8') });
+    await putSecret(core, secrets.ageKey, 'Opaque', { 'age.key': ageKey });
     if (credentials) {
       const user = join(credentials, 'username');
       await putSecret(core, secrets.gitCredentials, 'kubernetes.io/basic-auth', {

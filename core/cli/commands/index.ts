@@ -66,6 +66,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'install the sync agent with a first deploy: from then on the cluster follows the repo',
     load: async () => (await import('./bootstrap.js')).command,
   },
+  serve: {
+    summary: 'status pages (HTML and /api/v1 JSON) of a cluster or the fleet, read-only',
+    load: async () => (await import('./serve.js')).command,
+  },
+  fleet: {
+    summary: 'fleet status: every cluster of runlevel.yaml, one line each',
+    load: async () => (await import('./fleet.js')).command,
+  },
   task: {
     summary: 'run one lifecycle task, or list them (--list)',
     load: async () => (await import('./task.js')).command,
