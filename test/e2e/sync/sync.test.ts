@@ -129,7 +129,9 @@ test('an invalid commit: the last good stays; /status and /metrics name it and w
   const m = (await agent?.metrics()) ?? '';
   assert.match(
     m,
-    new RegExp(`runlevel_sync_invalid_commit_info\\{[^}]*commit="${c3}"[^}]*reason="[^"]*hello\\.yaml`),
+    new RegExp(
+      `runlevel_sync_invalid_commit_info\\{[^}]*commit="${c3}"[^}]*reason="(?:[^"\\\\]|\\\\.)*hello\\.yaml`,
+    ), // label values escape " as \\"
   );
   assert.is((await deploys()).length, before, 'nothing deployed');
   // Not retried: two passes later it was still refused once.
@@ -295,11 +297,17 @@ test('a manual deploy while the agent deploys: never both at once', async () => 
   );
   await agent?.waitFor('c7 deployed by the agent', (x) => x.deployed?.commit === c7);
   assert.ok([0, 6].includes(manual.code), manual.stderr);
-  const runs = (await deploys()).filter((d) => d.valuesCommit === short(c7));
-  for (const a of runs)
-    for (const b of runs)
-      if (a !== b)
-        assert.ok(a.ended <= b.started || b.ended <= a.started, `overlapping runs: ${JSON.stringify(runs)}`);
+  // A record's start is its command's start (a run waiting for the lock included): what shows that
+  // the two never worked at once is that exactly one of them upgraded demo-hello, and any other
+  // run of this commit planned after it had ended and found it unchanged.
+  const runs = (await deploys()).filter((d) => d.valuesCommit === short(c7) && d.outcome === 'succeeded');
+  const actionOf = (d: DeployRecord) => d.releases.find((r) => r.name === 'demo-hello')?.action;
+  const upgraded = runs.filter((d) => actionOf(d) === 'upgraded');
+  assert.is(upgraded.length, 1, JSON.stringify(runs.map((d) => [d.id, d.started, d.ended, actionOf(d)])));
+  for (const d of runs.filter((x) => x !== upgraded[0])) {
+    assert.is(actionOf(d), 'unchanged');
+    assert.ok(d.ended >= (upgraded[0]?.ended ?? ''), 'it ended after the upgrade');
+  }
 });
 
 test('SIGKILL mid-deploy, restarted: the lock is taken over, the record shows the failure, it converges', async () => {
