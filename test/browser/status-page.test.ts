@@ -119,6 +119,15 @@ test('after a drift made through the API: the release says drifted, with the obj
     'the drift',
   );
   const page = await open();
+  // Every row the page shows is a release of the JSON, in the same state, and none is missing.
+  const json = (await (await fetch(`${served.url}api/v1/status`)).json()) as ClusterStatus;
+  const fromJson = json.runlevels.flatMap((rl) =>
+    rl.releases.map((r) => [`r-${r.namespace}-${r.release}`, r.state]),
+  );
+  const onPage = await page.$$eval('tr[data-state]', (trs) =>
+    trs.map((tr) => [tr.id, tr.getAttribute('data-state')]),
+  );
+  assert.equal(onPage, fromJson);
   assert.match(await text(page, 'h1'), /1 drifted/);
   const row = await text(page, '#r-team-demo-demo-hello');
   assert.match(row, /drifted/);
