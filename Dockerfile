@@ -16,9 +16,9 @@ COPY helmfile.d/ /opt/runlevel/helmfile.d/
 COPY schemas/ /opt/runlevel/schemas/
 COPY policies/ /opt/runlevel/policies/
 COPY values-template/ /opt/runlevel/values-template/
-COPY package.json /opt/runlevel/
+COPY .runlevel/image/package.json /opt/runlevel/
 COPY tools/pins.env /opt/runlevel/tools/
-COPY bin/runlevel /opt/runlevel/bin/
+COPY bin/runlevel bin/runlevel-docker /opt/runlevel/bin/
 COPY dist/core/ /opt/runlevel/dist/core/
 
 # Nothing in the image is writable at run time (docker run --read-only): every path a tool might
@@ -29,7 +29,10 @@ COPY dist/core/ /opt/runlevel/dist/core/
 #    a repo owned by someone else unless told it is safe (we only read its commit).
 #  - TMPDIR: check still hands kubeconform the render and the CRD schemas as files; /dev/shm is
 #    the container's own in-memory tmpfs (there with --read-only too), so nothing reaches a disk.
+#  - RUNLEVEL_AGE_KEY_DIR: where age keys are looked for (and where `init` writes a new one): the
+#    user mounts their key directory there (README, "Run it the way users do").
 ENV RUNLEVEL_IN_IMAGE=true \
+    RUNLEVEL_AGE_KEY_DIR=/keys \
     TMPDIR=/dev/shm \
     PATH=/opt/runlevel/.tools/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/nonexistent \
@@ -44,12 +47,13 @@ WORKDIR /values
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/bin/node", "/opt/runlevel/bin/runlevel"]
 CMD ["--help"]
 
-# Last, so a new revision or date changes no layer above.
-ARG VERSION=0.0.0 REVISION=unknown CREATED=unknown SOURCE=unknown
+# Last, so a new revision or date changes no layer above. org.opencontainers.image.source is a
+# URL or nothing: scripts/image.sh adds it with --label from package.json's `repository` when that
+# names one (never the clone's remote, which may be a local path).
+ARG VERSION=0.0.0 REVISION=unknown CREATED=unknown
 LABEL org.opencontainers.image.title="runlevel" \
       org.opencontainers.image.description="A stateless, versioned Kubernetes platform core" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.licenses="Apache-2.0"

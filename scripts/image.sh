@@ -11,9 +11,13 @@ cd "$root"
 
 # The tools the core runs. The cluster's own binaries (kube-apiserver, etcd, kwok, ...) run on the
 # host with `runlevel cluster up`; kubectl and the helm-diff plugin are run by no code of the core
-# (its diff is its own), and would add 34 MB of the 200 MB compressed budget.
-image_tools=(helm helmfile kubeconform opa sops)
-version=$(node -p 'require("./package.json").version')
+# (its diff is its own), and would add 34 MB of the 200 MB compressed budget. crane is the registry
+# protocol of `bundle push`, which runs in the image on the far side of an air gap (docs/airgap.md);
+# cosign is not here: the image verifies with node's crypto, the host with the kit's cosign.
+image_tools=(helm helm-engine helmfile kubeconform opa sops crane)
+# RUNLEVEL_VERSION builds the same checkout as another core version (a canary's image in tests):
+# only the package.json the image carries says so.
+version=${RUNLEVEL_VERSION:-$(node -p 'require("./package.json").version')}
 tag=${RUNLEVEL_IMAGE:-runlevel:$version}
 stage=$root/.runlevel/image
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/runlevel/image
@@ -52,6 +56,8 @@ rm -rf "$stage/tools" "$stage/node_modules"
 mkdir -p "$stage/tools/bin"
 for t in "${image_tools[@]}"; do link "$(readlink -f ".tools/bin/$t")" "$stage/tools/bin/$t"; done
 cp -al "$modules/node_modules" "$stage/node_modules" 2>/dev/null || cp -a "$modules/node_modules" "$stage/node_modules"
+node -e 'const p = require("./package.json"); p.version = process.argv[1]; process.stdout.write(JSON.stringify(p, null, 2) + "\n")' \
+  "$version" >"$stage/package.json"
 
 # What the image is made of; the same digest means the same image, so the build is skipped.
 inputs=$(
@@ -59,7 +65,8 @@ inputs=$(
     echo "base=$base lock=$lock"
     cat Dockerfile .dockerignore
     for t in "${image_tools[@]}"; do echo "$t=$(readlink -f ".tools/bin/$t")"; done
-    find charts helmfile.d schemas policies values-template dist/core bin/runlevel package.json tools/pins.env \
+    find charts helmfile.d schemas policies values-template dist/core bin/runlevel bin/runlevel-docker \
+      .runlevel/image/package.json tools/pins.env \
       -type f -print0 | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -c1-16
 )
@@ -72,14 +79,18 @@ fi
 
 revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 [[ -n $(git status --porcelain 2>/dev/null) ]] && revision=$revision-dirty
-source_url=$(git config --get remote.origin.url 2>/dev/null || echo unknown)
+# The source label is a URL from package.json's `repository` (a string or {url}), else no label:
+# the clone's remote may be a local path, which means nothing to whoever pulls the image.
+source_url=$(node -p 'const r = require("./package.json").repository; (typeof r === "string" ? r : r?.url ?? "").replace(/^git\+/, "")')
+source_label=()
+[[ $source_url =~ ^https?:// ]] && source_label=(--label "org.opencontainers.image.source=$source_url")
 echo "► image: building $tag from $base" >&2
 mkdir -p "$stage"
 # The legacy builder: Debian's engine has BuildKit only through the buildx plugin, which our
 # docker CLI lacks; the Dockerfile has no RUN step, so nothing is lost.
 if ! DOCKER_BUILDKIT=0 docker build --network host --file Dockerfile \
   --build-arg "BASE=$base" --build-arg "VERSION=$version" --build-arg "REVISION=$revision" \
-  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg "SOURCE=$source_url" \
+  --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${source_label[@]}" \
   --label "dev.runlevel.inputs=$inputs" --tag "$tag" . >"$stage/build.log" 2>&1; then
   echo "✗ image: docker build failed; the end of $stage/build.log:" >&2
   tail -n 20 "$stage/build.log" >&2

@@ -18,8 +18,12 @@ export GONOSUMDB=github.com/databus23/helm-diff
 
 fail() { echo "✗ tools: $1: $2 failed${3:+ — $3}" >&2; exit 1; }
 
-# key <module dir> <version>: cache key; the go.mod/go.sum digest covers replace lines too.
-key() { echo "$2-$(cat "tools/go/$1/go.mod" "tools/go/$1/go.sum" | sha256sum | cut -c1-10)"; }
+# key <module dir> <version>: cache key; the go.mod/go.sum digest covers replace lines too, and a
+# module of our own (helm-engine) adds its Go sources.
+key() {
+  local d=tools/go/$1
+  echo "$2-$(cat "$d/go.mod" "$d/go.sum" $(find "$d" -maxdepth 1 -name '*.go' | sort) | sha256sum | cut -c1-10)"
+}
 
 # build <tool> <ldflags> <package>...: go build the packages into the tool's cache directory.
 # A package given as name=path is built into a binary of that name (etcd's main is .../server/v3).
@@ -54,7 +58,7 @@ build() {
 
 pin() {
   case $1 in
-    helm) echo "$HELM" ;; helmfile) echo "$HELMFILE" ;; helm-diff) echo "$HELM_DIFF" ;;
+    helm | helm-engine) echo "$HELM" ;; helmfile) echo "$HELMFILE" ;; helm-diff) echo "$HELM_DIFF" ;;
     kubernetes) echo "$KUBERNETES" ;; kwok) echo "$KWOK" ;; opa) echo "$OPA" ;;
     kubeconform) echo "$KUBECONFORM" ;; sops) echo "$SOPS" ;; etcd) echo "$ETCD" ;;
     gatekeeper) echo "$GATEKEEPER" ;; crane) echo "$CRANE" ;; cosign) echo "$COSIGN" ;;
@@ -70,6 +74,9 @@ build kubernetes "-X k8s.io/component-base/version.gitVersion=$KUBERNETES -X k8s
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 build helm "-X helm.sh/helm/v3/internal/version.version=$HELM -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
   helm.sh/helm/v3/cmd/helm
+# Our helm engine: the helm SDK at the same pin and with the same dependency versions as helm above,
+# so it compiles from helm's build cache (only its own package and the link are new).
+build helm-engine "" .
 build helmfile "-X go.szostok.io/version.version=$HELMFILE -X go.szostok.io/version.dirtyBuild=false" \
   github.com/helmfile/helmfile
 build helm-diff "-X github.com/databus23/helm-diff/v3/cmd.Version=${HELM_DIFF#v}" github.com/databus23/helm-diff/v3

@@ -2,7 +2,7 @@
 // (web with an ingress, api with autoscaling, worker without a service), SSO and TLS on.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ageKeyFileText, generateAgeIdentity } from '../../core/values/init/age-key.js';
+import { ageKeyFileText, generateAgeIdentity } from '../../core/values/age-key.js';
 import { defaultAgeKeyFile, encrypt } from '../../core/values/secrets.js';
 
 export async function writeBenchRepo(root: string, teams: number): Promise<void> {

@@ -7,13 +7,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { helmTemplateArgs, mergeValues } from '../../core/render/helm.js';
+import { mergeValues } from '../../core/render/helm.js';
 import { planReleases } from '../../core/render/helmfile.js';
 import { helmfileDir, listRunlevels } from '../../core/render/runlevels.js';
 import { stateValues } from '../../core/render/state-values.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../core/shared/tools.js';
 import { resolveValues } from '../../core/values/index.js';
+import { helmTemplateArgs } from '../../test/helpers/spawn-helm.js';
 import { writeBenchRepo } from './generate.js';
 import { childCpuSeconds, median, timeCommand } from './measure.js';
 

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { cp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create as tarCreate } from 'tar';
-import { formatImageRef, parseImageRef, repositoryOf } from '../images/reference.js';
 import type { PlatformImage } from '../images/types.js';
 import { UserError } from '../shared/errors.js';
+import { formatImageRef, parseImageRef, repositoryOf } from '../shared/images/reference.js';
 import { log } from '../shared/log.js';
 import { removeOnExit, withScratchDir } from '../shared/scratch.js';
 import { findCoreImage } from './core-layout.js';
@@ -21,6 +21,7 @@ import {
   RefAnnotation,
   SignatureFile,
 } from './format.js';
+import { type Kit, writeKit } from './kit.js';
 import { blobsBytes, reachableBlobs, readLayoutIndex, sumSizes } from './layout.js';
 import { mirrorPath } from './mirror-path.js';
 import { byteProgress, formatBytes } from './progress.js';
@@ -42,6 +43,8 @@ export interface CreateResult {
   index: BundleIndex;
   file: string;
   bytes: number;
+  /** What the far side needs besides Docker (kit.ts); undefined without the core. */
+  kit: Kit | undefined;
 }
 
 export async function createBundle(o: CreateOptions): Promise<CreateResult> {
@@ -83,7 +86,16 @@ export async function createBundle(o: CreateOptions): Promise<CreateResult> {
       await rm(partial, { force: true });
       forget();
     }
-    return { index, file: o.output, bytes: (await stat(o.output)).size };
+    const kit =
+      o.coreLayout === undefined
+        ? undefined
+        : await writeKit({
+            bundle: o.output,
+            coreLayout: o.coreLayout,
+            coreVersion: o.coreVersion,
+            key: o.key,
+          });
+    return { index, file: o.output, bytes: (await stat(o.output)).size, kit };
   });
 }
 

@@ -4,7 +4,7 @@
 // its signature), and runlevel-bundle.json, the index the key signs (runlevel-bundle.json.sig).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { coreMirrorRepository } from '../images/mirror.js';
+import { coreMirrorRepository } from '../shared/images/mirror.js';
 
 export const BundleFormat = 'runlevel-bundle/v1';
 export const IndexFile = 'runlevel-bundle.json';

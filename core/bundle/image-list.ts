@@ -1,9 +1,9 @@
 // `bundle create --images FILE`: the images to carry, given instead of rendered from values, as
 // `runlevel images -o json` prints them (a JSON PlatformImage[]) or as a list of references.
 import { readFile } from 'node:fs/promises';
-import { formatImageRef, parseImageRef } from '../images/reference.js';
 import type { PlatformImage } from '../images/types.js';
 import { UserError } from '../shared/errors.js';
+import { formatImageRef, parseImageRef } from '../shared/images/reference.js';
 
 export async function readImageList(file: string): Promise<PlatformImage[]> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {

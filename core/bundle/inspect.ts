@@ -7,7 +7,7 @@ import { list } from 'tar';
 import { UserError } from '../shared/errors.js';
 import { withScratchDir } from '../shared/scratch.js';
 import { type BundleIndex, IndexFile, SignatureFile } from './format.js';
-import { cosignVerifyBlob } from './tools.js';
+import { verifyBlobSignature } from './signature.js';
 import { readBundleIndex } from './verify.js';
 
 export interface Inspection {
@@ -41,7 +41,7 @@ export async function inspectBundle(file: string, publicKey: string | undefined)
     if (!publicKey) return { index, signed, signature: undefined };
     if (!signed)
       return { index, signed, signature: { verified: false, reason: 'not signed', key: publicKey } };
-    const r = await cosignVerifyBlob(publicKey, join(dir, IndexFile), join(dir, SignatureFile));
+    const r = await verifyBlobSignature(publicKey, join(dir, IndexFile), join(dir, SignatureFile));
     return {
       index,
       signed,

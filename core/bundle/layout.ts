@@ -38,9 +38,14 @@ const isManifest = (mediaType: string) =>
 
 /**
  * Every blob an index entry reaches (itself, config, layers, children of an index), each once,
- * in the order met. Throws naming the first descriptor whose blob is missing or of another size.
+ * in the order met; `layers: false` leaves the layers out (a signature's small part). Throws
+ * naming the first descriptor whose blob is missing or of another size.
  */
-export async function reachableBlobs(layout: string, root: Descriptor): Promise<Descriptor[]> {
+export async function reachableBlobs(
+  layout: string,
+  root: Descriptor,
+  opts: { layers?: boolean } = {},
+): Promise<Descriptor[]> {
   const seen = new Map<string, Descriptor>();
   const visit = async (d: Descriptor): Promise<void> => {
     if (seen.has(d.digest)) return;
@@ -60,7 +65,7 @@ export async function reachableBlobs(layout: string, root: Descriptor): Promise<
     const m = JSON.parse(await readFile(file, 'utf8')) as Manifest;
     for (const child of m.manifests ?? []) await visit(child);
     if (m.config) await visit(m.config);
-    for (const layer of m.layers ?? []) await visit(layer);
+    if (opts.layers !== false) for (const layer of m.layers ?? []) await visit(layer);
   };
   await visit(root);
   return [...seen.values()];

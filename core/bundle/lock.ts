@@ -5,8 +5,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { formatImageLock, imageLockFile } from '../images/lock.js';
 import { UserError } from '../shared/errors.js';
+import { formatImageLock, imageLockFile } from '../shared/images/lock.js';
 
 export const LockFile = imageLockFile;
 

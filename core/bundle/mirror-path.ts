@@ -1,8 +1,8 @@
 // An image's path inside a mirror, without the mirror's host: what the bundle index records, so
-// one bundle can be pushed to any mirror (core/images/mirror.ts decides the mapping).
+// one bundle can be pushed to any mirror (core/shared/images/mirror.ts decides the mapping).
 
-import { mirrorImage } from '../images/mirror.js';
-import { formatImageRef, type ImageRef, parseImageRef } from '../images/reference.js';
+import { mirrorImage } from '../shared/images/mirror.js';
+import { formatImageRef, type ImageRef, parseImageRef } from '../shared/images/reference.js';
 
 const placeholder = 'mirror.invalid';
 

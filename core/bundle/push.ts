@@ -5,16 +5,17 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { extract } from 'tar';
-import { formatImageRef, type ImageRef, repositoryOf } from '../images/reference.js';
 import { ToolError, UserError } from '../shared/errors.js';
+import { formatImageRef, type ImageRef, repositoryOf } from '../shared/images/reference.js';
 import { log } from '../shared/log.js';
 import { mapLimit } from '../shared/pool.js';
 import { withScratchDir } from '../shared/scratch.js';
 import { shutdown } from '../shared/shutdown.js';
-import { type BundleImage, type BundleIndex, CoreDir } from './format.js';
+import type { BundleImage, BundleIndex } from './format.js';
 import { inMirror } from './mirror-path.js';
 import { byteProgress, formatBytes } from './progress.js';
-import { cosignLoad, craneDigest, cranePush, craneTag, type RegistryOptions } from './tools.js';
+import { pushCore } from './push-core.js';
+import { craneDigest, cranePush, craneTag, type RegistryOptions } from './tools.js';
 import {
   readBundleIndex,
   type VerifiedImage,
@@ -84,7 +85,12 @@ export async function pushBundle(o: PushOptions): Promise<PushReport> {
               skippedBytes: image.size,
             }
           : image.core
-            ? await pushCore(dir, image, o)
+            ? {
+                source: image.source,
+                target,
+                digest: image.digest,
+                ...(await pushCore(dir, image, repositoryOf(mirrorRef(image, o.to)), o.registry)),
+              }
             : await pushImage(dir, image, v, join(dir, `view-${i}`), o);
         images.push(pushed);
         const bytes = `${formatBytes(pushed.pushedBytes)} sent, ${formatBytes(pushed.skippedBytes)} already there`;
@@ -147,20 +153,6 @@ async function pushImage(
   const size = new Map(v.blobs.map((b) => [b.digest, b.size]));
   const sent = outcome.pushed.reduce((n, d) => n + (size.get(d) ?? 0), 0) + v.entry.size;
   return { ...base, state: 'pushed', pushedBytes: sent, skippedBytes: Math.max(0, image.size - sent) };
-}
-
-async function pushCore(dir: string, image: BundleImage, o: PushOptions): Promise<PushedImage> {
-  const ref = mirrorRef(image, o.to);
-  const byDigest = `${repositoryOf(ref)}@${image.digest}`;
-  const sigTag = `${repositoryOf(ref)}:${image.digest.replace(':', '-')}.sig`;
-  const base = { source: image.source, target: formatImageRef(ref), digest: image.digest };
-  const there =
-    (await craneDigest(byDigest, o.registry)) === image.digest &&
-    (await craneDigest(sigTag, o.registry)) !== undefined;
-  if (there) return { ...base, state: 'skipped', pushedBytes: 0, skippedBytes: image.size };
-  await cosignLoad(join(dir, CoreDir), byDigest, o.registry);
-  await confirm(byDigest, image.digest, o.registry);
-  return { ...base, state: 'pushed', pushedBytes: image.size, skippedBytes: 0 };
 }
 
 /** The image is in the mirror by digest (the core with its signature too). */

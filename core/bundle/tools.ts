@@ -1,5 +1,6 @@
-// The registry and signing tools behind a narrow interface: crane for every registry call,
-// cosign for signatures. Each call is one spawn (argv array, shared abort signal, timeout).
+// The registry and signing tools behind a narrow interface: crane for every registry call, cosign
+// to sign (verifying is node's own crypto: signature.ts). Each call is one spawn (argv array,
+// shared abort signal, timeout).
 import { ToolError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
 
@@ -64,13 +65,6 @@ export async function craneTag(refByDigest: string, tag: string, o: RegistryOpti
   });
 }
 
-/**
- * cosign verifying with a key still asks the Sigstore TUF CDN for its trusted root unless some
- * trust material is configured (cosign verify.go, verify_blob.go): naming a CT log key, which
- * only certificates use, keeps it from phoning home. Measured: no connect call at all.
- */
-const offline = { SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: '/dev/null' };
-
 /** The signature of a file with a cosign key, offline: nothing goes to a transparency log. */
 export async function cosignSignBlob(key: string, file: string, signatureFile: string): Promise<void> {
   await run(
@@ -78,42 +72,6 @@ export async function cosignSignBlob(key: string, file: string, signatureFile: s
     ['sign-blob', '--yes', '--key', key, '--tlog-upload=false', '--output-signature', signatureFile, file],
     { env: { COSIGN_PASSWORD: process.env.COSIGN_PASSWORD ?? '' }, timeoutMs: 120_000 },
   );
-}
-
-/** Does the signature of a file verify with the public key? Offline. The failure, trimmed, when not. */
-export async function cosignVerifyBlob(
-  publicKey: string,
-  file: string,
-  signatureFile: string,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const r = await run(
-    'cosign',
-    ['verify-blob', '--key', publicKey, '--signature', signatureFile, '--insecure-ignore-tlog=true', file],
-    { reject: false, timeoutMs: 120_000, env: offline },
-  );
-  if (r.isCanceled) throw new ToolError('cosign verify-blob was cancelled');
-  return r.exitCode === 0 ? { ok: true } : { ok: false, reason: lastLine(String(r.stderr)) };
-}
-
-/** Does the image in a `cosign save` layout carry a signature of the key? Offline. */
-export async function cosignVerifyLayout(
-  publicKey: string,
-  layout: string,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const r = await run(
-    'cosign',
-    ['verify', '--key', publicKey, '--local-image', '--insecure-ignore-tlog=true', '--offline', layout],
-    { reject: false, timeoutMs: 120_000, env: offline },
-  );
-  if (r.isCanceled) throw new ToolError('cosign verify was cancelled');
-  return r.exitCode === 0 ? { ok: true } : { ok: false, reason: lastLine(String(r.stderr)) };
-}
-
-/** Pushes a `cosign save` layout to ref: the image and its signature tag (sha256-<hex>.sig). */
-export async function cosignLoad(layout: string, ref: string, o: RegistryOptions = {}): Promise<void> {
-  await run('cosign', ['load', ...(o.insecure ? ['--allow-insecure-registry'] : []), '--dir', layout, ref], {
-    timeoutMs: long,
-  });
 }
 
 function lastLine(text: string): string {

@@ -9,6 +9,7 @@ import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
 import { BundleFormat, type BundleIndex, CoreDir, IndexFile, SignatureFile } from './format.js';
+import { bundleIndexProblems } from './index-schema.js';
 import {
   type Descriptor,
   hashBlobs,
@@ -17,7 +18,7 @@ import {
   readLayoutIndex,
   sumSizes,
 } from './layout.js';
-import { cosignVerifyBlob, cosignVerifyLayout } from './tools.js';
+import { verifyBlobSignature, verifyLayoutSignature } from './signature.js';
 
 export interface VerifiedImage {
   /** The layout entry of the image (what crane pushes). */
@@ -29,18 +30,28 @@ export interface VerifiedImage {
 export async function readBundleIndex(dir: string): Promise<BundleIndex> {
   const file = join(dir, IndexFile);
   if (!existsSync(file)) throw refuse(`not a runlevel bundle: it has no ${IndexFile}`);
-  let index: BundleIndex;
+  let index: unknown;
   try {
     index = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw refuse(`${IndexFile} is not valid JSON: ${(err as Error).message}`);
   }
-  if (index.format !== BundleFormat) {
-    throw refuse(
-      `${IndexFile} is format ${JSON.stringify(index.format)}; this runlevel reads ${BundleFormat}`,
+  const format = (index as { format?: unknown } | null)?.format;
+  if (format !== undefined && format !== BundleFormat) {
+    throw refuse(`${IndexFile} is format ${JSON.stringify(format)}; this runlevel reads ${BundleFormat}`);
+  }
+  const problems = bundleIndexProblems(index);
+  if (problems.length > 0) {
+    throw new UserError(
+      `${IndexFile} is not a bundle index runlevel made (${problems.length === 1 ? '1 problem' : `${problems.length} problems`})`,
+      {
+        exitCode: ExitCode.verifyFailed,
+        problems,
+        hint: 'the bundle was made by something else or changed after it was made: make it again with `runlevel bundle create`',
+      },
     );
   }
-  return index;
+  return index as BundleIndex;
 }
 
 /** The index's signature with the public key; undefined key: skipped, said loudly. */
@@ -60,7 +71,7 @@ export async function verifySignature(
       'create it with `runlevel bundle create --key cosign.key`',
     );
   }
-  const r = await cosignVerifyBlob(publicKey, join(dir, IndexFile), join(dir, SignatureFile));
+  const r = await verifyBlobSignature(publicKey, join(dir, IndexFile), join(dir, SignatureFile));
   if (!r.ok) {
     throw refuse(
       `the bundle index signature does not verify with ${publicKey}: ${r.reason}`,
@@ -118,7 +129,7 @@ export async function verifyContent(
 
 /** The core image's own signature (its layout carries it), with the same public key. */
 export async function verifyCoreSignature(dir: string, publicKey: string): Promise<void> {
-  const r = await cosignVerifyLayout(publicKey, join(dir, CoreDir));
+  const r = await verifyLayoutSignature(publicKey, join(dir, CoreDir));
   if (!r.ok) {
     throw refuse(
       `the core image in the bundle is not signed by ${publicKey}: ${r.reason}`,

@@ -1,7 +1,7 @@
 // A chart archive as `helm pull` or `helm package` makes it, read and checked in memory before
 // anything is written: one top directory named after the chart, no path that climbs out of it, a
 // Chart.yaml, and every dependency the Chart.yaml lists present in charts/ (helm refuses otherwise).
-import { readTgz } from '../check/chart-archive.js';
+import { ArchiveError, readTgz } from '../check/chart-archive.js';
 import { UserError } from '../shared/errors.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import type { SubchartRecord } from './record.js';
@@ -31,7 +31,8 @@ export function unpackChart(archive: Buffer, shown: string): UnpackedChart {
   try {
     entries = readTgz(archive);
   } catch (err) {
-    throw bad(`cannot unpack it (${(err as Error).message})`);
+    if (!(err instanceof ArchiveError)) throw err;
+    throw bad(err.message);
   }
   const tops = new Set([...entries.keys()].map((p) => p.split('/')[0] ?? ''));
   const top = [...tops][0];
@@ -105,7 +106,7 @@ export function subcharts(files: ReadonlyMap<string, Buffer>, shown: string): Su
       if (!path.startsWith(`${prefix}charts/`)) continue;
       const rest = path.slice(`${prefix}charts/`.length);
       if (!rest.includes('/') && rest.endsWith('.tgz')) {
-        const inner = readTgz(data);
+        const inner = readNested(data, `${prefix}charts/${rest}`, shown);
         const chartYaml = [...inner].find(([p]) => /^[^/]+\/Chart\.yaml$/.test(p))?.[1];
         const meta = chartMeta(chartYaml, `${prefix}charts/${rest}`, shown);
         out.push(entry(`${prefix}charts/${rest}`, meta, repositories, sha256(data)));
@@ -126,6 +127,21 @@ export function subcharts(files: ReadonlyMap<string, Buffer>, shown: string): Su
   const deps = top ? chartMeta(top, 'Chart.yaml', shown).dependencies : [];
   walk('', new Map(deps.flatMap((d) => (d.repository ? [[d.name, d.repository]] : []))));
   return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** A sub-chart's archive, read with the same limits, refused naming where it sits. */
+function readNested(data: Buffer, path: string, shown: string): Map<string, Buffer> {
+  try {
+    return readTgz(data);
+  } catch (err) {
+    if (!(err instanceof ArchiveError)) throw err;
+    throw new UserError(
+      `${shown} is not a chart archive: its sub-chart ${path} cannot be read: ${err.message}`,
+      {
+        hint: 'a published chart carries readable sub-chart archives: download the chart again with `helm pull`',
+      },
+    );
+  }
 }
 
 function entry(

@@ -3,6 +3,7 @@
 // .tgz that `helm pull` fetched on a connected machine.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { maxUnpackedBytes } from '../check/chart-archive.js';
 import { UserError } from '../shared/errors.js';
 import { subcharts, unpackChart } from './archive.js';
 import { formatRecord, readRecord, recordPath, type VendorRecord } from './record.js';
@@ -32,7 +33,8 @@ export interface VendorResult {
   changes: TreeChanges;
 }
 
-const maxArchiveBytes = 100 * 1024 * 1024;
+// No archive larger than what it may unpack to (core/check/chart-archive.ts) can be a chart.
+const maxArchiveBytes = maxUnpackedBytes;
 const sourcePattern = /^[a-z][a-z0-9+.-]*:\/\/\S+$/;
 
 export function vendorChart(opts: VendorOptions): VendorResult {

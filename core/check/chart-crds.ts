@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
-import { readTgz } from './chart-archive.js';
+import { ArchiveError, readTgz } from './chart-archive.js';
 
 /** A chart's files by path inside the chart; read only when asked. */
 type ChartFiles = Map<string, () => Buffer>;
@@ -43,7 +43,7 @@ function crdsIn(files: ChartFiles, where: string): ChartCrd[] {
     }
     const packaged = /^charts\/([^/]+\.tgz)$/.exec(path);
     if (packaged?.[1]) {
-      out.push(...crdsIn(archiveFiles(read()), `${where}/${path}!`));
+      out.push(...crdsIn(archiveFiles(read(), `${where}/${path}`), `${where}/${path}!`));
       continue;
     }
     const unpacked = /^charts\/([^/]+)\/(.+)$/.exec(path);
@@ -78,9 +78,19 @@ function directoryFiles(chartDir: string): ChartFiles {
 }
 
 /** A packaged chart holds one top directory (<name>/...): paths below it, as for a directory. */
-function archiveFiles(tgz: Buffer): ChartFiles {
+function archiveFiles(tgz: Buffer, shown: string): ChartFiles {
   const files: ChartFiles = new Map();
-  for (const [path, data] of readTgz(tgz)) {
+  let entries: Map<string, Buffer>;
+  try {
+    entries = readTgz(tgz);
+  } catch (err) {
+    if (!(err instanceof ArchiveError)) throw err;
+    throw new UserError(`${shown} cannot be read: ${err.message}`, {
+      exitCode: ExitCode.renderFailed,
+      hint: 'a sub-chart archive must be what `helm dependency build` or `helm pull` wrote: re-vendor the chart',
+    });
+  }
+  for (const [path, data] of entries) {
     const inside = path.replace(/^[^/]+\//, '');
     if (inside !== path) files.set(inside, () => data);
   }

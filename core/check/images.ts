@@ -3,9 +3,9 @@
 // from a registry host in a field no chart declared. Each finding names the object, the field and
 // the values line to change.
 
-import { parseImageRef } from '../images/reference.js';
-import { mirroredRef } from '../images/rewrite.js';
-import { type ImageField, imageSites } from '../images/sites.js';
+import { parseImageRef } from '../shared/images/reference.js';
+import { mirroredRef } from '../shared/images/rewrite.js';
+import { type ImageField, imageSites } from '../shared/images/sites.js';
 import type { Finding } from './findings.js';
 import { lineOfPointer } from './locate.js';
 import { objectId } from './policies.js';
@@ -17,8 +17,11 @@ export interface ImageCheckContext {
   digests?: Readonly<Record<string, string>>;
   /** The declared image fields of a release's chart (`<runlevel>/<release>`). */
   fieldsOf?: (release: string) => readonly ImageField[];
-  /** The values line (or chart default) that set an image of a release, for the hint. */
-  originOf?: (release: string, ref: string) => string | undefined;
+  /**
+   * The values line (or chart default) that set an image of a release, for the hint; `at`: the
+   * rendered file and the key path of the field, so the template that wrote it is read.
+   */
+  originOf?: (release: string, ref: string, at?: { file: string; keys: string[] }) => string | undefined;
 }
 
 const hookRule = 'images/hook-outside-mirror';
@@ -45,8 +48,9 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
       message,
       hint,
     });
-    const setAt = (ref: string) => {
-      const origin = ctx.originOf?.(key, ref);
+    const setAt = (ref: string, path: readonly (string | number)[]) => {
+      const keys = path.filter((k): k is string => typeof k === 'string');
+      const origin = ctx.originOf?.(key, ref, { file: o.ref.file, keys });
       return origin ? ` (set at ${origin})` : '';
     };
     for (const site of imageSites(o.body, ctx.fieldsOf?.(key) ?? [])) {
@@ -61,7 +65,7 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
             pointer,
             hookRule,
             `hook (${hook}) image "${site.ref}" at ${site.field} is outside the mirror ${ctx.mirror}: helm never passes hooks to its post-renderer, so the mirror rewrite cannot reach it`,
-            `set the image in values to ${target}${setAt(site.ref)}`,
+            `set the image in values to ${target}${setAt(site.ref, site.path)}`,
           ),
         );
       }
@@ -76,7 +80,7 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
           pointer,
           looseRule,
           `"${value}" at ${path.join('.')} looks like an image outside the mirror ${ctx.mirror}${hook ? ` (in a hook, which helm does not post-render)` : ''}`,
-          `declare the field in the chart's Chart.yaml annotation runlevel.dev/image-fields (a vendored chart: in charts/<chart>.image-fields.yaml beside it), or set it in values${setAt(ref)}`,
+          `declare the field in the chart's Chart.yaml annotation runlevel.dev/image-fields (a vendored chart: in charts/<chart>.image-fields.yaml beside it), or set it in values${setAt(ref, path)}`,
         ),
       );
     });

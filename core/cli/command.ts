@@ -1,5 +1,6 @@
 import type { ExitCode } from '../shared/exit-codes.js';
 import type { ResolvedConfig } from './config.js';
+import type { ClusterConnection } from './pipeline.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -15,6 +16,8 @@ export interface CommandContext {
   config: ResolvedConfig;
   args: string[]; // positionals after the command name
   flags: Flags;
+  /** A connection the caller holds for its life (the sync agent's one helm); else the command makes one. */
+  connection?: ClusterConnection;
 }
 
 /** One user-facing verb. A command turns flags into options and calls the stages; it never exits. */

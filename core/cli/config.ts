@@ -58,7 +58,6 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
       RUNLEVEL_IN_IMAGE: bool({ default: false }),
       RUNLEVEL_CLUSTER: str({ default: '' }),
       RUNLEVEL_AGE_KEY_FILE: str({ default: '' }),
-      SOPS_AGE_KEY_FILE: str({ default: '' }),
       RUNLEVEL_LOG_FORMAT: str({ choices: ['auto', ...LogFormats], default: 'auto' }),
       RUNLEVEL_OUTPUT: str({ choices: [...OutputFormats], default: 'text' }),
       RUNLEVEL_VERBOSE: bool({ default: false }),
@@ -102,7 +101,8 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
   const valuesDir = flags.values ?? (e.RUNLEVEL_VALUES_DIR || (e.RUNLEVEL_IN_IMAGE ? '/values' : '.'));
   // Only a file the user named: a KUBECONFIG list is merged by loadKubeConfig (and read by helm itself).
   const kubeconfig = flags.kubeconfig ?? (e.RUNLEVEL_KUBECONFIG || undefined);
-  const ageKeyFile = flags['age-key-file'] ?? (e.RUNLEVEL_AGE_KEY_FILE || e.SOPS_AGE_KEY_FILE || undefined);
+  // SOPS_AGE_KEY, SOPS_AGE_KEY_FILE and the key directory are places of their own (values/age-keys.ts).
+  const ageKeyFile = flags['age-key-file'] ?? (e.RUNLEVEL_AGE_KEY_FILE || undefined);
   return {
     valuesDir: resolve(valuesDir),
     cluster: flags.cluster ?? (e.RUNLEVEL_CLUSTER || undefined),

@@ -44,9 +44,9 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function dispatch(argv: string[]): Promise<number> {
-  // helm's --post-renderer during a deploy (images/post-render.ts): stdin to stdout, no command.
+  // helm's --post-renderer during a deploy (shared/images/post-render.ts): stdin to stdout, no command.
   if (argv[0] === '__post-render') {
-    const { postRender } = await import('../images/post-render.js');
+    const { postRender } = await import('../shared/images/post-render.js');
     const out = postRender(await readStdin(), process.env);
     if (out !== '') log.writeData(out, { showSecrets: true }); // helm's manifest ends in a newline
 

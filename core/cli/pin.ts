@@ -3,7 +3,9 @@
 // refuses to touch the cluster and says which image to run instead; a moving tag is no pin at all;
 // and a deploy never takes a cluster back to an older core than the last one that deployed it.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
 import type { ClusterStore } from '../deploy/cluster.js';
 import { coreImageRepository } from '../images/core-image.js';
 import { UserError } from '../shared/errors.js';
@@ -56,20 +58,66 @@ export function imageRepository(env: NodeJS.ProcessEnv = process.env): string {
   return coreImageRepository(env);
 }
 
-/** The one command line that runs this invocation with the core of `version`. */
+/** Flags naming host paths: the documented line mounts them instead (never copied into the arguments). */
+const hostPathFlags = new Set(['--values', '--kubeconfig', '--age-key-file', '--state-dir']);
+
+/**
+ * The one command line that runs this invocation with the core of `version`: the documented
+ * `docker run` line (README, "Run it the way users do"), with the pinned tag and the command's own
+ * arguments. Flags that name host paths are dropped (the mounts stand for them) and `--out DIR`
+ * becomes a writable mount at /out, so the line works when pasted.
+ */
 export function pinnedCommandLine(version: string, argv: readonly string[]): string {
-  const mounts = '-v "$PWD":/values:ro -v "$KUBECONFIG":/kube/config:ro';
-  return `docker run --rm --read-only --network host ${mounts} ${imageRepository()}:${version} ${argv.map(shellQuote).join(' ')}`;
+  const args: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
+    if (flag === undefined) continue;
+    if (hostPathFlags.has(flag) || flag === '--out') {
+      const value = inline ?? argv[++i];
+      if (flag === '--out' && value !== undefined) out = value;
+      continue;
+    }
+    args.push(arg);
+  }
+  if (out !== undefined) args.push('--out', `/out/${basename(out.replace(/\/+$/, '')) || 'out'}`);
+  // docker -v takes an absolute host path (a bare name is a named volume): relative goes under "$PWD".
+  const outDir = out === undefined ? '' : dirname(out.replace(/\/+$/, ''));
+  const outHost = isAbsolute(outDir)
+    ? shellQuote(outDir)
+    : outDir === '.'
+      ? '"$PWD"'
+      : `"$PWD"/${shellQuote(outDir)}`;
+  const outMount = out === undefined ? '' : ` -v ${outHost}:/out`;
+  return [
+    'docker run --rm --read-only --network host --user "$(id -u):$(id -g)" \\',
+    `  -v "$PWD":/values:ro -v "$KUBECONFIG":/kube/config:ro -v ~/.config/runlevel/age:/keys:ro${outMount} \\`,
+    `  ${imageRepository()}:${version} ${args.map(shellQuote).join(' ')}`.trimEnd(),
+  ].join('\n');
 }
 
-function shellQuote(arg: string): string {
+export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
+/** The clusters of the repo whose pin is another release than this core's: validated by their own core. */
+export function clustersPinnedElsewhere(
+  file: OpenedRepo['file'],
+  core: string,
+): { cluster: string; pin: Pin }[] {
+  return Object.keys(file.clusters)
+    .map((cluster) => ({ cluster, pin: pinOf(file, cluster) }))
+    .filter(({ pin }) => pin.version !== core && release.test(pin.version));
+}
+
 /**
- * Refuses (exit 7) when a cluster this command touches is pinned to another core, or to something
- * that is not a release. Without --cluster (validate), every cluster of the repo is checked.
- * A missing or broken runlevel.yaml is left to the command, which reports it in full.
+ * Refuses (exit 7) when a cluster this command touches is pinned to another core, to something
+ * that is not a release, or when runlevel.yaml pins no core at all. Without --cluster (validate),
+ * every cluster of the repo is checked; clusters pinned to another release are then left to their
+ * own core (validate reports them) as long as one cluster is pinned to this one, so a canary pin
+ * is committable. bin/runlevel-docker prints these refusals word for word (a test compares them).
+ * Any other problem of runlevel.yaml is left to the command, which reports it in full.
  */
 export async function enforcePin(
   config: ResolvedConfig,
@@ -82,14 +130,18 @@ export async function enforcePin(
   try {
     repo = await readRepoFile(config.valuesDir);
   } catch {
+    const missing = await missingPin(config.valuesDir);
+    if (missing) throw missing;
     return;
   }
   const names = Object.keys(repo.file.clusters);
   const clusters = config.cluster ? names.filter((n) => n === config.cluster) : names;
+  const mixed =
+    command === 'validate' && !config.cluster && clusters.some((c) => pinOf(repo.file, c).version === core);
   const refusals = new Map<string, { pin: Pin; clusters: string[] }>();
   for (const cluster of clusters) {
     const pin = pinOf(repo.file, cluster);
-    if (pin.version === core) continue;
+    if (pin.version === core || (mixed && release.test(pin.version))) continue;
     const seen = refusals.get(pin.pointer) ?? { pin, clusters: [] };
     seen.clusters.push(cluster);
     refusals.set(pin.pointer, seen);
@@ -111,7 +163,7 @@ export async function enforcePin(
       {
         exitCode: ExitCode.pinMismatch,
         problems,
-        hint: `pin the release this repo is written for, e.g. core: "${core}" (this core); an image tag that moves would change what deploys without a commit to values`,
+        hint: 'pin the one release this repo is written for, as core: "x.y.z" (`runlevel version` prints a core\'s own); an image tag that moves would change what deploys without a commit to values',
       },
     );
   }
@@ -123,8 +175,34 @@ export async function enforcePin(
       exitCode: ExitCode.pinMismatch,
       problems,
       hint: one
-        ? `run the pinned core: ${pinnedCommandLine(wanted, argv)}\n  (bin/runlevel-docker ${argv.map(shellQuote).join(' ')} picks the tag for you); or change the pin to ${core} in a commit to move the cluster to this core`
-        : 'the clusters are pinned to different cores: validate each with --cluster (bin/runlevel-docker picks its tag)',
+        ? `run the pinned core (from the values repo):\n${pinnedCommandLine(wanted, argv)}\n(or runlevel-docker ${argv.map(shellQuote).join(' ')}, which picks the tag for you); or change the pin to ${core} in a commit to move the cluster to this core`
+        : 'the clusters are pinned to different cores: validate each with --cluster (runlevel-docker picks its tag)',
+    },
+  );
+}
+
+/** runlevel.yaml without a `core` key: no pin at all (exit 7), said at its first line. */
+async function missingPin(valuesDir: string): Promise<UserError | undefined> {
+  const text = await readFile(join(valuesDir, repoFileName), 'utf8').catch(() => undefined);
+  let doc: unknown;
+  try {
+    doc = text === undefined ? undefined : parse(text);
+  } catch {
+    return undefined;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || 'core' in doc) return undefined;
+  return new UserError(
+    `${repoFileName} pins no core: a values repo names the one core release it is written for`,
+    {
+      exitCode: ExitCode.pinMismatch,
+      problems: [
+        problemAt(
+          new Map([[repoFileName, text ?? '']]),
+          { file: repoFileName, line: 1, col: 1 },
+          'no core key',
+        ),
+      ],
+      hint: `add core: "x.y.z" at the top of ${repoFileName}: the release this repo is written for (\`runlevel version\` prints a core's own)`,
     },
   );
 }
@@ -152,7 +230,7 @@ export async function refuseDowngrade(
     `cluster was last deployed by core ${last.coreVersion} (${last.started}, values ${last.valuesCommit}); this is core ${core}, an older one: nothing was changed`,
     {
       exitCode: ExitCode.pinMismatch,
-      hint: `deploy with core ${last.coreVersion} or newer (${pinnedCommandLine(last.coreVersion, argv)}), or pass --allow-downgrade if going back to ${core} is intended`,
+      hint: `deploy with core ${last.coreVersion} or newer:\n${pinnedCommandLine(last.coreVersion, argv)}\nor pass --allow-downgrade if going back to ${core} is intended`,
     },
   );
 }

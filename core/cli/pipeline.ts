@@ -18,7 +18,7 @@ import {
 } from '../check/index.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import type { ClusterPlan, PlanInput } from '../deploy/index.js';
-import type { ReleaseFootprint } from '../deploy/leftovers.js';
+import { keptObjects, type ReleaseFootprint } from '../deploy/leftovers.js';
 import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { replacedSecrets } from '../diff/deployed-secrets.js';
@@ -27,9 +27,11 @@ import { type RenderOptions, type RenderResult, renderPlatform } from '../render
 import { checkReleaseSizes } from '../render/release-size.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
-import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
+import type { Capabilities, Helm } from '../shared/helm.js';
+import { sharedHelmEngine } from '../shared/helm-engine.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
+import { mark } from '../shared/timing.js';
 import { type Resolved, resolveValues } from '../values/index.js';
 import type { ResolvedConfig } from './config.js';
 
@@ -131,7 +133,7 @@ export async function connectCluster(config: ResolvedConfig): Promise<ClusterCon
     import('../deploy/cluster.js'),
   ]);
   const kc = loadKubeConfig(config.kubeconfig);
-  return { kc, store: kubeClusterStore(kc), helm: pinnedHelm({ kubeconfig: config.kubeconfig }) };
+  return { kc, store: kubeClusterStore(kc), helm: sharedHelmEngine({ kubeconfig: config.kubeconfig }) };
 }
 
 export interface AgainstClusterOptions {
@@ -187,11 +189,15 @@ export async function planAgainstCluster(
       : discoverCapabilities(conn.kc, { attempts: 1 }).catch(() => undefined);
   live.catch(() => {}); // awaited below
   const resolved = await resolveFromConfig(config);
+  mark('values resolved');
   const state = await deployed;
+  mark('deployed state read');
   const capabilities = renderCapabilities(resolved, await live);
+  mark('cluster capabilities read');
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
   const rendered = await renderResolved(resolved, selectors, state?.reuse, capabilities);
+  mark('rendered');
   if (state) maskReplacedSecrets(rendered, state);
   if (opts.check) {
     // The kinds other releases define, so the selected ones are checked against the whole platform.
@@ -199,6 +205,7 @@ export async function planAgainstCluster(
     await checkOrStop(resolved, rendered, opts.check.strict, definers);
     // helm keeps each release in one Secret of at most 1 MiB: say so before anything is changed.
     checkReleaseSizes(rendered.releases.filter((r) => !r.reused));
+    mark('checked');
   }
   const input = {
     runlevels: rendered.runlevels,
@@ -334,6 +341,7 @@ export async function renderedNames(config: ResolvedConfig): Promise<{
           (c) => String((c.body.metadata as { name?: unknown } | undefined)?.name ?? ''),
         ),
         ownNamespaces: r.objects.filter((o) => o.kind === 'Namespace').map((o) => o.name),
+        kept: keptObjects(r.files),
       })),
     };
   } catch (err) {

@@ -2,8 +2,8 @@
 // and the rollback of whatever failed. Nothing new starts after a failure, a signal or a lost lock;
 // what is in flight is finished.
 import { driftItems } from '../drift/describe.js';
-import { postRenderer } from '../images/post-render.js';
 import type { Helm } from '../shared/helm.js';
+import { postRenderer } from '../shared/images/post-render.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
 import type { ClusterStore } from './cluster.js';

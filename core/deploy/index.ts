@@ -4,6 +4,7 @@ import type { ReleaseDrift } from '../drift/types.js';
 import type { Helm, HelmRelease } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
 import { log } from '../shared/log.js';
+import { mark } from '../shared/timing.js';
 import { applyRunlevel, type ReleaseOutcome } from './apply.js';
 import type { ClusterStore } from './cluster.js';
 import { type LockedRunOptions, lockedRun, type Run } from './locked-run.js';
@@ -103,13 +104,24 @@ export interface DeployReport {
 
 export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
   const progress = opts.progress ?? logProgress();
-  return lockedRun(
+  mark('deploy starts: taking the lock');
+  const report = await lockedRun(
     { ...opts, command: 'deploy' },
     {
-      plan: async () => (await planAgainst(opts, opts)).plan,
-      walk: (plan, run) => walkDeploy(opts, progress, plan, run),
+      plan: async () => {
+        mark('lock taken');
+        const { plan } = await planAgainst(opts, opts);
+        mark('planned (helm list, record, drift)');
+        return plan;
+      },
+      walk: async (plan, run) => {
+        await walkDeploy(opts, progress, plan, run);
+        mark('runlevels applied');
+      },
     },
   );
+  mark('record written, lock released');
+  return report;
 }
 
 async function walkDeploy(

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { describeDrift } from '../drift/describe.js';
 import type { ReleaseDrift } from '../drift/types.js';
-import type { ImageRewrite } from '../images/rewrite.js';
 import type { HelmRelease } from '../shared/helm.js';
+import type { ImageRewrite } from '../shared/images/rewrite.js';
 import type { DeployedRelease } from './record.js';
 
 export type { HelmRelease } from '../shared/helm.js';

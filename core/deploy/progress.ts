@@ -1,6 +1,7 @@
 // Deploy progress as typed events: the logger renders them as lines for people (TTY or CI) or
 // as a JSON stream (-o json). The summary table closes every deploy.
 import { log } from '../shared/log.js';
+import { formatTable } from '../shared/table.js';
 import type { PlannedRelease } from './plan.js';
 import type { ReleaseAction } from './record.js';
 import { systemNamespace } from './system-namespace.js';
@@ -162,13 +163,13 @@ export function summaryTable(
     opts.all || rows.length <= summaryListsUnchangedUpTo
       ? rows
       : rows.filter((r) => r.action !== 'unchanged');
-  const width = Math.max(7, ...listed.map((r) => r.name.length));
-  const lines = [`${'RELEASE'.padEnd(width)}  ${'RUNLEVEL'.padEnd(12)}  ${'ACTION'.padEnd(11)}  DURATION`];
-  for (const r of listed) {
-    lines.push(
-      `${r.name.padEnd(width)}  ${r.runlevel.padEnd(12)}  ${r.action.padEnd(11)}  ${r.seconds.toFixed(1)}s`,
-    );
-  }
+  const lines = formatTable(
+    [
+      ['RELEASE', 'RUNLEVEL', 'ACTION', 'DURATION'],
+      ...listed.map((r) => [r.name, r.runlevel, r.action, `${r.seconds.toFixed(1)}s`]),
+    ],
+    '  ',
+  );
   if (listed.length < rows.length)
     lines.push(`… ${rows.length - listed.length} unchanged releases not listed (-v lists them)`);
   const counts = new Map<string, number>();

@@ -42,6 +42,8 @@ export interface DeployRecord {
   at?: string;
   /** The lock was taken from another holder (expired, its process gone, or --break-lock). */
   lock?: { tookOver: LockTakeover; from: string };
+  /** The sync agent handed the cluster over to another core (its own image moved to the pin). */
+  handover?: { to: string; image: string };
   /** Where a failed deploy stopped and why. */
   failure?: { runlevel?: string; release?: string; step: string; message: string };
   releases: {

@@ -48,7 +48,10 @@ function releaseLines(r: ReleaseDiff, paint: Paint): string[] {
   for (const o of added) lines.push(paint('green', `      + ${label(o)}`));
   for (const o of removed) lines.push(paint('red', `      - ${label(o)}`));
   for (const o of changed) {
-    lines.push(paint('yellow', `      ~ ${label(o)}`));
+    const left = o.leftOut
+      ? ` (left out, rendered with ${o.leftOut.varies.join(' and ')}: ${o.leftOut.fields.join(', ')})`
+      : '';
+    lines.push(paint('yellow', `      ~ ${label(o)}${left}`));
     for (const d of o.diff.trimEnd().split('\n')) lines.push(`        ${colourLine(d, paint)}`);
   }
   for (const o of r.objects.varying ?? []) {

@@ -11,7 +11,7 @@
 // record (chart version, values and rendered manifest unchanged) is skipped without a read.
 import type { DeployPlan, PlannedRelease } from '../deploy/plan.js';
 import { mapLimit } from '../shared/pool.js';
-import { diffManifests, type ManifestDiff, parseObjects } from './objects.js';
+import { diffManifests, type ManifestDiff, parseObjects, type VaryingTemplate } from './objects.js';
 import type { DiffReport, ReleaseDiff } from './types.js';
 
 export { formatDiffText } from './format.js';
@@ -27,7 +27,7 @@ export interface DiffOptions {
   deployedManifest(name: string, namespace: string): Promise<string | undefined>;
   concurrency?: number;
   /** Per release key, the template sources whose objects are not repeatable (render/varying.ts). */
-  varying?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  varying?: ReadonlyMap<string, ReadonlyMap<string, VaryingTemplate>>;
 }
 
 const keyOf = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;

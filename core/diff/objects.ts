@@ -19,6 +19,14 @@ export interface ChangedObject extends ObjectId {
   diff: string;
   /** For Secrets: per data/stringData key whether its value changed (values never shown). */
   secretKeys?: Record<string, KeyChange>;
+  /** Fields its template writes with lookup, randomness or the clock, left out of `diff`. */
+  leftOut?: { fields: string[]; varies: string[] };
+}
+
+/** What render/varying.ts says of one template source: why it varies and the key paths it writes so. */
+export interface VaryingTemplate {
+  varies: readonly string[];
+  fields: readonly (readonly string[])[];
 }
 
 export interface ManifestDiff {
@@ -26,8 +34,9 @@ export interface ManifestDiff {
   removed: ObjectId[];
   changed: ChangedObject[];
   /**
-   * Objects that differ but whose templates use lookup or randomness (render/varying.ts): a render
-   * cannot say what the deploy will make of them, so they are not counted as changes.
+   * Objects that differ only in the fields their templates write with lookup, randomness or the
+   * clock (render/varying.ts): a render cannot say what a deploy makes of those, so they are not
+   * counted as changes. An object that differs anywhere else is in `changed`, those fields left out.
    */
   varying?: (ChangedObject & { varies: string[] })[];
 }
@@ -66,11 +75,11 @@ export function identity(id: ObjectId): string {
   return `${group}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
 }
 
-/** `varying`: helm's # Source: path → why objects rendered from it are not repeatable. */
+/** `varying`: helm's # Source: path → why objects rendered from it are not repeatable, and where. */
 export function diffManifests(
   deployed: string,
   desired: string,
-  varying: ReadonlyMap<string, readonly string[]> = new Map(),
+  varying: ReadonlyMap<string, VaryingTemplate> = new Map(),
 ): ManifestDiff {
   const before = parseObjects(deployed);
   const after = parseObjects(desired);
@@ -84,9 +93,20 @@ export function diffManifests(
       continue;
     }
     const changed = diffObject(b.body, a.body, a.id);
+    if (!changed) continue;
     const why = varying.get(a.source);
-    if (changed && why) varies.push({ ...changed, varies: [...why] });
-    else if (changed) result.changed.push(changed);
+    if (!why) {
+      result.changed.push(changed);
+      continue;
+    }
+    // Never hide a change: compare again without the varying fields; what still differs is one.
+    const fields = why.fields.filter((f) => f.some((k) => k !== '*'));
+    const rest = diffObject(leaveOut(b.body, [], fields) as Obj, leaveOut(a.body, [], fields) as Obj, a.id);
+    if (!rest) varies.push({ ...changed, varies: [...why.varies] });
+    else {
+      const leftOut = { fields: fields.map((f) => f.join('.')), varies: [...why.varies] };
+      result.changed.push({ ...rest, ...(fields.length > 0 ? { leftOut } : {}) });
+    }
   }
   if (varies.length > 0) result.varying = varies.sort((x, y) => identity(x).localeCompare(identity(y)));
   const order = (x: ObjectId, y: ObjectId) => identity(x).localeCompare(identity(y));
@@ -111,6 +131,20 @@ function diffObject(from: Obj, to: Obj, id: ObjectId): ChangedObject | undefined
   });
   if (diff === '') return undefined;
   return { ...id, diff, ...(secretKeys ? { secretKeys } : {}) };
+}
+
+/** `node` without the fields whose key path ends with one of `fields` (`*` any key; lists are see-through). */
+function leaveOut(node: unknown, trail: readonly string[], fields: readonly (readonly string[])[]): unknown {
+  if (Array.isArray(node)) return node.map((n) => leaveOut(n, trail, fields));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(node)) {
+    const path = [...trail, k];
+    const at = (f: readonly string[]) =>
+      f.length <= path.length && f.every((seg, i) => seg === '*' || seg === path[path.length - f.length + i]);
+    if (!fields.some(at)) out[k] = leaveOut(v, path, fields);
+  }
+  return out;
 }
 
 /** The chart's own key order, re-serialised so comments and quoting style do not count as changes. */

@@ -4,7 +4,7 @@
 // the meaning is normalised: quantities (`0.5` = `500m`), zero values it leaves out (`false`, `0`,
 // `""`, `{}`, `[]` against absent), and a Secret's stringData (the server folds it into data).
 // Pure: both objects come from the caller.
-import { formatPath, type Segment } from './path.js';
+import { formatPath, type Segment } from '../shared/field-path.js';
 import { sameQuantity } from './quantity.js';
 import type { FieldChange } from './types.js';
 

@@ -1,6 +1,6 @@
 // Ignore rules from values (`platform.drift.ignore`): fields another owner changes on purpose,
 // such as spec.replicas under an autoscaler, are neither reported nor a reason to repair.
-import { parsePath, pathCovers, type Segment } from './path.js';
+import { parsePath, pathCovers, type Segment } from '../shared/field-path.js';
 import type { DriftIgnoreRule, ObjectDrift } from './types.js';
 
 interface CompiledRule {

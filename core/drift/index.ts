@@ -7,8 +7,8 @@ import { compareObject } from './compare.js';
 import { ignoreMatcher } from './ignore.js';
 import type { DriftIgnoreRule, LiveQuery, LiveReader, ObjectDrift, ReleaseDrift } from './types.js';
 
+export { formatPath, parsePath } from '../shared/field-path.js';
 export { describeDrift, driftItems, driftLines, objectLabel } from './describe.js';
-export { formatPath, parsePath } from './path.js';
 export type {
   DriftIgnoreRule,
   FieldChange,

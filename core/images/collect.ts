@@ -4,13 +4,15 @@
 
 import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
+import { parsePath } from '../shared/field-path.js';
+import { coreInMirror, mirrorRef } from '../shared/images/mirror.js';
+import { formatImageRef, parseImageRef } from '../shared/images/reference.js';
+import { type ImageField, imageSites } from '../shared/images/sites.js';
 import { splitDocuments } from '../shared/yaml/documents.js';
 import { parseYaml } from '../shared/yaml/plain.js';
-import { coreInMirror, mirrorRef } from './mirror.js';
+import { templateOrigin } from './origins.js';
 import { type ChartDefaultLine, imageOrigin } from './provenance.js';
-import { formatImageRef, parseImageRef } from './reference.js';
-import { type ImageField, imageSites } from './sites.js';
-import type { ImageUse, PlatformImage } from './types.js';
+import type { ImageOrigin, ImageUse, PlatformImage } from './types.js';
 
 export interface CollectContext {
   /** platform.registry.mirror; empty or absent: no rewrite, target = source. */
@@ -65,7 +67,7 @@ export function collectImages(
             object: `${String(body.kind)}/${String(meta.name ?? '')}`,
             field: site.field,
             ...(hooks.length > 0 ? { hook: hooks.join(',') } : {}),
-            ...imageOrigin(rel, site.ref, ctx.origins, ctx.chartDefault),
+            ...useOrigin(rel, file.source, site, ctx),
           };
           entry(formatImageRef(parsed)).uses.push(use);
         }
@@ -83,6 +85,35 @@ export function collectImages(
   const images = [...bySource.values()].sort((a, b) => compare(a.source, b.source));
   for (const image of images) image.uses.sort(compareUses);
   return images;
+}
+
+/**
+ * The origin of one use: read from the template that wrote the field when that template is the
+ * chart's (templateOrigin), by the values that spell the image only when it is not.
+ */
+function useOrigin(
+  rel: RenderedRelease,
+  source: string,
+  site: { field: string; ref: string },
+  ctx: CollectContext,
+): Pick<ImageUse, 'values' | 'chartDefault' | 'parts'> {
+  const keys = (parsePath(site.field) ?? []).flatMap((s) => ('key' in s ? [s.key] : []));
+  const traced = templateOrigin(rel, source, keys, site.ref, ctx.origins);
+  if (!traced) return imageOrigin(rel, site.ref, ctx.origins, ctx.chartDefault);
+  return summarise(traced.parts);
+}
+
+/** `values`/`chartDefault` of the repository (or the first part), and every part. */
+export function summarise(
+  parts: readonly ImageOrigin[],
+): Pick<ImageUse, 'values' | 'chartDefault' | 'parts'> {
+  if (parts.length === 0) return {};
+  const main = parts.find((p) => p.part === 'repository') ?? (parts[0] as ImageOrigin);
+  const values = main.values ?? parts.find((p) => p.values)?.values;
+  return {
+    ...(values ? { values } : main.chart ? { chartDefault: main.chart } : {}),
+    parts: [...parts],
+  };
 }
 
 function compareUses(a: ImageUse, b: ImageUse): number {

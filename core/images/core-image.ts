@@ -1,7 +1,8 @@
 // The runlevel core image as the launcher pulls it: <RUNLEVEL_IMAGE_REPOSITORY or runlevel>:<pin>,
 // the pin read from runlevel.yaml (`core`, or the cluster's own `core`).
+
+import { formatImageRef, parseImageRef } from '../shared/images/reference.js';
 import { readRepoFile } from '../values/repo.js';
-import { formatImageRef, parseImageRef } from './reference.js';
 
 /** The image repository the launcher and our hints use (`registry.example.com/runlevel` behind a mirror). */
 export function coreImageRepository(env: NodeJS.ProcessEnv = process.env): string {

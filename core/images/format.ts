@@ -1,8 +1,8 @@
 // `runlevel images` for people: one line per image (source → target [digest]) with its uses below,
 // and --why IMAGE, which finds one image however it is spelled and explains every use of it.
 import { closest } from '../shared/edit-distance.js';
-import { parseImageRef, repositoryOf } from './reference.js';
-import type { ImageUse, PlatformImage } from './types.js';
+import { parseImageRef, repositoryOf } from '../shared/images/reference.js';
+import type { ImageOrigin, ImageUse, PlatformImage } from './types.js';
 
 export function formatImages(images: readonly PlatformImage[]): string {
   const lines: string[] = [];
@@ -16,9 +16,17 @@ export function formatImages(images: readonly PlatformImage[]): string {
 }
 
 export function useLine(use: ImageUse): string {
-  const origin = use.values ? where(use.values) : use.chartDefault ? `chart default ${use.chartDefault}` : '';
+  const origin = originText(use);
   const hook = use.hook ? ` (hook ${use.hook}: not rewritten by helm)` : '';
   return `${use.runlevel}/${use.release} ${use.object} ${use.field}${hook}${origin ? ` ← ${origin}` : ''}`;
+}
+
+/** One place when every part came from it; else each part with its own (`tag charts/x/Chart.yaml:6`). */
+function originText(use: ImageUse): string {
+  const place = (p: ImageOrigin) => (p.values ? where(p.values) : `chart default ${p.chart}`);
+  const parts = use.parts ?? [];
+  if (new Set(parts.map(place)).size > 1) return parts.map((p) => `${p.part} ${place(p)}`).join(', ');
+  return use.values ? where(use.values) : use.chartDefault ? `chart default ${use.chartDefault}` : '';
 }
 
 function where(w: { file: string; line: number; col: number }): string {

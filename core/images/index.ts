@@ -8,23 +8,24 @@ import { targetCapabilities } from '../render/capabilities.js';
 import { renderPlatform } from '../render/index.js';
 import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
+import { declaredImageFields } from '../shared/images/fields.js';
+import type { ImageField } from '../shared/images/sites.js';
 import { coreRoot } from '../shared/paths.js';
 import { lineOfPointer } from '../shared/yaml/full.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import { resolveValues } from '../values/index.js';
-import { collectImages } from './collect.js';
+import { collectImages, summarise } from './collect.js';
 import { pinnedCoreImage } from './core-image.js';
-import { declaredImageFields } from './fields.js';
+import { templateOrigin } from './origins.js';
 import { imageOrigin, imagePointers, type ReleaseValues } from './provenance.js';
-import type { ImageField } from './sites.js';
 import type { PlatformImage } from './types.js';
 
+export { formatImageLock, imageLockHeader } from '../shared/images/lock.js';
+export { mirrorImage, mirrorRef } from '../shared/images/mirror.js';
+export { formatImageRef, type ImageRef, parseImageRef, repositoryOf } from '../shared/images/reference.js';
+export { type ImageRewrite, mirroredRef, rewriteManifest } from '../shared/images/rewrite.js';
 export { type CollectContext, collectImages } from './collect.js';
 export { coreImageRepository, pinnedCoreImage } from './core-image.js';
-export { formatImageLock, imageLockHeader } from './lock.js';
-export { mirrorImage, mirrorRef } from './mirror.js';
-export { formatImageRef, type ImageRef, parseImageRef, repositoryOf } from './reference.js';
-export { type ImageRewrite, mirroredRef, rewriteManifest } from './rewrite.js';
 export type { ImageUse, PlatformImage } from './types.js';
 
 export interface ListImagesOptions {
@@ -108,7 +109,7 @@ export function imageCheckContext(
 ): {
   digests: Readonly<Record<string, string>>;
   fieldsOf: (release: string) => readonly ImageField[];
-  originOf: (release: string, ref: string) => string | undefined;
+  originOf: (release: string, ref: string, at?: { file: string; keys: string[] }) => string | undefined;
 } {
   const byKey = new Map(releases.map((r) => [`${r.runlevel}/${r.name}`, r]));
   return {
@@ -117,10 +118,14 @@ export function imageCheckContext(
       const rel = byKey.get(key);
       return rel ? declaredImageFields(chartDirOf(rel)) : [];
     },
-    originOf: (key, ref) => {
+    originOf: (key, ref, at) => {
       const rel = byKey.get(key);
       if (!rel) return undefined;
-      const o = imageOrigin(rel, ref, origins, chartDefaultLine);
+      const file = at
+        ? rel.files.find((f) => `${rel.runlevel}/${rel.name}/${f.path}` === at.file)
+        : undefined;
+      const traced = file && at ? templateOrigin(rel, file.source, at.keys, ref, origins) : undefined;
+      const o = traced ? summarise(traced.parts) : imageOrigin(rel, ref, origins, chartDefaultLine);
       if (o.values) return `${o.values.file}:${o.values.line}:${o.values.col}`;
       return o.chartDefault ? `the chart default ${o.chartDefault}` : undefined;
     },

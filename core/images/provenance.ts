@@ -5,7 +5,7 @@
 
 import type { OriginMap } from '../render/provenance.js';
 import { type ReleaseId, valuesPointers } from '../render/provenance.js';
-import { parseImageRef, repositoryOf } from './reference.js';
+import { parseImageRef, repositoryOf } from '../shared/images/reference.js';
 import type { ImageUse } from './types.js';
 
 export interface ReleaseValues extends ReleaseId {
@@ -35,7 +35,9 @@ export function imagePointers(values: Record<string, unknown>, ref: string): str
     const map = node as Record<string, unknown>;
     const repository = map.repository ?? map.image ?? map.name;
     const repoKey = map.repository !== undefined ? 'repository' : map.image !== undefined ? 'image' : 'name';
-    if (typeof repository === 'string' && !repository.includes(':') && !repository.includes('@')) {
+    // A repository has no tag or digest of its own; a registry's port (host:5000/x) is no tag.
+    const tagged = typeof repository === 'string' && /:[^/]*$/.test(repository);
+    if (typeof repository === 'string' && !tagged && !repository.includes('@')) {
       const registry = typeof map.registry === 'string' && map.registry !== '' ? `${map.registry}/` : '';
       const named = parseImageRef(`${registry}${repository}`);
       if (named && repositoryOf(named) === repositoryOf(image)) {

@@ -15,6 +15,12 @@ export interface ImageUse {
   /** The chart file that set it when no values file did: charts/app/values.yaml:12. */
   chartDefault?: string;
   /**
+   * Where each part came from, read from the template that wrote the field: the repository from
+   * one values line, the tag from the chart's appVersion (Chart.yaml:5), the registry from
+   * global.imageRegistry. `values` and `chartDefault` above are the repository's (or first part's).
+   */
+  parts?: ImageOrigin[];
+  /**
    * helm.sh/hook of a hook object (pre-install, post-upgrade, …): helm's post-renderer never sees
    * hooks, so the mirror rewrite does not reach this use (check refuses it outside the mirror).
    */
@@ -33,4 +39,14 @@ export interface PlatformImage {
   /** For the core image: where runlevel.yaml pins its version. */
   pin?: { file: string; line: number; col: number };
   uses: ImageUse[];
+}
+
+export type ImagePart = 'registry' | 'repository' | 'tag' | 'digest';
+
+/** One part of an image reference and the place that set it: a values file line or a chart file line. */
+export interface ImageOrigin {
+  part: ImagePart;
+  values?: { file: string; line: number; col: number };
+  /** charts/app/values.yaml:12, charts/cert-manager/Chart.yaml:5 */
+  chart?: string;
 }

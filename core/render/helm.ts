@@ -8,8 +8,6 @@ import { parseHelmError } from './errors.js';
 import type { PlannedRelease } from './helmfile.js';
 import { locateViolation, type OriginMap, type ValuesTexts } from './provenance.js';
 
-export { helmTemplateArgs } from '../shared/helm.js';
-
 /** Values documents merged as helm merges several --values files: maps deeply, anything else replaced. */
 export function mergeValues(docs: readonly unknown[]): Record<string, unknown> {
   let out: Record<string, unknown> = {};

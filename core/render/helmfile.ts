@@ -2,8 +2,9 @@
 // the state values into the planned releases (name, namespace, chart, labels, values documents).
 // Rendering itself is done per release by helm (see helm.ts), in parallel.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { run } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
@@ -52,8 +53,43 @@ export async function planReleases(
   return (await Promise.all(runlevels.map((r) => planRunlevel(r, state)))).flat();
 }
 
+/**
+ * Plans already made in this process, by everything helmfile reads: the runlevel file, the files
+ * beside it (bases/) and the state values (the helmfile binary is the process's own). A second render with the same
+ * input (the releases outside a --selector, the agent's next pass) plans without a process; any
+ * change to any input is a new key, so a plan is never reused for other input.
+ */
+const plans = new Map<string, PlannedRelease[]>();
+const keepPlans = 64;
+
+function planKey(runlevel: RunlevelFile, state: StateValues): string {
+  const h = createHash('sha256');
+  h.update(`${runlevel.file}\0`);
+  for (const file of filesUnder(dirname(runlevel.file)))
+    h.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return h.update(state.json).digest('hex');
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
 /** The releases of one runlevel file: one helmfile process, so runlevels plan side by side. */
 export async function planRunlevel(runlevel: RunlevelFile, state: StateValues): Promise<PlannedRelease[]> {
+  const key = planKey(runlevel, state);
+  const known = plans.get(key);
+  // A copy: the render merges these values documents into each release's values.
+  if (known) return structuredClone(known);
+  const planned = await planWithHelmfile(runlevel, state);
+  plans.set(key, structuredClone(planned));
+  if (plans.size > keepPlans) plans.delete(plans.keys().next().value as string);
+  return planned;
+}
+
+async function planWithHelmfile(runlevel: RunlevelFile, state: StateValues): Promise<PlannedRelease[]> {
   const r = await run('helmfile', helmfileArgs(runlevel.file), {
     reject: false,
     timeoutMs: 120_000,

@@ -4,12 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { declaredImageFields } from '../images/fields.js';
-import { type ImageRewrite, rewriteManifest } from '../images/rewrite.js';
-import { type Capabilities, type Helm, pinnedHelm } from '../shared/helm.js';
+import type { Capabilities, Helm } from '../shared/helm.js';
+import { anyHelmEngine } from '../shared/helm-engine.js';
+import { declaredImageFields } from '../shared/images/fields.js';
+import { type ImageRewrite, rewriteManifest } from '../shared/images/rewrite.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
+import { mark } from '../shared/timing.js';
 import { parseYaml } from '../shared/yaml/plain.js';
 import type { ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
@@ -100,7 +102,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
   const wanted = runlevels.filter((r) => mayMatchRunlevel(selectors, r.name));
   const limiter = new OrderedLimiter(opts.concurrency ?? defaultConcurrency());
   const ctx = { origins: opts.origins, texts: opts.texts };
-  const helm = opts.helm ?? pinnedHelm();
+  const helm = opts.helm ?? anyHelmEngine();
 
   const capabilities = opts.capabilities ?? targetCapabilities({});
 
@@ -111,6 +113,7 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
     const perRunlevel = wanted.map((runlevel, r) => ({
       order: [r],
       promise: settle([r, -1], limiter, () => planRunlevel(runlevel, stateFile)).then((planning) => {
+        mark(`planned ${runlevel.name}`);
         if (!planning.ok) return [planning];
         const planned = planning.value;
         const chosen = planned.filter((rel) => rel.installed && matchesAny(selectors, rel.labels));

@@ -11,8 +11,9 @@ import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
+import { objectHeader } from '../shared/yaml/object-header.js';
 import { parseYaml } from '../shared/yaml/plain.js';
-import { helmDocuments, objectHeader } from './manifests.js';
+import { helmDocuments } from './manifests.js';
 
 /** The API server's limit on a Secret's data (MaxSecretSize), which the release Secret must fit. */
 export const helmReleaseLimit = 1024 * 1024;

@@ -1,6 +1,6 @@
 // The render stage's result, in a file of its own so the stage's modules (index, output) share
 // it without importing each other.
-import type { ImageRewrite } from '../images/rewrite.js';
+import type { ImageRewrite } from '../shared/images/rewrite.js';
 import type { ObjectRef, RenderedFile } from './manifests.js';
 import type { RunlevelFile } from './runlevels.js';
 

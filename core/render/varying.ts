@@ -4,10 +4,15 @@
 // chart's templates, not by rendering twice: a second render doubles the cost of every render, and
 // still cannot see lookup, which is empty both times. The scan follows `include`/`template` through
 // `define`d helpers, across the chart and its sub-charts (helper names are global in a chart).
+// Calls are read from the actions' tokens (template-lexer.ts), so a function's name in a string
+// or a comment is none; the key paths the varying actions write (template-paths.ts) let a diff
+// compare everything else of such an object.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { coreRoot } from '../shared/paths.js';
 import { parseYaml } from '../shared/yaml/plain.js';
+import { type Action, type Token, templateActions } from './template-lexer.js';
+import { type LinePath, linePaths } from './template-paths.js';
 
 export type Variance = 'lookup' | 'random' | 'time';
 
@@ -32,11 +37,18 @@ const functions: Record<string, Variance> = {
   htpasswd: 'random',
   now: 'time',
 };
-const callPattern = new RegExp(`(?<![\\w.$])(${Object.keys(functions).join('|')})\\b`, 'g');
+
+/** An action that writes text, at the key path of its line. */
+interface Output {
+  at: LinePath;
+  direct: Set<Variance>; // its own calls, varying variables and enclosing varying conditions
+  includes: Set<string>;
+}
 
 interface Segment {
   uses: Set<Variance>;
   includes: Set<string>;
+  outputs: Output[];
 }
 
 interface TemplateFile {
@@ -45,10 +57,22 @@ interface TemplateFile {
   top: Segment; // outside any define
 }
 
-const cache = new Map<string, Map<string, Variance[]>>();
+/** Why objects of one template source vary, and the key paths the varying parts write. */
+export interface VaryingSource {
+  varies: Variance[];
+  /** Key paths (from the object's root, or a suffix of one) written by a varying action. */
+  fields: string[][];
+}
+
+const cache = new Map<string, Map<string, VaryingSource>>();
 
 /** helm's `# Source:` path → why objects rendered from it vary; only the sources that vary. */
 export function varyingSources(chartDir: string): Map<string, Variance[]> {
+  return new Map([...varyingTemplates(chartDir)].map(([k, v]) => [k, v.varies]));
+}
+
+/** helm's `# Source:` path → why its objects vary and which of their fields; only those that vary. */
+export function varyingTemplates(chartDir: string): Map<string, VaryingSource> {
   const known = cache.get(chartDir);
   if (known) return known;
   const files: TemplateFile[] = [];
@@ -67,19 +91,38 @@ export function varyingSources(chartDir: string): Map<string, Variance[]> {
     return out;
   };
   for (const [name, seg] of defines) resolved.set(name, resolve(seg, new Set([name])));
-  const result = new Map<string, Variance[]>();
+  const fieldsOf = (seg: Segment, seen: Set<string>): string[][] =>
+    seg.outputs.flatMap((o) => {
+      const via = [...o.includes].filter((n) => (resolved.get(n)?.size ?? 0) > 0 && !seen.has(n));
+      if (o.direct.size === 0 && via.length === 0) return [];
+      // A line of its own under a key (`{{ include "x" . | nindent 2 }}`) writes the define's keys there.
+      const inner = o.at.keyed
+        ? []
+        : via.flatMap((n) => fieldsOf(defines.get(n) as Segment, new Set([...seen, n])));
+      if (o.direct.size === 0 && inner.length > 0) return inner.map((f) => [...o.at.path, ...f]);
+      return [o.at.path, ...inner.map((f) => [...o.at.path, ...f])];
+    });
+  const result = new Map<string, VaryingSource>();
   for (const f of files) {
     if (!f.rendered) continue;
     const v = resolve(f.top, new Set());
-    if (v.size > 0) result.set(f.source, [...v].sort());
+    if (v.size === 0) continue;
+    // An empty path is the whole object: no field to leave out, so the object's differences all count.
+    const fields = uniquePaths(fieldsOf(f.top, new Set()).filter((p) => p.length > 0));
+    result.set(f.source, { varies: [...v].sort(), fields });
   }
   cache.set(chartDir, result);
   return result;
 }
 
-/** varyingSources of a release's chart, as the render names it (relative to the core). */
-export function varyingOfChart(chartPath: string): Map<string, Variance[]> {
-  return varyingSources(isAbsolute(chartPath) ? chartPath : join(coreRoot, chartPath));
+/** varyingTemplates of a release's chart, as the render names it (relative to the core). */
+export function varyingOfChart(chartPath: string): Map<string, VaryingSource> {
+  return varyingTemplates(isAbsolute(chartPath) ? chartPath : join(coreRoot, chartPath));
+}
+
+function uniquePaths(paths: string[][]): string[][] {
+  const seen = new Map(paths.map((p) => [JSON.stringify(p), p]));
+  return [...seen.values()].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 function chartName(dir: string): string {
@@ -118,41 +161,113 @@ function walk(dir: string, rel: string, visit: (rel: string, text: string) => vo
   }
 }
 
+/** The variance of a call of this token's function (own keys only: `toString` is a template function too). */
+function variesBy(t: Token): Variance | undefined {
+  return t.kind === 'word' && Object.hasOwn(functions, t.text) ? functions[t.text] : undefined;
+}
+
+const blockWords = new Set(['if', 'range', 'with', 'block']);
+
+interface Scope {
+  seg: Segment | undefined; // a define's segment; undefined for if/range/with/block
+  varies: Set<Variance>; // the condition's variance (if/with/range), inherited by what is inside
+  vars: Map<string, Carried>; // variables declared in it and what they carry
+}
+
+interface Carried {
+  varies: Set<Variance>;
+  includes: Set<string>; // `$x := include "y" .`: whether y varies is known once every define is read
+}
+
 /**
  * One template file's actions, in order: calls outside any define go to the file, calls inside
- * `define "x"` to x (nesting followed through if/range/with/block … end).
+ * `define "x"` to x (nesting followed through if/range/with/block … end). Variables assigned from
+ * a varying call carry its variance to where they are written.
  */
 function scan(text: string, defines: Map<string, Segment>): Segment {
-  const top: Segment = { uses: new Set(), includes: new Set() };
-  const stack: (Segment | undefined)[] = []; // one entry per open block; a define's holds its segment
-  const current = () => {
-    for (let i = stack.length - 1; i >= 0; i--) if (stack[i]) return stack[i] as Segment;
+  const top: Segment = { uses: new Set(), includes: new Set(), outputs: [] };
+  const actions = templateActions(text);
+  // A define's body is a document of its own: key paths restart at its first and after its last line.
+  const paths = linePaths(text, actions, defineEdges(actions));
+  const stack: Scope[] = [{ seg: top, varies: new Set(), vars: new Map() }];
+  const current = (): Segment => {
+    for (let i = stack.length - 1; i >= 0; i--) if (stack[i]?.seg) return stack[i]?.seg as Segment;
     return top;
   };
-  for (const m of text.matchAll(/\{\{-?([\s\S]*?)-?\}\}/g)) {
-    const action = (m[1] ?? '').trim();
-    if (action.startsWith('/*')) continue; // a comment
-    const define = /^define\s+"([^"]+)"/.exec(action);
-    if (define?.[1]) {
-      const seg = defines.get(define[1]) ?? { uses: new Set(), includes: new Set() };
-      defines.set(define[1], seg);
-      stack.push(seg);
+  const carried = (tokens: Action['tokens']): Carried => {
+    const out: Carried = { varies: new Set(), includes: new Set() };
+    for (const s of stack) for (const v of s.varies) out.varies.add(v);
+    tokens.forEach((t, i) => {
+      const next = tokens[i + 1];
+      const called = variesBy(t);
+      if (called) out.varies.add(called);
+      if (t.kind === 'word' && (t.text === 'include' || t.text === 'template') && next?.kind === 'string')
+        out.includes.add(next.text);
+      if (t.kind !== 'var') return;
+      for (const s of stack) {
+        const c = s.vars.get(t.text);
+        for (const v of c?.varies ?? []) out.varies.add(v);
+        for (const n of c?.includes ?? []) out.includes.add(n);
+      }
+    });
+    return out;
+  };
+  for (const a of actions) {
+    if (a.comment) continue;
+    const t = a.tokens;
+    const first = t[0]?.text ?? '';
+    if (first === 'define' && t[1]?.kind === 'string') {
+      const seg = defines.get(t[1].text) ?? { uses: new Set(), includes: new Set(), outputs: [] };
+      defines.set(t[1].text, seg);
+      stack.push({ seg, varies: new Set(), vars: new Map() });
       continue;
     }
-    if (/^(if|range|with|block)\b/.test(action)) stack.push(undefined);
-    else if (/^end\b/.test(action)) {
-      stack.pop();
+    if (first === 'end') {
+      if (stack.length > 1) stack.pop();
       continue;
     }
     const seg = current();
-    for (const call of action.matchAll(callPattern)) {
-      const v = functions[call[1] ?? ''];
-      if (v) seg.uses.add(v);
+    const here = carried(t);
+    for (const tok of t) {
+      const called = variesBy(tok);
+      if (called) seg.uses.add(called);
     }
-    for (const inc of action.matchAll(/\b(?:include|template)\s+"([^"]+)"/g))
-      if (inc[1]) seg.includes.add(inc[1]);
+    for (const n of here.includes) seg.includes.add(n);
+    const declared = t.findIndex((tok) => tok.text === ':=' || tok.text === '=');
+    const scopeOfVars = stack[stack.length - 1] as Scope;
+    if (blockWords.has(first) || (first === 'else' && t.length > 1)) {
+      if (first === 'else') stack.pop();
+      stack.push({ seg: undefined, varies: here.varies, vars: new Map() });
+    }
+    if (declared > 0) {
+      // `$x := …`, `range $i, $v := …`: the variables carry what the pipeline after them carries.
+      const value = carried(t.slice(declared + 1));
+      const scope = blockWords.has(first) ? (stack[stack.length - 1] as Scope) : scopeOfVars;
+      for (const tok of t.slice(0, declared)) if (tok.kind === 'var') scope.vars.set(tok.text, value);
+      continue;
+    }
+    if (blockWords.has(first) || first === 'else') continue;
+    seg.outputs.push({
+      at: paths.get(a.line) ?? { path: [], keyed: false },
+      direct: here.varies,
+      includes: here.includes,
+    });
   }
   return top;
+}
+
+/** The lines that open and close each define. */
+function defineEdges(actions: readonly Action[]): Set<number> {
+  const edges = new Set<number>();
+  const open: string[] = [];
+  for (const a of actions) {
+    const first = a.tokens[0]?.text ?? '';
+    if (first === 'define' || blockWords.has(first)) {
+      open.push(first);
+      if (first === 'define') edges.add(a.line);
+    } else if (first === 'end' && open.pop() === 'define') edges.add(a.line);
+  }
+  return edges;
 }
 
 const why: Record<Variance, string> = {

@@ -12,7 +12,7 @@ export { shutdown } from './shutdown.js';
 
 export interface RunOptions {
   cwd?: string;
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>; // undefined removes a variable of ours from the child
   input?: string;
   timeoutMs?: number;
   exitCode?: ExitCode; // exit code of the ToolError raised when the tool fails

@@ -1,6 +1,6 @@
 // The Kubernetes API through @kubernetes/client-node: one place that loads the kubeconfig,
 // retries transient failures with backoff, and turns API errors into our own.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,13 +16,22 @@ import { log } from './log.js';
 export function loadKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const list = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const files = file ? [file] : list.length > 0 ? list : [join(env.HOME || homedir(), '.kube/config')];
+  // A pod (the sync agent) with no kubeconfig: its ServiceAccount's token, as kubectl and helm do.
+  if (!file && list.length === 0 && env.KUBERNETES_SERVICE_HOST && !existsSync(files[0] as string)) {
+    const kc = new KubeConfig();
+    kc.loadFromCluster();
+    return kc;
+  }
   const what = files.length === 1 ? (files[0] as string) : `KUBECONFIG ${files.join(delimiter)}`;
   let kc: KubeConfig;
   try {
     kc = files.length === 1 ? fromFile(files[0] as string) : mergeKubeconfigs(files);
   } catch (err) {
+    const denied = (err as NodeJS.ErrnoException).code === 'EACCES';
     throw new UserError(`cannot read kubeconfig ${what}: ${(err as Error).message}`, {
-      hint: 'pass --kubeconfig FILE or set KUBECONFIG; `runlevel cluster up` prints one for the local cluster',
+      hint: denied
+        ? 'run as the file’s owner (in Docker: `--user "$(id -u):$(id -g)"`); never make it readable to others'
+        : 'pass --kubeconfig FILE or set KUBECONFIG; `runlevel cluster up` prints one for the local cluster',
     });
   }
   if (!kc.getCurrentCluster()) {
@@ -30,7 +39,45 @@ export function loadKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv 
       hint: 'set current-context, or pass --kubeconfig FILE',
     });
   }
+  assertReadableFiles(kc, what);
   return kc;
+}
+
+/**
+ * The certificate files the current context names must be readable now: client-node reads them at
+ * the first request (a missing one was a stack trace) and helm reads them too. A kubeconfig mounted
+ * into the image alone names host paths that are not there.
+ */
+function assertReadableFiles(kc: KubeConfig, what: string): void {
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  const named: [string, string | undefined, string][] = [
+    ['certificate-authority', cluster?.caFile, `cluster "${cluster?.name}"`],
+    ['client-certificate', user?.certFile, `user "${user?.name}"`],
+    ['client-key', user?.keyFile, `user "${user?.name}"`],
+  ];
+  const problems = [];
+  for (const [field, file, owner] of named) {
+    if (!file) continue;
+    try {
+      readFileSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code})`;
+      problems.push({ message: `${owner}: ${field} ${file} ${why}` });
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(`kubeconfig ${what} names certificate files that cannot be read`, {
+      problems,
+      hint: 'use a self-contained kubeconfig, `kubectl config view --flatten --minify > kubeconfig.flat` (`runlevel cluster up` writes one), or mount each file at the same path (`-v FILE:FILE:ro`)',
+    });
+  }
 }
 
 function fromFile(file: string): KubeConfig {

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from './errors.js';
 import { procStartTime } from './proc.js';
 
 const prefix = 'runlevel-';
@@ -29,9 +30,33 @@ let runDir: string | undefined;
 /** This process's scratch directory, made on first use; the TMPDIR of the tools we run. */
 export function scratchRoot(): string {
   if (!runDir) {
-    runDir = mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-${procStartTime(process.pid) ?? '0'}-`));
+    const base = tmpdir();
+    try {
+      runDir = mkdtempSync(join(base, `${prefix}${process.pid}-${procStartTime(process.pid) ?? '0'}-`));
+    } catch (err) {
+      throw noScratch(base, err as NodeJS.ErrnoException);
+    }
   }
   return runDir;
+}
+
+/** TMPDIR that is missing, a file, read-only or not ours to write: the environment's mistake, said so. */
+function noScratch(base: string, err: NodeJS.ErrnoException): UserError {
+  const why: Record<string, string> = {
+    ENOENT: 'it does not exist',
+    ENOTDIR: 'it is not a directory',
+    EACCES: 'it is not writable for this user',
+    EPERM: 'it is not writable for this user',
+    EROFS: 'it is on a read-only file system',
+    ENOSPC: 'its file system is full',
+  };
+  const from = process.env.TMPDIR ? `TMPDIR=${base}` : `the temporary directory ${base}`;
+  return new UserError(
+    `${from} cannot hold runlevel's private temporary directory: ${why[err.code ?? ''] ?? err.message}`,
+    {
+      hint: 'point TMPDIR at a writable directory that exists, or unset it to use /tmp (in a --read-only container: TMPDIR=/dev/shm)',
+    },
+  );
 }
 
 /** A fresh private directory for `fn`, removed when it settles. */

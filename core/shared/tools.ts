@@ -6,6 +6,7 @@ import { installRoot } from './paths.js';
 
 export const ToolNames = [
   'helm',
+  'helm-engine',
   'helmfile',
   'helm-diff',
   'kube-apiserver',
@@ -27,6 +28,7 @@ export type ToolName = (typeof ToolNames)[number];
 /** Which pin in tools/pins.env sets each tool's version. */
 const pinKey: Record<ToolName, string> = {
   helm: 'HELM',
+  'helm-engine': 'HELM',
   helmfile: 'HELMFILE',
   'helm-diff': 'HELM_DIFF',
   'kube-apiserver': 'KUBERNETES',

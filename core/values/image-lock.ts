@@ -3,8 +3,8 @@
 // part of the values repo, so the values stage reads and validates it, and hands it on resolved.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageLockFile } from '../images/lock.js';
-import { formatImageRef, parseImageRef } from '../images/reference.js';
+import { imageLockFile } from '../shared/images/lock.js';
+import { formatImageRef, parseImageRef } from '../shared/images/reference.js';
 import type { Repo } from './load.js';
 import { child, isMap } from './model.js';
 import { problemAt } from './problems.js';

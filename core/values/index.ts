@@ -12,7 +12,7 @@ import { problemAt } from './problems.js';
 import { clusterEntry, invalid, type OpenedRepo, readRepoFile, repoFileName } from './repo.js';
 import { crossFieldProblems } from './rules.js';
 import { secretFieldPointers } from './secret-fields.js';
-import { chooseAgeKeyFile, registerSecrets } from './secrets.js';
+import { AgeKeys, registerSecrets } from './secrets.js';
 import type { ResolvedValues } from './types.generated.js';
 import type { Loaded } from './types.js';
 import { schemaFile, schemaProblems, validators } from './validate.js';
@@ -51,7 +51,7 @@ export interface Resolved {
   texts: ReadonlyMap<string, string>;
   /**
    * images.lock.yaml at the repo root, when there is one: the digest of each image, which the
-   * registry-mirror rewrite adds to the mirrored reference (core/images/rewrite.ts).
+   * registry-mirror rewrite adds to the mirrored reference (core/shared/images/rewrite.ts).
    */
   imageLock?: ImageLock;
 }
@@ -62,7 +62,7 @@ export class ValuesRepo {
 
   private constructor(
     private readonly repo: OpenedRepo,
-    private readonly ageKeyFile: string | undefined,
+    private readonly ageKeys: AgeKeys,
     private readonly strict: boolean,
   ) {}
 
@@ -72,7 +72,7 @@ export class ValuesRepo {
     opts: { strict?: boolean } = {},
   ): Promise<ValuesRepo> {
     const repo = await readRepoFile(valuesDir);
-    return new ValuesRepo(repo, chooseAgeKeyFile(ageKeyFile, repo.root), opts.strict === true);
+    return new ValuesRepo(repo, new AgeKeys(repo.root, ageKeyFile), opts.strict === true);
   }
 
   get root(): string {
@@ -194,7 +194,7 @@ export class ValuesRepo {
   private load(entry: LayerEntry): Promise<Loaded> {
     let p = this.cache.get(entry.file);
     if (!p) {
-      p = loadFile(this.repo, entry, this.ageKeyFile);
+      p = loadFile(this.repo, entry, this.ageKeys);
       this.cache.set(entry.file, p);
     }
     return p;

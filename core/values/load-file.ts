@@ -4,13 +4,10 @@
 import { readFast } from '../shared/yaml/fast.js';
 import { type LayerEntry, type Repo, readText } from './load.js';
 import type { OpenedRepo } from './repo.js';
+import type { AgeKeys } from './secrets.js';
 import type { Loaded } from './types.js';
 
-export async function loadFile(
-  repo: OpenedRepo,
-  entry: LayerEntry,
-  ageKeyFile: string | undefined,
-): Promise<Loaded> {
+export async function loadFile(repo: OpenedRepo, entry: LayerEntry, ageKeys: AgeKeys): Promise<Loaded> {
   const scope: Repo = { root: repo.root, texts: repo.texts, problems: [] };
   const text = readText(scope, entry);
   if (text === undefined) return { secrets: [], problems: scope.problems };
@@ -21,5 +18,5 @@ export async function loadFile(
     return { tree, secrets: [], problems: [] };
   }
   const { loadFull } = await import('./load-full.js');
-  return loadFull(repo, entry, text, ageKeyFile);
+  return loadFull(repo, entry, text, ageKeys);
 }

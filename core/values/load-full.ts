@@ -9,14 +9,14 @@ import type { LayerEntry } from './load.js';
 import { isMap, pointer } from './model.js';
 import { problemAt, yamlProblems } from './problems.js';
 import type { OpenedRepo } from './repo.js';
-import { decrypt, secretLeaves } from './secrets.js';
+import { type AgeKeys, decrypt, secretLeaves } from './secrets.js';
 import type { Loaded } from './types.js';
 
 export async function loadFull(
   repo: OpenedRepo,
   entry: LayerEntry,
   text: string,
-  ageKeyFile: string | undefined,
+  ageKeys: AgeKeys,
 ): Promise<Loaded> {
   const problems: Problem[] = [];
   const failed = (): Loaded => ({ secrets: [], problems });
@@ -40,7 +40,7 @@ export async function loadFull(
   let value = shape.value ?? undefined;
   let secrets: string[] = [];
   if (entry.file.endsWith('.sops.yaml')) {
-    const plain = await decryptTree(repo, entry, text, ageKeyFile, problems);
+    const plain = await decryptTree(repo, entry, text, ageKeys, problems);
     if (!plain) return failed();
     value = plain;
     secrets = secretLeaves(plain);
@@ -62,12 +62,12 @@ async function decryptTree(
   repo: OpenedRepo,
   entry: LayerEntry,
   ciphertext: string,
-  ageKeyFile: string | undefined,
+  ageKeys: AgeKeys,
   problems: Problem[],
 ) {
   let plaintext: string;
   try {
-    plaintext = await decrypt(entry.file, ciphertext, ageKeyFile);
+    plaintext = await decrypt(entry.file, ciphertext, ageKeys);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     problems.push({ message: err.message, hint: err.hint });

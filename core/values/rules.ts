@@ -3,6 +3,7 @@
 
 import { closest } from '../shared/edit-distance.js';
 import type { Problem } from '../shared/errors.js';
+import { mirrorProblem } from '../shared/images/mirror.js';
 import { formatLocation } from '../shared/source.js';
 import { dotted, isMap, pointer, type Value } from './model.js';
 import { problemAt } from './problems.js';
@@ -99,16 +100,8 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
   const mirror = get(values, 'platform', 'registry', 'mirror');
   const allowed = get(values, 'platform', 'registry', 'allowed');
   const registryPolicy = get(values, 'platform', 'policies', 'allowed-registries', 'enabled');
-  if (
-    typeof mirror === 'string' &&
-    mirror !== '' &&
-    !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(mirror)
-  ) {
-    add(
-      ['platform', 'registry', 'mirror'],
-      'must be a registry host such as mirror.example.com or mirror.example.com:5000',
-    );
-  }
+  const mirrorWrong = typeof mirror === 'string' && mirror !== '' ? mirrorProblem(mirror) : undefined;
+  if (mirrorWrong) add(['platform', 'registry', 'mirror'], mirrorWrong);
   if (isMap(apps)) {
     for (const app of appNames) {
       const ingressEnabled = get(apps, app, 'ingress', 'enabled');
@@ -131,7 +124,7 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
       }
       const repo = get(apps, app, 'image', 'repository');
       // With a mirror set, any upstream name is fine: the render rewrites it into the mirror
-      // (core/images/rewrite.ts), and check refuses whatever the rewrite cannot reach.
+      // (core/shared/images/rewrite.ts), and check refuses whatever the rewrite cannot reach.
       const mirrored = typeof mirror === 'string' && mirror !== '';
       if (typeof repo === 'string' && registryPolicy !== false && !mirrored) {
         const registry = registryOf(repo);

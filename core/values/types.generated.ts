@@ -61,8 +61,36 @@ export interface Platform {
   sso: Sso;
   policies: Policies;
   drift: Drift;
+  agent: Agent;
   /** PEM bundle of the platform's private CA (certificates only, public). Runlevel 00 puts it in ConfigMap runlevel-system/platform-ca (key ca.crt) and the copy-platform-ca task copies it into every team namespace. Empty: no private CA. */
   ca: string;
+}
+
+/** The sync agent (runlevel 95-agent, docs/gitops.md): the pinned core runs in the cluster and follows one branch of this repo. `runlevel bootstrap` sets it up. */
+export interface Agent {
+  /** Run the agent in this cluster. */
+  enabled: boolean;
+  /** The core image it runs, as pinned (repository:version, or with @sha256 digest). Set by bootstrap and by the agent when the pin moves. */
+  image: string;
+  /** git URL of this values repo, as the cluster reaches it (no credentials in it). */
+  repo: string;
+  /** The branch the cluster follows. */
+  branch: string;
+  /** Time between sync passes (90s, 1m, 5m). */
+  interval: string;
+  /** warn: report live drift; correct: repair it. */
+  drift: 'warn' | 'correct';
+  /** Names of Secrets in runlevel-system the agent mounts. */
+  secrets: {
+    /** Key age.key: the age key of this repo. */
+    ageKey: string;
+    /** A kubernetes.io/basic-auth Secret (a read-only token as password); empty for a public repo. */
+    gitCredentials: string;
+    /** Key secret: the webhook secret; empty: hooks are refused. */
+    hookSecret: string;
+    /** Key allowed_signers: deploy only commits signed by these keys; empty: no verification. */
+    allowedSigners: string;
+  };
 }
 
 /** Live drift: status and diff compare every object a release deployed with what the cluster holds now, and a plain deploy puts back what was changed or deleted by hand. */

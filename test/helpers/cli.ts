@@ -1,6 +1,7 @@
 // Runs the real CLI (bin/runlevel) as a user would, capturing output and exit code.
 import { execa } from 'execa';
 import { coreRoot } from '../../core/shared/paths.js';
+import { unprivilegedPrefix } from './unprivileged.js';
 
 export interface CliResult {
   code: number;
@@ -17,19 +18,27 @@ export async function runCli(
     timeoutMs?: number;
     /** Another copy of the core to run (test/helpers/core-copy.ts); default this checkout. */
     core?: string;
-    /** Run as this user (tests running as root that need a file root could read anyway). */
-    uid?: number;
+    /** Without the power to read any file (test/helpers/unprivileged.ts): a 0000 file is unreadable. */
+    unprivileged?: boolean;
   } = {},
 ): Promise<CliResult> {
-  const r = await execa(`${opts.core ?? coreRoot}/bin/runlevel`, args, {
+  const argv = [
+    ...(opts.unprivileged ? unprivilegedPrefix() : []),
+    `${opts.core ?? coreRoot}/bin/runlevel`,
+    ...args,
+  ];
+  const r = await execa(argv[0] as string, argv.slice(1), {
     cwd: opts.cwd ?? coreRoot,
     env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...opts.env },
     extendEnv: false,
     input: opts.input,
     reject: false,
     timeout: opts.timeoutMs ?? 120_000,
-    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.uid }),
   });
+  // The command never started (a missing program, a directory it cannot reach): say so, never "exit -1".
+  if (r.exitCode === undefined && !r.signal && !r.timedOut) {
+    throw new Error(`could not start ${argv.join(' ')}: ${r.shortMessage ?? r.message}`);
+  }
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -39,3 +39,30 @@ export function docFile(steps: DocSteps, path: string): string {
   assert.ok(body !== undefined, `the document has a file=${path} block`);
   return body ?? '';
 }
+
+/**
+ * The ```sh blocks of one section of a document (from its heading to the next heading of the same
+ * or a higher level, outside code blocks), each whole: a line continued with `\` stays one
+ * command for `bash -c`.
+ */
+export function sectionShellBlocks(path: string, heading: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const level = /^#+/.exec(heading)?.[0].length ?? 2;
+  const start = lines.indexOf(heading);
+  assert.ok(start >= 0, `${path} has the section "${heading}"`);
+  const blocks: string[] = [];
+  let block: string[] | undefined;
+  let other = false; // inside a code block of another language
+  for (const line of lines.slice(start + 1)) {
+    if (other) other = line !== '```';
+    else if (block) {
+      if (line === '```') {
+        blocks.push(block.join('\n').trim());
+        block = undefined;
+      } else block.push(line);
+    } else if (line === '```sh') block = [];
+    else if (line.startsWith('```')) other = true;
+    else if (new RegExp(`^#{1,${level}} `).test(line)) break;
+  }
+  return blocks;
+}

@@ -1,8 +1,8 @@
 // Small waits against a real API server for e2e tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { pinnedHelm } from '../../core/shared/helm.js';
 import { isNotFound } from '../../core/shared/kube.js';
+import { pinnedHelm } from './spawn-helm.js';
 
 export function kubeClients(kubeconfig: string) {
   const kc = new KubeConfig();

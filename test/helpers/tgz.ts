@@ -2,9 +2,16 @@
 // climb out, two top directories): ustar headers over gzip, as helm writes them.
 import { gzipSync } from 'node:zlib';
 
-function header(name: string, size: number, type: '0' | '5'): Buffer {
+/** A link entry: `helm package` never writes one (it follows links), an attacker may. */
+export interface TarLink {
+  symlink?: string;
+  hardlink?: string;
+}
+
+function header(name: string, size: number, type: '0' | '1' | '2' | '5', link = ''): Buffer {
   const h = Buffer.alloc(512);
   h.write(name, 0, 100, 'utf8');
+  h.write(link, 157, 100, 'utf8');
   h.write(type === '5' ? '0000755\0' : '0000644\0', 100);
   h.write('0000000\0', 108); // uid
   h.write('0000000\0', 116); // gid
@@ -21,9 +28,14 @@ function header(name: string, size: number, type: '0' | '5'): Buffer {
 }
 
 /** A .tgz holding these files (path → content), in this order. */
-export function tgz(files: Record<string, string | Buffer>): Buffer {
+export function tgz(files: Record<string, string | Buffer | TarLink>): Buffer {
   const parts: Buffer[] = [];
   for (const [path, content] of Object.entries(files)) {
+    if (typeof content === 'object' && !Buffer.isBuffer(content)) {
+      const hard = content.hardlink !== undefined;
+      parts.push(header(path, 0, hard ? '1' : '2', (hard ? content.hardlink : content.symlink) ?? ''));
+      continue;
+    }
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
     parts.push(header(path, data.length, '0'), data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }

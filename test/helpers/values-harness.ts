@@ -14,7 +14,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { ageKeyFileText, generateAgeIdentity } from '../../core/values/init/age-key.js';
+import { ageKeyFileText, generateAgeIdentity } from '../../core/values/age-key.js';
 import { encrypt } from '../../core/values/secrets.js';
 import { type CliResult, runCli } from './cli.js';
 import { fixture } from './fixture.js';
@@ -92,11 +92,11 @@ export async function cli(
   repo: string,
   args: string[],
   env: Record<string, string> = {},
-  uid?: number,
+  unprivileged?: boolean,
 ): Promise<CliResult> {
   return runCli(args, {
     cwd: repo,
-    uid,
+    unprivileged,
     env: {
       HOME: sb.home,
       TMPDIR: join(sb.home, 'tmp'),

@@ -1,17 +1,22 @@
 // The air-gapped path end to end, with real registries, the real image and the real cluster: a
 // source registry stands in for the upstream ones (the platform's images, built small and real
-// under the names the charts use), a bundle is made from it, pushed into an empty mirror, the
-// local core image is removed and pulled back from the mirror by the pinned tag, its signature
-// verified offline, and the deploy runs in the container with the mirror rewrite. Every image the
-// cluster then runs is in the mirror by digest, and every address contacted is listed.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// under the names the charts use), a bundle and its kit are made from it on this (connected)
+// side; the far side is a directory with no checkout, a PATH of Docker and coreutils only (no Go,
+// node, npm, crane or cosign) and an empty HOME: it checks the kit with the kit's cosign, loads
+// the core image with docker load, pushes the bundle into an empty mirror from the image, and
+// deploys the core pulled back from the mirror, verified offline. Every image the cluster then
+// runs is in the mirror by digest, and every address contacted is listed.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import { AppsV1Api, BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mirrorRef } from '../../core/images/mirror.js';
-import { parseImageRef } from '../../core/images/reference.js';
 import type { PlatformImage } from '../../core/images/types.js';
+import { mirrorRef } from '../../core/shared/images/mirror.js';
+import { parseImageRef } from '../../core/shared/images/reference.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { buildImage, layerTar } from '../helpers/bundle-images.js';
@@ -21,7 +26,7 @@ import { fixture, removeFixture } from '../helpers/fixture.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
 import { docker, image } from './docker.js';
-import { imageJson, version } from './signed.js';
+import { imageJson, tool, version } from './signed.js';
 
 const hostKubeconfig = process.env.KUBECONFIG ?? '';
 let repo: ValuesRepo;
@@ -98,7 +103,78 @@ test.after(async () => {
   if (scratch) await removeFixture(scratch);
 });
 
-test('bundle → empty mirror → core image from the mirror, verified offline → deploy in the container: every image the cluster runs is in the mirror by digest', async () => {
+/** The far side: a directory with no checkout, a PATH of Docker and coreutils only, an empty HOME. */
+interface FarSide {
+  dir: string;
+  env: Record<string, string>;
+  values: string;
+  kit: string;
+  bundle: string;
+}
+
+const farTools = [
+  'docker',
+  'bash',
+  'sh',
+  'env',
+  'strace',
+  'tar',
+  'awk',
+  'sed',
+  'grep',
+  'sha256sum',
+  'mktemp',
+  'dirname',
+  'basename',
+  'readlink',
+  'id',
+  'rm',
+  'cat',
+  'head',
+  'cut',
+  'tr',
+  'wc',
+  'mkdir',
+  'ls',
+];
+
+async function farSide(bundle: string, kit: string): Promise<FarSide> {
+  const dir = join(scratch, 'far');
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  for (const t of farTools) symlinkSync((await execa('which', [t])).stdout.trim(), join(bin, t));
+  const home = join(dir, 'home');
+  // What crossed the gap: the bundle, its kit, the values repo (with cosign.pub) and the user's age key.
+  await execa('cp', ['-a', bundle, kit, dir]);
+  const values = join(dir, basename(repo.dir));
+  await execa('cp', ['-a', repo.dir, values]);
+  const keys = join(home, '.config/runlevel/age');
+  mkdirSync(keys, { recursive: true });
+  copyFileSync(
+    join(homedir(), '.config/runlevel/age', `${basename(repo.dir)}.key`),
+    join(keys, `${basename(repo.dir)}.key`),
+  );
+  const env = {
+    PATH: bin,
+    HOME: home,
+    DOCKER_HOST: process.env.DOCKER_HOST ?? '',
+    KUBECONFIG: hostKubeconfig,
+    NO_COLOR: '1',
+    RUNLEVEL_LOG_FORMAT: 'plain',
+  };
+  return { dir, env, values, kit: join(dir, basename(kit)), bundle: join(dir, basename(bundle)) };
+}
+
+const far = (side: FarSide, argv: string[], cwd = side.dir, env: Record<string, string> = {}) =>
+  execa(argv[0] as string, argv.slice(1), {
+    cwd,
+    env: { ...side.env, ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: 600_000,
+  });
+
+test('bundle + kit → far side with Docker alone: verified, loaded, pushed from the image into an empty mirror, deployed from it; every image the cluster runs is in the mirror by digest', async () => {
   // 1. The source registry holds a small real image under every name the platform renders.
   const listed = await cli(['images', '--cluster', 'dev', '-o', 'json']);
   assert.is(listed.code, 0, listed.stderr);
@@ -119,44 +195,80 @@ test('bundle → empty mirror → core image from the mirror, verified offline �
     await buildImage(img.source, [shared, await layerTar(join(scratch, 'layers'), `own-${n}`, 64 * 1024)]);
   }
 
-  // 2. One signed file of every image, the core image included; the lock pins every digest.
+  // 2. Connected side: one signed file of every image, the core image included, and beside it
+  //    the kit; the lock pins every digest.
   const bundle = join(scratch, 'dev.bundle.tar');
   const key = imageJson().publicKey.replace(/\.pub$/, '.key');
   const created = await cli(['bundle', 'create', '--cluster', 'dev', '--key', key, '--out', bundle]);
   assert.is(created.code, 0, created.stderr);
+  const kit = join(scratch, 'dev.bundle.kit');
+  const cosignSha = createHash('sha256')
+    .update(readFileSync(tool('cosign')))
+    .digest('hex');
+  assert.match(created.stderr, `check it there with cosign, whose sha256 is ${cosignSha}`);
 
-  // 3. Into an empty mirror, verified with the values repo's cosign.pub before a byte is sent.
-  assert.equal(await mirror.catalog(), []);
-  const pushed = await cli(['bundle', 'push', bundle, '--to', mirror.host]);
-  assert.is(pushed.code, 0, pushed.stderr);
+  // 3. The far side: nothing of this checkout, no Go, node, npm, crane or cosign on PATH.
+  const side = await farSide(bundle, kit);
+  for (const t of ['go', 'node', 'npm', 'crane', 'cosign', 'runlevel']) {
+    assert.is.not(
+      (await far(side, ['bash', '-c', `command -v ${t}`])).exitCode,
+      0,
+      `${t} is not on the far side's PATH`,
+    );
+  }
+  const run = (argv: string[], cwd?: string, env?: Record<string, string>) => far(side, argv, cwd, env);
+  // The documented checks (docs/airgap.md, step 4): cosign's sha256, then SHA256SUMS with the
+  // values repo's key, then every file of the kit.
+  const sum = await run(['sha256sum', join(side.kit, 'cosign')]);
+  assert.is(String(sum.stdout).split(' ')[0], cosignSha, "the kit's cosign is the pinned build");
+  const sums = await run(
+    [
+      join(side.kit, 'cosign'),
+      'verify-blob',
+      '--key',
+      join(side.values, 'cosign.pub'),
+      '--signature',
+      join(side.kit, 'SHA256SUMS.sig'),
+      '--insecure-ignore-tlog=true',
+      join(side.kit, 'SHA256SUMS'),
+    ],
+    side.dir,
+    { SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: '/dev/null' },
+  );
+  assert.is(sums.exitCode, 0, String(sums.stderr));
+  const checked = await run(['sha256sum', '--check', '--quiet', 'SHA256SUMS'], side.kit);
+  assert.is(checked.exitCode, 0, String(checked.stdout) + String(checked.stderr));
+
+  // 4. The core image into Docker from the kit, offline (the one built here removed first).
   coreDigest = imageJson().digest;
+  const id = String((await docker(['image', 'inspect', image, '--format', '{{.Id}}'])).stdout).trim();
+  assert.is((await docker(['rmi', '--force', id])).exitCode, 0);
+  const loaded = await run(['docker', 'load', '--input', join(side.kit, `runlevel-${version}.image.tar`)]);
+  assert.is(loaded.exitCode, 0, String(loaded.stderr));
+  const loadedId = String((await docker(['image', 'inspect', image, '--format', '{{.Id}}'])).stdout).trim();
+  assert.is(loadedId, imageJson().configDigest, 'docker load gives the very image that was signed');
+
+  // 5. Push from the image, through the kit's launcher: verified locally before it runs.
+  assert.equal(await mirror.catalog(), []);
+  const launcherOfKit = join(side.kit, 'runlevel-docker');
+  const pushed = await run([launcherOfKit, 'bundle', 'push', side.bundle, '--to', mirror.host], side.values);
+  assert.is(pushed.exitCode, 0, String(pushed.stderr));
+  assert.match(String(pushed.stderr), `✔ runlevel-docker: ${image} verified offline with`);
   assert.is(
     await mirror.manifestDigest('runlevel', version),
     coreDigest,
     'the core image under its pinned tag',
   );
 
-  // 4. The local core image gone, pulled back from the mirror by the pinned tag.
-  const id = String((await docker(['image', 'inspect', image, '--format', '{{.Id}}'])).stdout).trim();
-  assert.is((await docker(['rmi', '--force', id])).exitCode, 0);
-  assert.is((await docker(['image', 'inspect', id])).exitCode, 1, 'the local core image is gone');
-  const pull = await docker(['pull', `${mirror.host}/runlevel:${version}`]);
-  assert.is(pull.exitCode, 0, String(pull.stderr));
-
-  // 5. The launcher verifies the signature offline and deploys from the container; every connect
-  //    of the launcher (and cosign, docker's client) and of the container's processes is traced.
+  // 6. The launcher verifies the mirror's core offline and deploys from the container; every
+  //    connect of the launcher (and cosign, docker's client) and of the container's processes is traced.
   const containers = await traceConnects(await engineContainerd(process.env.DOCKER_HOST ?? ''));
   let launcher: Awaited<ReturnType<typeof recordConnects>>;
   let inContainer: Connect[] = [];
   try {
-    launcher = await recordConnects([join(coreRoot, 'bin/runlevel-docker'), 'deploy', '--cluster', 'dev'], {
-      cwd: repo.dir,
-      env: {
-        ...cleanEnv(),
-        NO_COLOR: '1',
-        RUNLEVEL_LOG_FORMAT: 'plain',
-        RUNLEVEL_IMAGE_REPOSITORY: `${mirror.host}/runlevel`,
-      },
+    launcher = await recordConnects([launcherOfKit, 'deploy', '--cluster', 'dev'], {
+      cwd: side.values,
+      env: { ...side.env, RUNLEVEL_IMAGE_REPOSITORY: `${mirror.host}/runlevel` },
       timeoutMs: 600_000,
     });
   } finally {
@@ -167,7 +279,7 @@ test('bundle → empty mirror → core image from the mirror, verified offline �
   assert.match(launcher.stderr, `verified offline with`);
   assert.match(launcher.stderr, `(${coreDigest})`);
 
-  // 6. Every image of every workload: from the mirror, pinned by digest, there by that digest.
+  // 7. Every image of every workload: from the mirror, pinned by digest, there by that digest.
   const kc = loadKubeConfig(hostKubeconfig);
   const running = await clusterImages(kc);
   assert.ok(running.length >= platform.length, running.join(', '));
@@ -182,7 +294,7 @@ test('bundle → empty mirror → core image from the mirror, verified offline �
     );
   }
 
-  // 7. The addresses: the container reached the API server only; the launcher the mirror only.
+  // 8. The addresses: the container reached the API server only; the launcher the mirror only.
   const api = apiServer(kc);
   show('the deploy container contacted', inContainer);
   show('the launcher, cosign and the docker client contacted', launcher.connects);

@@ -8,7 +8,12 @@ import { coreRoot } from '../../core/shared/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { docker, image } from './docker.js';
 
-const version = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).version as string;
+const pkg = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8'));
+const version = pkg.version as string;
+// The source label: package.json's repository URL, or no label at all (never a clone's local path).
+const repository = (
+  typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository?.url ?? '')
+).replace(/^git\+/, '') as string;
 // The tools the core runs; the cluster's own binaries stay on the host, kubectl and helm-diff too.
 const imageTools = ['helm', 'helmfile', 'opa', 'kubeconform', 'sops'];
 
@@ -32,7 +37,8 @@ test('the image is tagged with the core version, runs as 65532 in /values under 
   assert.is(labels['org.opencontainers.image.title'], 'runlevel');
   assert.match(labels['org.opencontainers.image.revision'] ?? '', /^[0-9a-f]{12}(-dirty)?$/);
   assert.match(labels['org.opencontainers.image.created'] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  assert.ok(labels['org.opencontainers.image.source'], 'source label');
+  if (/^https?:\/\//.test(repository)) assert.is(labels['org.opencontainers.image.source'], repository);
+  else assert.is(labels['org.opencontainers.image.source'], undefined, 'no repository URL: no source label');
   assert.ok(info.Size > 50e6 && info.Size < 1e9, `size ${info.Size}`);
 });
 

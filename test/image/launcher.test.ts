@@ -12,12 +12,14 @@ import { coreRoot } from '../../core/shared/paths.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { parseConnects } from '../helpers/connects.js';
 import { fixture, removeFixture } from '../helpers/fixture.js';
+import { assertGoldenFile } from '../helpers/golden.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
 import { docker, image } from './docker.js';
 import { imageJson, layout, otherKeyPair, signedDir, tool, version } from './signed.js';
 
-const unsignedPin = `${version}-unsigned`;
+// A release-form pin (a moving tag would be refused before any image is looked at).
+const unsignedPin = '0.0.99';
 let repo: ValuesRepo;
 let scratch: string;
 let mirror: TestRegistry | undefined;
@@ -209,6 +211,36 @@ test('behind a mirror: an unsigned image and a wrong key are refused with exit 8
     assert.match(wrong.stderr, 'no matching signatures');
   } finally {
     await removeFixture(other.dir);
+  }
+});
+
+test('the pinned core not in Docker is a pin problem: exit 7, naming the pin and how to get that core', async () => {
+  rmSync(join(repo.dir, 'cosign.pub'), { force: true });
+  await pin('0.0.42');
+  try {
+    const r = await launcher(['deploy', '--cluster', 'dev']);
+    assert.is(r.code, ExitCode.pinMismatch, r.stderr);
+    const golden = `$ runlevel-docker deploy --cluster dev\nexit ${r.code}\n${r.stderr}\n`;
+    assertGoldenFile('launcher', 'not-here', golden.replaceAll(repo.dir, '<repo>'));
+  } finally {
+    await pin(version);
+  }
+});
+
+test('behind a mirror: a pinned tag the mirror does not have is a pin problem (exit 7), not a failed verification', async () => {
+  assert.ok(mirror, 'the mirror of an earlier test');
+  trustKey(imageJson().publicKey);
+  await pin('0.0.43');
+  try {
+    const r = await launcher(['validate', '--cluster', 'dev'], {
+      RUNLEVEL_IMAGE_REPOSITORY: `${mirror.host}/runlevel`,
+    });
+    assert.is(r.code, ExitCode.pinMismatch, r.stderr);
+    assert.match(r.stderr, `✗ core 0.0.43 (pinned for the repo's clusters at runlevel.yaml:`);
+    assert.match(r.stderr, `is not in the mirror: ${mirror.host} has no ${mirror.host}/runlevel:0.0.43`);
+    assert.match(r.stderr, 'hint: push it into the mirror: runlevel-docker bundle push BUNDLE');
+  } finally {
+    await pin(version);
   }
 });
 

@@ -15,6 +15,7 @@ import { listPlatformImages } from '../../images/index.js';
 import type { PlatformImage } from '../../images/types.js';
 import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
+import { mirrorProblem } from '../../shared/images/mirror.js';
 import { log } from '../../shared/log.js';
 import type { Command, CommandContext } from '../command.js';
 import type { ResolvedConfig } from '../config.js';
@@ -129,6 +130,11 @@ async function create({ config, flags }: CommandContext) {
   } else log.info(`no runlevel.yaml in ${config.valuesDir}: ${LockFile} not written`);
   if (config.output === 'json')
     log.writeData(JSON.stringify({ file: result.file, bytes: result.bytes, ...result.index }, null, 2));
+  if (result.kit) {
+    log.generated(
+      `${result.kit.dir}: the far side's kit (launcher, cosign, the core image for docker load${result.kit.signed ? ', SHA256SUMS signed' : ''}); check it there with cosign, whose sha256 is ${result.kit.sums.cosign} (docs/airgap.md)`,
+    );
+  }
   const took = ((Date.now() - started) / 1000).toFixed(1);
   log.done(
     `${result.file}: ${result.index.images.length} images, ${formatBytes(result.bytes)} in ${took}s${key ? ', signed' : ''}`,
@@ -143,6 +149,14 @@ async function push({ config, flags }: CommandContext, rest: string[]) {
     });
   const to = typeof flags.to === 'string' ? flags.to.replace(/\/+$/, '') : undefined;
   if (!to) throw new UserError('bundle push needs --to REGISTRY[/prefix] (the mirror)');
+  const wrong = mirrorProblem(to);
+  if (wrong) {
+    // Named as the user gave it: the flag, or the variable when the flag was absent.
+    const from = process.env.RUNLEVEL_BUNDLE_TO === flags.to ? 'RUNLEVEL_BUNDLE_TO=' : '--to ';
+    throw new UserError(`${from}${JSON.stringify(flags.to)} ${wrong}`, {
+      hint: 'the same form as platform.registry.mirror: host[:port][/prefix], e.g. mirror.example.com:5000/platform',
+    });
+  }
   const publicKey = publicKeyOf(config, flags, true);
   const started = Date.now();
   log.start(`verifying ${file}`);

@@ -1,4 +1,5 @@
 // `runlevel charts vendor|verify`: how a platform team adds a chart it did not write (docs/charts.md).
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import {
   coreChartsDir,
@@ -62,6 +63,12 @@ export const command: Command = {
         return;
       }
       case 'verify': {
+        // A directory that is not there verifies nothing: say so rather than "no vendored charts".
+        if (!statSync(chartsDir, { throwIfNoEntry: false })?.isDirectory()) {
+          throw new UserError(`no charts directory at ${shown(chartsDir)} (--charts-dir)`, {
+            hint: 'run it where charts/ is (the core checkout, or the image built FROM runlevel), or name it with --charts-dir DIR',
+          });
+        }
         const verdicts = verifyVendored(chartsDir, shown);
         if (config.output === 'json') {
           log.writeData(

@@ -1,11 +1,11 @@
 import { runDeploy } from '../../deploy/index.js';
-import { parseDuration } from '../../deploy/plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
-import { UserError } from '../../shared/errors.js';
 import { shutdown } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
+import { formatTable } from '../../shared/table.js';
 import type { Command } from '../command.js';
+import { durationBounds, durationFlag } from '../durations.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { refuseDowngrade } from '../pin.js';
 import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
@@ -54,17 +54,17 @@ export const command: Command = {
       help: 'deploy although a newer core deployed the cluster last',
     },
   },
-  async run({ config, flags }) {
+  async run({ config, flags, connection }) {
     const started = Date.now();
     const selectorFlags = listFlag(flags, 'selector');
-    const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock');
-    const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl');
-    const timeoutMs = durationFlag(flags.timeout, '--timeout');
+    const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock', durationBounds.waitLock);
+    const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl', durationBounds.lockTtl);
+    const timeoutMs = durationFlag(flags.timeout, '--timeout', durationBounds.timeout);
     const concurrency = concurrencyFlag(flags);
     const force = flags.force === true;
     checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
-    const conn = await connectCluster(config);
+    const conn = connection ?? (await connectCluster(config));
     await refuseDowngrade(
       conn.store,
       coreVersion(),
@@ -87,17 +87,15 @@ export const command: Command = {
     log.start(`${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${conn.store.server})`);
     if (dryRun) {
       const { plan } = await step.plan();
-      const rows = plan.runlevels.flatMap((rl) =>
-        rl.waves
-          .flat()
-          .map(
-            (p) => `${rl.name.padEnd(12)} ${p.release.name.padEnd(32)} ${p.action.padEnd(10)} ${p.reason}`,
-          ),
-      );
-      const prune = plan.prune.map((p) => `${p.runlevel.padEnd(12)} ${p.name.padEnd(32)} prune`);
+      const rows = formatTable([
+        ...plan.runlevels.flatMap((rl) =>
+          rl.waves.flat().map((p) => [rl.name, p.release.name, p.action, p.reason]),
+        ),
+        ...plan.prune.map((p) => [p.runlevel, p.name, 'prune']),
+      ]);
       if (config.output === 'json')
         log.writeData(JSON.stringify({ changes: plan.changes, plan }, stripValues, 2));
-      else log.writeData([...rows, ...prune, `${plan.changes} changes`].join('\n'));
+      else log.writeData([...rows, `${plan.changes} changes`].join('\n'));
       return;
     }
     const progress = deployProgress();
@@ -156,14 +154,6 @@ function repairedLines(outcomes: { name: string; drift?: string[] }[], verbose: 
     return;
   }
   for (const o of repaired) for (const item of o.drift ?? []) log.info(`repaired ${o.name}: ${item}`);
-}
-
-function durationFlag(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(String(value));
-  if (ms === undefined)
-    throw new UserError(`${flag} ${String(value)} is not a duration`, { hint: 'use 90s, 5m or 1h' });
-  return ms;
 }
 
 /** Plans carry each release's values (secrets included): never print them. */

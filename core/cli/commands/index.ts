@@ -58,6 +58,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'air-gapped transfer: create one signed file of every image | push it to a mirror | inspect it',
     load: async () => (await import('./bundle.js')).command,
   },
+  sync: {
+    summary: 'the agent: follow a branch of the values repo, deploy each new good commit, watch drift',
+    load: async () => (await import('./sync.js')).command,
+  },
+  bootstrap: {
+    summary: 'install the sync agent with a first deploy: from then on the cluster follows the repo',
+    load: async () => (await import('./bootstrap.js')).command,
+  },
   serve: {
     summary: 'status pages (HTML and /api/v1 JSON) of a cluster or the fleet, read-only',
     load: async () => (await import('./serve.js')).command,

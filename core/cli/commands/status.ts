@@ -4,6 +4,7 @@ import { releaseKey } from '../../deploy/record.js';
 import { isGated } from '../../deploy/wait.js';
 import { driftLines } from '../../drift/describe.js';
 import { log } from '../../shared/log.js';
+import { columnWidths, tableRow } from '../../shared/table.js';
 import type { Command } from '../command.js';
 import { countFlag } from '../flags.js';
 import { connectCluster, planAgainstCluster } from '../pipeline.js';
@@ -76,20 +77,31 @@ export const command: Command = {
       );
       return;
     }
-    const w = Math.max(7, ...releases.map((r) => r.release.length));
-    const lines = [
-      `${'RUNLEVEL'.padEnd(12)} ${'RELEASE'.padEnd(w)} ${'CHART'.padEnd(22)} REV  ${'STATE'.padEnd(13)} READY`,
+    const rows = [
+      ['RUNLEVEL', 'RELEASE', 'CHART', 'REV', 'STATE', 'READY'],
+      ...releases.map((r) => [
+        r.runlevel,
+        r.release,
+        r.chart,
+        String(r.revision ?? '-'),
+        r.state,
+        r.ready ? 'yes' : `no${r.notReady.length ? ` (${r.notReady[0]})` : ''}`,
+      ]),
+      ...orphans.map((o) => [
+        o.runlevel,
+        o.release,
+        '',
+        '-',
+        'removed from values (pruned by the next deploy)',
+      ]),
     ];
-    for (const r of releases) {
-      lines.push(
-        `${r.runlevel.padEnd(12)} ${r.release.padEnd(w)} ${r.chart.padEnd(22)} ${String(r.revision ?? '-').padEnd(4)} ${r.state.padEnd(13)} ${r.ready ? 'yes' : `no${r.notReady.length ? ` (${r.notReady[0]})` : ''}`}`,
-      );
+    const widths = columnWidths(rows);
+    const lines = [tableRow(rows[0] as string[], widths)];
+    releases.forEach((r, i) => {
+      lines.push(tableRow(rows[i + 1] as string[], widths));
       for (const d of r.drift ? driftLines({ objects: r.drift }) : []) lines.push(`${''.padEnd(13)}${d}`);
-    }
-    for (const o of orphans)
-      lines.push(
-        `${o.runlevel.padEnd(12)} ${o.release.padEnd(w)} ${''.padEnd(22)} -    removed from values (pruned by the next deploy)`,
-      );
+    });
+    for (const row of rows.slice(releases.length + 1)) lines.push(tableRow(row, widths));
     lines.push('', 'last deploys:');
     for (const d of deploys) {
       const where = d.failure

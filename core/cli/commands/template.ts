@@ -3,10 +3,12 @@ import { canonicalJson } from '../../render/canonical.js';
 import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
 import { renderStream } from '../../render/output.js';
 import { varyingLines } from '../../render/varying.js';
+import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { MASK } from '../../shared/mask.js';
 import { maskSecretDocuments } from '../../shared/secret-objects.js';
 import { resolveValues } from '../../values/index.js';
+import { renderInRepoProblem } from '../../values/plaintext.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { usableOutDir } from '../out-dir.js';
@@ -40,6 +42,8 @@ export const command: Command = {
   async run({ config, flags }) {
     const started = Date.now();
     const outDir = typeof flags.out === 'string' ? usableOutDir(flags.out) : undefined; // before any work
+    const inRepo = outDir === undefined ? undefined : await renderInRepoProblem(config.valuesDir, outDir);
+    if (inRepo) throw new UserError(`--out ${String(flags.out)} ${inRepo.message}`, { hint: inRepo.hint });
     const resolved = await resolveValues({
       valuesDir: config.valuesDir,
       cluster: config.cluster,

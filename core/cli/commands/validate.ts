@@ -3,8 +3,10 @@ import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import { ValuesRepo } from '../../values/index.js';
+import { plaintextInRepo } from '../../values/plaintext.js';
 import { plural, sortProblems } from '../../values/problems.js';
 import type { Command } from '../command.js';
+import { otherPins, validateOtherPins } from '../other-pins.js';
 import { checkRunlevelHeaders } from '../runlevel-headers.js';
 
 export const command: Command = {
@@ -22,10 +24,21 @@ export const command: Command = {
     const repo = await ValuesRepo.open(config.valuesDir, config.ageKeyFile, {
       strict: flags.strict === true,
     });
-    const clusters = config.cluster ? [config.cluster] : repo.clusters;
+    // Mixed pins: without --cluster, each cluster is validated by the core it pins (other-pins.ts).
+    const elsewhere = config.cluster ? [] : await otherPins(config.valuesDir);
+    const skip = new Set(elsewhere.map((p) => p.cluster));
+    const clusters = config.cluster ? [config.cluster] : repo.clusters.filter((c) => !skip.has(c));
     const problems: Problem[] = [];
     const failed: string[] = [];
-    const report: { cluster: string; valid: boolean; teams?: number; apps?: number; files?: number }[] = [];
+    const report: {
+      cluster: string;
+      valid: boolean;
+      teams?: number;
+      apps?: number;
+      files?: number;
+      core?: string;
+      by?: string;
+    }[] = [];
     for (const cluster of clusters) {
       try {
         const r = await repo.resolve(cluster);
@@ -44,7 +57,24 @@ export const command: Command = {
         );
       }
     }
+    for (const other of await validateOtherPins(config.valuesDir, elsewhere)) {
+      report.push({
+        cluster: other.cluster,
+        valid: other.outcome !== 'invalid',
+        core: other.core,
+        by: other.outcome,
+      });
+      if (other.outcome === 'invalid') failed.push(other.cluster);
+    }
     if (config.output === 'json') log.writeData(JSON.stringify({ clusters: report }, null, 2));
+    // What git would commit besides the values: a render, a Secret manifest, a decrypted copy.
+    const plaintext = await plaintextInRepo(config.valuesDir);
+    if (plaintext.length > 0) {
+      throw new UserError(
+        `the values repo holds ${plural(plaintext.length, 'file')} with secrets in plain text that git would commit`,
+        { exitCode: ExitCode.invalid, problems: sortProblems([...problems, ...plaintext]) },
+      );
+    }
     if (failed.length === 0) return ExitCode.ok;
     const unique = sortProblems(problems);
     throw new UserError(`values are invalid for ${failed.join(', ')} (${plural(unique.length, 'problem')})`, {

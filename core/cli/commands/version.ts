@@ -9,6 +9,7 @@ import type { Command } from '../command.js';
 /** How each tool states its version (argv), all offline. Gatekeeper has no such flag: see below. */
 const versionArgs: Record<Exclude<ToolName, 'gatekeeper'>, [Exclude<ToolName, 'helm-diff'>, string[]]> = {
   helm: ['helm', ['version', '--short']],
+  'helm-engine': ['helm-engine', ['--version']],
   helmfile: ['helmfile', ['--version']],
   'helm-diff': ['helm', ['diff', 'version']],
   'kube-apiserver': ['kube-apiserver', ['--version']],
@@ -39,8 +40,8 @@ const notInImage: Partial<Record<ToolName, string>> = {
   gatekeeper: 'host only: the local cluster runs outside the image',
   kubectl: 'not in the image: the core does not run it',
   'helm-diff': 'not in the image: the core does not run it',
-  crane: 'host only: bundles are made and pushed outside the image',
-  cosign: 'host only: the image is signed and verified outside it',
+  cosign:
+    'host only: signs (make image, bundle create) and verifies on the host (the kit carries it); the image verifies with node crypto',
   syft: 'host only: make image writes the SBOM',
 };
 const inImage = process.env.RUNLEVEL_IN_IMAGE === 'true';

@@ -8,10 +8,11 @@ import Handlebars from 'handlebars';
 import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { coreRoot } from '../../shared/paths.js';
+import { ageKeyFileText, generateAgeIdentity } from '../age-key.js';
+import { parseKeys } from '../age-keys.js';
 import { resolveValues } from '../index.js';
 import { defaultAgeKeyFile, encrypt } from '../secrets.js';
 import { schemaFile } from '../validate.js';
-import { ageKeyFileText, generateAgeIdentity, recipientOf } from './age-key.js';
 import { editorSchemaDir, editorSchemas } from './editor-schemas.js';
 import { commitAll } from './git.js';
 
@@ -22,7 +23,7 @@ export interface InitOptions {
   cluster: string;
   environment: string;
   domain: string;
-  ageKeyFile?: string; // default: ~/.config/runlevel/age/<repo-name>.key
+  ageKeyFile?: string; // default: <key directory>/<repo-name>.key (values/age-keys.ts: ageKeyDir)
   coreVersion: string;
   runlevelBin: string; // for the pre-commit hook when runlevel is not on PATH
 }
@@ -135,17 +136,31 @@ async function scaffold(
 /** A new key, or the recipient of an existing one (never overwritten: it may guard other repos). */
 async function ensureAgeKey(keyFile: string): Promise<{ recipient: string; created: boolean }> {
   if (existsSync(keyFile)) {
-    const recipient = recipientOf(await readFile(keyFile, 'utf8'));
+    // The recipient derived from the identity itself: a "# public key:" comment may be missing or stale.
+    const found = parseKeys(await readFile(keyFile, 'utf8'));
+    const recipient = found.state === 'keys' ? found.recipients[0] : undefined;
     if (!recipient) {
-      throw new UserError(`${keyFile} exists but has no "# public key: age1…" line`, {
+      throw new UserError(`${keyFile} exists but holds no age identity (AGE-SECRET-KEY-1…)`, {
         hint: 'pass --age-key-file with a new path, or an age-keygen key file',
       });
     }
     return { recipient, created: false };
   }
   const id = generateAgeIdentity();
-  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-  await writeFile(keyFile, ageKeyFileText(id), { mode: 0o600, flag: 'wx' });
+  try {
+    await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
+    await writeFile(keyFile, ageKeyFileText(id), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!['EROFS', 'EACCES', 'EPERM', 'ENOENT', 'ENOTDIR'].includes(code ?? '')) throw err;
+    // In the image the key directory is /keys: nothing but a mount makes it writable (--read-only).
+    throw new UserError(`cannot write the new age key ${keyFile} (${code})`, {
+      hint:
+        process.env.RUNLEVEL_IN_IMAGE === 'true'
+          ? 'mount a directory of yours for it at /keys: `mkdir -p ~/.config/runlevel/age` and `docker run … -v ~/.config/runlevel/age:/keys …` (README, "Run it the way users do")'
+          : 'pass --age-key-file with a path you can write, outside the repo',
+    });
+  }
   return { recipient: id.recipient, created: true };
 }
 

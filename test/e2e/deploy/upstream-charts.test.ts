@@ -2,8 +2,9 @@
 // CRDs and namespaces and destroys with --purge): a core copy whose one runlevel releases the test
 // charts. Values that YAML 1.1 would read as booleans arrive as strings; a hook Job helm deletes on
 // success does not hold the gate; a release using a CRD another release installs from crds/ goes
-// after it with no `needs:`; a release over helm's size limit is refused before any change; destroy
-// lists what helm leaves and --purge removes it.
+// after it with no `needs:`; a release over helm's size limit is refused before any change; a
+// dashboard's JSON with "now" in it is no varying object, and a change beside a clock-stamped field
+// is a change; destroy lists what helm leaves (crds/, objects marked keep) and --purge removes it.
 import { join } from 'node:path';
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { test } from 'uvu';
@@ -34,10 +35,14 @@ const chartNames = [
   'monitored-app',
   'random-password',
   'big-release',
+  'dashboard-json',
+  'keep-crd',
 ];
 
 /** The consumer sorts before its provider and names no `needs`: only the kind it uses orders it. */
-function releases(extra: { big?: Record<string, unknown>; note?: string } = {}): TestRelease[] {
+function releases(
+  extra: { big?: Record<string, unknown>; note?: string; dash?: Record<string, unknown> } = {},
+): TestRelease[] {
   const note = extra.note ? { note: extra.note } : {};
   return [
     { name: 'a-consumer', chart: 'crd-consumer' },
@@ -48,6 +53,8 @@ function releases(extra: { big?: Record<string, unknown>; note?: string } = {}):
     { name: 'shop', chart: 'monitored-app' },
     { name: 'pw', chart: 'random-password', values: note },
     { name: 'big', chart: 'big-release', values: extra.big ?? { configMaps: 3, linesPerConfigMap: 2000 } },
+    { name: 'dash', chart: 'dashboard-json', values: extra.dash ?? {} },
+    { name: 'kept', chart: 'keep-crd' },
   ];
 }
 
@@ -87,13 +94,26 @@ test('template renders for the pinned Kubernetes with the platform’s CRDs, and
   assert.match(r.stdout, 'metricsTarget: "true"');
   assert.match(r.stdout, 'pdbApi: policy/v1\n');
   assert.match(r.stderr, /pw: Secret upstream\/pw-token uses randomness: every render differs/);
+  assert.match(r.stderr, /dash: ConfigMap upstream\/dash-settings uses the clock/);
+  assert.not.match(r.stderr, 'dash-dashboard', '"now" in the JSON of a raw string is text');
 });
 
 test('one deploy: CRD definers first, YAML 1.1 strings kept, a hook-succeeded Job does not hold the gate', async () => {
   const r = await cli('deploy', '--concurrency', '1');
   assert.is(r.code, 0, r.stderr);
   const helm = await helmReleasesByName(kubeconfig);
-  for (const name of ['a-consumer', 'b-provider', 'strings', 'cleanup', 'caps', 'shop', 'pw', 'big']) {
+  for (const name of [
+    'a-consumer',
+    'b-provider',
+    'strings',
+    'cleanup',
+    'caps',
+    'shop',
+    'pw',
+    'big',
+    'dash',
+    'kept',
+  ]) {
     assert.is(helm.get(name)?.status, 'deployed', name);
     assert.is(helm.get(name)?.revision, 1, `${name} was not rolled back or retried`);
   }
@@ -145,6 +165,24 @@ test('diff lists objects rendered with randomness apart, and compares hooks with
   await core.writeRunlevel('50-upstream.yaml.gotmpl', runlevelText());
 });
 
+test('diff: a change beside a clock-stamped field is a change, shown without that field', async () => {
+  await core.writeRunlevel(
+    '50-upstream.yaml.gotmpl',
+    runlevelText({ dash: { title: 'Latency', refresh: '1m' } }),
+  );
+  const r = await cli('diff', '--detailed-exitcode');
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stdout, /~ dash \(upstream\): upgrade \(changed\): 0 added, 2 changed, 0 removed/);
+  assert.match(r.stdout, '~ ConfigMap/dash-dashboard\n');
+  assert.match(
+    r.stdout,
+    '~ ConfigMap/dash-settings (left out, rendered with time: metadata.annotations.example.test/rendered-at)',
+  );
+  assert.match(r.stdout, /\+\s+refresh: 1m/);
+  assert.not.match(r.stdout, /\? ConfigMap\/dash-/);
+  await core.writeRunlevel('50-upstream.yaml.gotmpl', runlevelText());
+});
+
 test('a release over helm’s size limit is refused before anything changes, naming its biggest objects', async () => {
   await core.writeRunlevel(
     '50-upstream.yaml.gotmpl',
@@ -167,15 +205,33 @@ test('destroy lists the CRDs and namespace helm leaves; --purge deletes them', a
   );
   assert.match(r.stderr, 'CRD metricstargets.monitoring.example.test');
   assert.match(r.stderr, /namespace upstream \(made by helm --create-namespace for /);
+  assert.match(
+    r.stderr,
+    'CRD widgets.keep.example.test (keep-crd/templates/crd.yaml marks it helm.sh/resource-policy: keep)',
+  );
+  assert.match(
+    r.stderr,
+    'ConfigMap upstream/kept-state (keep-crd/templates/state.yaml marks it helm.sh/resource-policy: keep)',
+  );
   const purged = await cli('destroy', '--yes', '--purge');
   assert.is(purged.code, 0, purged.stderr);
   const ext = kc().makeApiClient(ApiextensionsV1Api);
-  try {
-    await ext.readCustomResourceDefinition({ name: 'backups.backup.example.test' });
-    assert.unreachable('the CRD is deleted');
-  } catch (err) {
-    assert.ok(isNotFound(err), String(err));
-  }
+  const gone = async (what: string, read: () => Promise<unknown>) => {
+    try {
+      await read();
+      assert.unreachable(`${what} is deleted`);
+    } catch (err) {
+      assert.ok(isNotFound(err), `${what}: ${String(err)}`);
+    }
+  };
+  await gone('the crds/ CRD', () =>
+    ext.readCustomResourceDefinition({ name: 'backups.backup.example.test' }),
+  );
+  // --purge waits for what it deletes: gone when the command returns.
+  await gone('the kept CRD', () => ext.readCustomResourceDefinition({ name: 'widgets.keep.example.test' }));
+  await gone('the kept ConfigMap', () =>
+    kc().makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'kept-state', namespace: 'upstream' }),
+  );
 });
 
 test.run();

@@ -8,7 +8,7 @@ import { AppsV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatImageLock } from '../../../core/images/lock.js';
+import { formatImageLock } from '../../../core/shared/images/lock.js';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
 import { findTool, toolEnv } from '../../../core/shared/tools.js';
 import { runCli } from '../../helpers/cli.js';

@@ -2,6 +2,7 @@
 // 127.0.0.1) with real crane and cosign: a mirror that ends up holding every image by digest and
 // tag, a second push that sends nothing, tampered bundles refused before anything is tagged, an
 // interrupted push that leaves no tag and completes when run again.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -134,6 +135,52 @@ test('create: one signed tar with every image and the core, and images.lock.yaml
       .map((ref) => `  ${ref}: ${images.get(ref) ?? `sha256:${'a'.repeat(64)}`}`),
   ].join('\n');
   assert.is(lock, `${expected}\n`);
+});
+
+test("create: the far side's kit beside the bundle, its checksums signed, its signature layout verifiable by cosign without the layers", async () => {
+  const kit = join(work, 'platform.bundle.kit');
+  const files = [
+    'runlevel-docker',
+    'cosign',
+    `runlevel-${version}.image.tar`,
+    'SHA256SUMS',
+    'SHA256SUMS.sig',
+  ];
+  for (const f of files) assert.ok(existsSync(join(kit, f)), `${f} in the kit`);
+  const check = await execa('sha256sum', ['--check', '--quiet', 'SHA256SUMS'], { cwd: kit, reject: false });
+  assert.is(check.exitCode, 0, check.stdout + check.stderr);
+  const sums = await readFile(join(kit, 'SHA256SUMS'), 'utf8');
+  const cosignSum = createHash('sha256')
+    .update(await readFile(tool('cosign')))
+    .digest('hex');
+  assert.match(sums, `${cosignSum}  cosign\n`);
+  // With the kit's own cosign, offline (as docs/airgap.md says to, on the far side).
+  const offline = { SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: '/dev/null', COSIGN_PASSWORD: '' };
+  const verified = await execa(
+    join(kit, 'cosign'),
+    [
+      'verify-blob',
+      '--key',
+      keys.pub,
+      '--signature',
+      join(kit, 'SHA256SUMS.sig'),
+      '--insecure-ignore-tlog=true',
+      join(kit, 'SHA256SUMS'),
+    ],
+    { env: offline, reject: false },
+  );
+  assert.is(verified.exitCode, 0, verified.stderr);
+  const layout = join(kit, `runlevel-${version}.signature`);
+  const signature = await execa(
+    join(kit, 'cosign'),
+    ['verify', '--key', keys.pub, '--local-image', '--insecure-ignore-tlog=true', '--offline', layout],
+    { env: offline, reject: false },
+  );
+  assert.is(signature.exitCode, 0, signature.stderr);
+  assert.match(signature.stdout, coreDigest);
+  // docker load reads manifest.json: the config and layers of the signed manifest, tagged.
+  const listed = (await execa('tar', ['-tf', join(kit, `runlevel-${version}.image.tar`)])).stdout.split('\n');
+  assert.ok(listed.includes('manifest.json') && listed.includes('index.json'), listed.slice(0, 5).join(', '));
 });
 
 test('inspect: every image with digest, size, source and target; the signature verifies', async () => {

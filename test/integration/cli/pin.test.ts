@@ -84,22 +84,45 @@ test("a cluster pinned to this core works although the repo's default pins anoth
   assert.is(r.code, 0, r.stderr);
 });
 
-test('validate without --cluster refuses when any cluster is pinned elsewhere, naming it', async () => {
+test('validate without --cluster validates the clusters pinned to this core and reports the one pinned elsewhere (a canary is committable)', async () => {
   const repo = await valuesRepo(sb, {
     ...repoFile([
       `core: "${core}"`,
       'clusters:',
       '  dev:',
       '    environment: dev',
-      '  prod:',
-      '    environment: dev',
-      '    core: 9.0.0',
+      '  prod: {environment: dev, core: "9.0.0"}',
     ]),
   });
-  const r = await cli(sb, repo, ['validate']);
+  // No engine: the launcher cannot run core 9.0.0 here, which is said, not failed.
+  const r = await cli(sb, repo, ['validate'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /✔ dev: values valid/);
+  assert.match(
+    r.stderr,
+    /⚠ prod: pinned to core 9\.0\.0, not validated by core .*, and it could not run here: /,
+  );
+});
+
+test('validate without --cluster still refuses when no cluster is pinned to this core, or a pin is a moving tag', async () => {
+  const elsewhere = await valuesRepo(
+    sb,
+    repoFile(['core: "9.0.0"', 'clusters:', '  dev:', '    environment: dev']),
+  );
+  assertCleanFailure(await cli(sb, elsewhere, ['validate']), 7);
+  const moving = await valuesRepo(
+    sb,
+    repoFile([
+      `core: "${core}"`,
+      'clusters:',
+      '  dev:',
+      '    environment: dev',
+      '  canary: {environment: dev, core: main}',
+    ]),
+  );
+  const r = await cli(sb, moving, ['validate']);
   assertCleanFailure(r, 7);
-  assert.match(r.stderr, /pins cluster prod to core "9\.0\.0"/);
-  assert.not.match(r.stderr, /cluster dev/);
+  assert.match(r.stderr, /pins cluster canary to core "main"/);
 });
 
 test('the repo pinned to this core passes, and commands outside a repo are not held by the pin', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { ageKeyFileText, generateAgeIdentity } from '../../../core/values/init/age-key.js';
+import { ageKeyFileText, generateAgeIdentity } from '../../../core/values/age-key.js';
 import { encrypt } from '../../../core/values/secrets.js';
 import { type CliResult, runCli } from '../../helpers/cli.js';
 import { filesUnder, leakingFiles, leaks, secretMarkers } from '../../helpers/secret-scan.js';

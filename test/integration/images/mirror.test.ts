@@ -9,14 +9,14 @@ import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { checkRendered, renderInMemory } from '../../../core/check/index.js';
 import { collectImages } from '../../../core/images/collect.js';
-import { declaredImageFields } from '../../../core/images/fields.js';
 import { imageCheckContext } from '../../../core/images/index.js';
-import { postRenderer } from '../../../core/images/post-render.js';
 import { type RenderResult, renderPlatform } from '../../../core/render/index.js';
-import { helmValuesInput } from '../../../core/shared/helm.js';
+import { declaredImageFields } from '../../../core/shared/images/fields.js';
+import { postRenderer } from '../../../core/shared/images/post-render.js';
 import { findTool } from '../../../core/shared/tools.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 import { resolvedValues } from '../../helpers/resolved-values.js';
+import { helmValuesInput } from '../../helpers/spawn-helm.js';
 import { testCharts, upstreamRunlevel } from '../../helpers/upstream-runlevel.js';
 
 const mirror = 'mirror.example.com:5000/platform';

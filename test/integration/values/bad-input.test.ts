@@ -4,39 +4,14 @@
 // "this is a bug", nothing on stdout, and no plaintext secret anywhere. Kinds: crashes that became
 // problems at their place, silent acceptance that became an error (or a warning), smaller ones.
 
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
-import type { CliResult } from '../../helpers/cli.js';
-import {
-  assertCleanFailure,
-  assertNoPlaintext,
-  cli,
-  plaintextSecrets,
-  type Sandbox,
-  sandbox,
-  valuesRepo,
-} from '../../helpers/values-harness.js';
-
-interface Case {
-  files?: Record<string, string | Buffer | null>;
-  args?: string[];
-  env?: Record<string, string>;
-  prepare?: (repo: string) => void;
-  /** Run the CLI as nobody (uid 65534): root reads any file, so an unreadable one needs another user. */
-  asNobody?: boolean;
-  code: number;
-  /** The place named first: `file:line:col`, or the flag at fault. A RegExp where a column varies. */
-  where: string | RegExp;
-  message: string | RegExp;
-  /** More that must be said (a hint, a second place). */
-  also?: (string | RegExp)[];
-  /** The case writes a plaintext secret into the repo itself: only the output and HOME are scanned. */
-  secretInRepo?: boolean;
-}
+import { type Case, mkfifo, runCorpus } from '../../helpers/bad-input.js';
+import { plaintextSecrets } from '../../helpers/values-harness.js';
+import { hostile } from './bad-input-hostile.js';
 
 const app = (body: string) => `image:\n  repository: docker.io/library/nginx\n  tag: "1.27.3"\n${body}`;
 const deepFlow = (n: number) => `values:\n  x: ${'['.repeat(n)}${']'.repeat(n)}\n`;
@@ -95,18 +70,6 @@ const crashes: Record<string, Case> = {
     code: 2,
     where: 'runlevel.yaml:5:11',
     message: 'alias *c is used inside the node it names',
-  },
-  'a values file nobody may read': {
-    // nobody cannot read the sandbox's age key either: no encrypted file in this repo
-    files: { 'clusters/dev/secrets.sops.yaml': null, 'clusters/dev/settings.yaml': '# dev\n' },
-    prepare(repo) {
-      chmodSync(join(repo, 'common/teams/alpha.yaml'), 0o000);
-    },
-    asNobody: true,
-    code: 2,
-    where: 'common/teams/alpha.yaml:1:1',
-    message: 'cannot be read: permission denied (EACCES)',
-    also: ['make it readable for the user runlevel runs as'],
   },
   'a FIFO named like a values file (reading it would block forever)': {
     prepare(repo) {
@@ -395,71 +358,11 @@ const smaller: Record<string, Case> = {
 };
 
 /** The corpus must stay at least this large: 40 cases beyond the golden set. */
-const all = { ...crashes, ...silent, ...smaller };
-
-let sb: Sandbox;
-test.before(async () => {
-  sb = await sandbox();
-  chmodSync(sb.home, 0o755); // the case run as nobody must reach the CLI's TMPDIR
-  chmodSync(join(sb.home, 'tmp'), 0o777);
-});
+const all = { ...crashes, ...silent, ...smaller, ...hostile };
 
 test('the corpus holds at least 40 cases', () => {
   assert.ok(Object.keys(all).length >= 40, `${Object.keys(all).length} cases`);
 });
 
-for (const [name, c] of Object.entries(all)) {
-  test(`bad input: ${name}`, async () => {
-    const repo = await valuesRepo(sb, c.files);
-    c.prepare?.(repo);
-    const nobody = c.asNobody && process.getuid?.() === 0 ? 65534 : undefined;
-    if (nobody !== undefined) readableByAll(repo);
-    const args = c.args ?? ['validate'];
-    const r = await cli(sb, repo, args, c.env, nobody);
-    if (c.code === 0) {
-      assert.is(r.code, 0, r.stderr);
-      assertNoTrace(r);
-    } else assertCleanFailure(r, c.code);
-    assertNoPlaintext(r, ...(c.secretInRepo ? [] : [repo]), sb.home);
-    assertSays(r, c);
-  });
-}
-
-/** The first place named is the case's, followed by the message; `also` says the rest. */
-function assertSays(r: CliResult, c: Case): void {
-  const text = r.stderr;
-  if (typeof c.where === 'string' && c.where.startsWith('--')) {
-    assert.ok(text.startsWith(`✗ ${c.where}`), `no "${c.where}" error in:\n${text.slice(0, 3000)}`);
-  } else if (c.where !== '') {
-    const first = /^(?:⚠ )?([^\s:]+:\d+:\d+) {2}/m.exec(text)?.[1];
-    assert.ok(first, `no file:line:col in:\n${text.slice(0, 3000)}`);
-    if (typeof c.where === 'string') assert.is(first, c.where, text.slice(0, 3000));
-    else assert.match(first, c.where);
-  }
-  for (const want of [c.message, ...(c.also ?? [])]) {
-    if (typeof want === 'string') assert.ok(text.includes(want), `"${want}" not in:\n${text.slice(0, 3000)}`);
-    else assert.match(text, want);
-  }
-  assert.ok(text.length < 20_000, `stderr is ${text.length} characters`);
-}
-
-function assertNoTrace(r: CliResult): void {
-  assert.ok(!/\n\s+at .+:\d+:\d+\)?\n/.test(r.stderr), `stack trace in stderr:\n${r.stderr}`);
-  assert.ok(!r.stderr.includes('this is a bug'), r.stderr);
-}
-
-/** Every directory and file of the repo readable by any user, except those made unreadable on purpose. */
-function readableByAll(dir: string): void {
-  chmodSync(dir, 0o755);
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) readableByAll(p);
-    else if (e.isFile() && (statSync(p).mode & 0o777) !== 0) chmodSync(p, 0o644);
-  }
-}
-
-function mkfifo(path: string): void {
-  execFileSync('mkfifo', [path]);
-}
-
+runCorpus(all);
 test.run();

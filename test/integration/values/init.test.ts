@@ -1,12 +1,22 @@
 // `runlevel init` with the real sops and git: the new repo validates, its secrets are encrypted to
 // a key outside the repo, the editor schemas are wired, and the pre-commit hook blocks bad values.
 
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { coreRoot } from '../../../core/shared/paths.js';
 import { resolveValues } from '../../../core/values/index.js';
 import { runCli } from '../../helpers/cli.js';
 
@@ -98,10 +108,39 @@ test('the schema is wired for editors: modelines and .vscode/settings.json point
   assert.ok(!layer.includes('"required"'), 'a layer file holds part of the values: nothing is required');
 });
 
+// The hook finds runlevel on PATH, as a teammate's machine has it: a directory of ours first, with
+// Debian's unrelated /usr/sbin (systemd's runlevel) still on PATH after it.
+const bin = mkdtempSync(join(tmpdir(), 'runlevel-init-bin-'));
+symlinkSync(join(coreRoot, 'bin/runlevel'), join(bin, 'runlevel'));
+const hookEnv = { ...env, PATH: `${bin}:${process.env.PATH}` };
+
+test('the pre-commit hook names no path of the machine that ran init', () => {
+  const hook = readFileSync(join(repo, '.githooks/pre-commit'), 'utf8');
+  assert.not.match(hook, coreRoot);
+  assert.not.match(hook, home);
+});
+
+test("a teammate without runlevel or the launcher on PATH is told so, and systemd's runlevel is never run", async () => {
+  writeFileSync(
+    join(repo, 'common/teams/demo.yaml'),
+    `${readFileSync(join(repo, 'common/teams/demo.yaml'), 'utf8')}# a\n`,
+  );
+  const path = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
+  const r = await execa('git', ['commit', '-am', 'unvalidated'], {
+    cwd: repo,
+    env: { ...env, PATH: path },
+    reject: false,
+  });
+  assert.is(r.exitCode, 1, r.stderr);
+  assert.match(r.stderr, 'the values were not validated: neither runlevel-docker nor runlevel is on PATH');
+  assert.not.match(r.stderr, 'unrecognized option');
+  await execa('git', ['checkout', 'HEAD', '--', 'common/teams/demo.yaml'], { cwd: repo, env });
+});
+
 test('the pre-commit hook refuses values that do not validate', async () => {
   writeFileSync(join(repo, 'common/teams/demo.yaml'), 'members:\n  - name: x@example.com\n    role: owner\n');
   await execa('git', ['add', '.'], { cwd: repo, env });
-  const bad = await execa('git', ['commit', '-m', 'bad'], { cwd: repo, env, reject: false });
+  const bad = await execa('git', ['commit', '-m', 'bad'], { cwd: repo, env: hookEnv, reject: false });
   assert.is.not(bad.exitCode, 0);
   assert.match(
     bad.stderr,
@@ -112,8 +151,37 @@ test('the pre-commit hook refuses values that do not validate', async () => {
     join(repo, 'common/teams/demo.yaml'),
     `${readFileSync(join(repo, 'common/teams/demo.yaml'), 'utf8')}# ok\n`,
   );
-  const good = await execa('git', ['commit', '-am', 'good'], { cwd: repo, env, reject: false });
+  const good = await execa('git', ['commit', '-am', 'good'], { cwd: repo, env: hookEnv, reject: false });
   assert.is(good.exitCode, 0, good.stderr);
+});
+
+test('the repo ignores rendered/: template --out rendered is written there, and a Secret manifest elsewhere stops the commit', async () => {
+  assert.match(readFileSync(join(repo, '.gitignore'), 'utf8'), /^\/rendered\/$/m);
+  const r = await runCli(['template', '--cluster', 'edge-1', '--out', 'rendered'], { cwd: repo, env });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(repo, 'rendered/index.json')));
+  const status = await execa('git', ['status', '--porcelain'], { cwd: repo, env });
+  assert.is(status.stdout, '', 'the render is ignored: nothing for git to commit');
+  // Elsewhere in the work tree a render is refused before any work, naming the way out.
+  const inside = await runCli(['template', '--cluster', 'edge-1', '--out', 'out'], { cwd: repo, env });
+  assert.is(inside.code, 2, inside.stderr);
+  assert.match(inside.stderr, "echo '/out/' >> .gitignore");
+  assert.not.ok(existsSync(join(repo, 'out')));
+  // A Secret manifest copied out of the render and staged: the pre-commit hook (validate) refuses it.
+  const secret = readdirSync(join(repo, 'rendered'), { recursive: true, encoding: 'utf8' }).find((f) =>
+    f.endsWith('secrets.yaml'),
+  );
+  assert.ok(secret, 'the render holds a secrets.yaml');
+  writeFileSync(join(repo, 'leak.yaml'), readFileSync(join(repo, 'rendered', secret), 'utf8'));
+  await execa('git', ['add', 'leak.yaml'], { cwd: repo, env });
+  const commit = await execa('git', ['commit', '-m', 'leak'], { cwd: repo, env, reject: false });
+  assert.is.not(commit.exitCode, 0);
+  assert.match(
+    commit.stderr,
+    /leak\.yaml:\d+:\d+ {2}a Secret manifest \(Secret\/[^)]+\) in plain text, tracked by git/,
+  );
+  await execa('git', ['rm', '-q', '--cached', 'leak.yaml'], { cwd: repo, env });
+  rmSync(join(repo, 'leak.yaml'));
 });
 
 test('init refuses a non-empty directory and bad names, and leaves nothing behind', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLock, updateLock } from '../../../core/bundle/lock.js';
-import { formatImageLock as formatLock } from '../../../core/images/lock.js';
+import { formatImageLock as formatLock } from '../../../core/shared/images/lock.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;

@@ -2,10 +2,12 @@
 // not waited for, a gate stops when its object is gone, the definers of a kind go before its users
 // (from crds/ too, with no `needs:`), and helm's release size limit is checked before anything.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiException } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { plannedLeftovers } from '../../../core/deploy/leftovers.js';
+import { keptObjects, leftoverLine, plannedLeftovers } from '../../../core/deploy/leftovers.js';
 import { planDeploy } from '../../../core/deploy/plan.js';
 import { waitReady } from '../../../core/deploy/wait.js';
 import {
@@ -15,6 +17,7 @@ import {
 } from '../../../core/render/release-size.js';
 import { UserError } from '../../../core/shared/errors.js';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
+import { coreRoot } from '../../../core/shared/paths.js';
 import { deploy, fakes, release } from '../../helpers/deploy-fixture.js';
 
 test('hook objects are not waited for: a hook-succeeded Job helm deleted does not hold the gate', async () => {
@@ -190,6 +193,42 @@ test('destroy plans what helm leaves: crds/ CRDs and namespaces it created, not 
   );
   assert.match(left[0]?.why ?? '', 'crds/ of charts/crd-provider');
   assert.match(left[1]?.why ?? '', 'b-provider');
+});
+
+test('destroy plans what a chart marks helm.sh/resource-policy: keep, read from its render (keep-crd)', () => {
+  const chart = join(coreRoot, 'test/fixtures/charts/keep-crd/templates');
+  // What helm template writes for release "kept": the files as the render keeps them.
+  const files = ['crd.yaml', 'state.yaml'].map((f) => ({
+    source: `keep-crd/templates/${f}`,
+    text: readFileSync(join(chart, f), 'utf8')
+      .replace(/\{\{-? \/\*[\s\S]*?\*\/ -?\}\}\n?/g, '')
+      .replace('{{ .Release.Name }}', 'kept'),
+  }));
+  const kept = keptObjects(files);
+  assert.equal(kept, [
+    {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'widgets.keep.example.test',
+      source: 'keep-crd/templates/crd.yaml',
+    },
+    { apiVersion: 'v1', kind: 'ConfigMap', name: 'kept-state', source: 'keep-crd/templates/state.yaml' },
+  ]);
+  const left = plannedLeftovers([
+    {
+      name: 'kept',
+      namespace: 'upstream',
+      chartPath: 'charts/keep-crd',
+      chartCrds: [],
+      ownNamespaces: [],
+      kept,
+    },
+  ]);
+  assert.equal(left.map(leftoverLine), [
+    'CRD widgets.keep.example.test (keep-crd/templates/crd.yaml marks it helm.sh/resource-policy: keep)',
+    'ConfigMap upstream/kept-state (keep-crd/templates/state.yaml marks it helm.sh/resource-policy: keep)',
+    'namespace upstream (made by helm --create-namespace for kept)',
+  ]);
 });
 
 test.run();

@@ -4,8 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { looksLikeImage } from '../../../core/check/images.js';
 import { collectImages } from '../../../core/images/collect.js';
-import { closestImage, findImages } from '../../../core/images/format.js';
+import { closestImage, findImages, useLine } from '../../../core/images/format.js';
 import { imageOrigin, imagePointers } from '../../../core/images/provenance.js';
+import type { ImageUse } from '../../../core/images/types.js';
 import { splitManifest } from '../../../core/render/manifests.js';
 import type { OriginMap } from '../../../core/render/provenance.js';
 import type { RenderedRelease } from '../../../core/render/types.js';
@@ -105,6 +106,12 @@ test('each image once, sorted, its uses with field, hook and values line', () =>
       object: 'Deployment/web',
       field: 'spec.template.spec.containers[name=app].image',
       values: { file: 'common/apps/web.yaml', line: 2, col: 15 },
+      // charts/app's own template read: repository (registry included) and tag, each from its line.
+      parts: [
+        { part: 'registry', values: { file: 'common/apps/web.yaml', line: 2, col: 15 } },
+        { part: 'repository', values: { file: 'common/apps/web.yaml', line: 2, col: 15 } },
+        { part: 'tag', values: { file: 'clusters/dev/apps/web.yaml', line: 3, col: 8 } },
+      ],
     },
   ]);
   assert.is(core?.core, true);
@@ -140,6 +147,32 @@ test('provenance: the whole reference first, then repository, registry and tag p
   assert.equal(imageOrigin(web, 'docker.io/library/nginx:1.27', tagOnly), {
     values: { file: 'clusters/dev/apps/web.yaml', line: 3, col: 8 },
   });
+});
+
+test('a registry with a port keeps the values line (issue 18): by the template, and by the values alone', () => {
+  const port = 'registry.corp.example:5000/team/web';
+  const manifest = web.manifest.replace('docker.io/library/nginx:1.27', `${port}:1.0`);
+  const { files, objects } = splitManifest(manifest, '90-apps/team-a-web', (_a, _k, ns) => ns ?? 'ns');
+  const rel = { ...web, values: { image: { repository: port, tag: '1.0' } }, manifest, files, objects };
+  const [use] = collectImages([rel], { origins }).find((i) => i.source === `${port}:1.0`)?.uses ?? [];
+  assert.equal(use?.values, { file: 'common/apps/web.yaml', line: 2, col: 15 });
+  assert.equal(
+    use?.parts?.map((p) => [p.part, p.values?.line]),
+    [
+      ['registry', 2],
+      ['repository', 2],
+      ['tag', 3],
+    ],
+  );
+  // A release whose template is not the chart's (no path to read) falls back to the values alone.
+  assert.equal(imagePointers(rel.values, `${port}:1.0`), ['/image/repository', '/image/tag']);
+  assert.equal(imageOrigin(rel, `${port}:1.0`, origins), {
+    values: { file: 'common/apps/web.yaml', line: 2, col: 15 },
+  });
+  assert.equal(
+    useLine({ ...(use as ImageUse) }).split(' ← ')[1],
+    'registry common/apps/web.yaml:2:15, repository common/apps/web.yaml:2:15, tag clusters/dev/apps/web.yaml:3:8',
+  );
 });
 
 test('--why finds an image by source or target, with or without registry or tag', () => {

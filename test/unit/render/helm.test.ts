@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { helmTemplateArgs, mergeValues } from '../../../core/render/helm.js';
+import { mergeValues } from '../../../core/render/helm.js';
 import type { PlannedRelease } from '../../../core/render/helmfile.js';
+import { helmTemplateArgs } from '../../helpers/spawn-helm.js';
 
 test('values documents merge like helm --values: maps deeply, lists and scalars replaced', () => {
   const merged = mergeValues([

@@ -1,12 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  crdScopes,
-  fileForSource,
-  helmDocuments,
-  objectHeader,
-  splitManifest,
-} from '../../../core/render/manifests.js';
+import { crdScopes, fileForSource, helmDocuments, splitManifest } from '../../../core/render/manifests.js';
+import { objectHeader } from '../../../core/shared/yaml/object-header.js';
 
 const manifest = [
   '---',

@@ -14,15 +14,15 @@ import {
   targetCapabilities,
 } from '../../../core/render/capabilities.js';
 import { oneRenderError } from '../../../core/render/failures.js';
-import { objectHeader } from '../../../core/render/manifests.js';
 import { varyingSources } from '../../../core/render/varying.js';
 import { UserError } from '../../../core/shared/errors.js';
 import { trimStderr } from '../../../core/shared/exec.js';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
-import { helmTemplateArgs, helmValuesInput } from '../../../core/shared/helm.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { pinnedVersion } from '../../../core/shared/tools.js';
+import { objectHeader } from '../../../core/shared/yaml/object-header.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { helmTemplateArgs, helmValuesInput } from '../../helpers/spawn-helm.js';
 
 const charts = join(coreRoot, 'test/fixtures/charts');
 
@@ -218,7 +218,11 @@ test('diff: a differing object rendered with randomness is listed apart, not as 
     plain.changed.map((c) => c.name),
     ['token'],
   );
-  const marked = diffManifests(deployed, desired, new Map([['app/templates/secret.yaml', ['random']]]));
+  const marked = diffManifests(
+    deployed,
+    desired,
+    new Map([['app/templates/secret.yaml', { varies: ['random'], fields: [['stringData', 'token']] }]]),
+  );
   assert.equal(marked.changed, []);
   assert.equal(
     marked.varying?.map((v) => [v.name, v.varies]),

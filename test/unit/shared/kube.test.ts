@@ -52,6 +52,7 @@ test.before(async () => {
       current: 'ctx-b',
     }),
     'c/config': kubeconfig({ cluster: 'c', server: 'https://c.invalid', context: 'ctx-c', current: 'ctx-c' }),
+    'a/ca.crt': 'not a certificate: read, never parsed here',
   });
   a = join(dir, 'a/config');
   b = join(dir, 'b/config');
@@ -93,6 +94,31 @@ test('a list where no file exists, or no current context is set, is a clear erro
     () => loadKubeConfig(undefined, { KUBECONFIG: `${a}:${join(dir, 'x')}` }),
     (e: Error) => e instanceof UserError && /has no current cluster/.test(e.message),
   );
+});
+
+test('a certificate file the kubeconfig names but nobody can read is a user error (exit 2) with the way out', async () => {
+  const d = await fixture({
+    config: kubeconfig({
+      cluster: 'x',
+      server: 'https://x.invalid',
+      context: 'x',
+      current: 'x',
+      ca: '/host/pki/ca.crt',
+    }),
+  });
+  try {
+    assert.throws(
+      () => loadKubeConfig(join(d, 'config'), {}),
+      (e: Error) =>
+        e instanceof UserError &&
+        e.exitCode === 2 &&
+        e.message === `kubeconfig ${join(d, 'config')} names certificate files that cannot be read` &&
+        e.problems[0]?.message === 'cluster "x": certificate-authority /host/pki/ca.crt does not exist' &&
+        /kubectl config view --flatten/.test(e.hint ?? ''),
+    );
+  } finally {
+    await removeFixture(d);
+  }
 });
 
 test('without --kubeconfig and KUBECONFIG, ~/.kube/config', () => {

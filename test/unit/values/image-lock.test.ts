@@ -2,8 +2,8 @@
 // is refused with its file:line and what to write instead.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatImageLock } from '../../../core/images/lock.js';
 import { UserError } from '../../../core/shared/errors.js';
+import { formatImageLock } from '../../../core/shared/images/lock.js';
 import { resolveValues } from '../../../core/values/index.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 

@@ -1,0 +1,118 @@
+// The agent in the cluster, as far as fake nodes allow: `runlevel bootstrap` installs the chart
+// (runlevel 95-agent) with a first deploy; the embedded cluster's kwok nodes run no containers, so
+// the loop then runs from the real image on the host (`docker run IMAGE sync`) with a kubeconfig
+// made from a TokenRequest token of the chart's own ServiceAccount: the agent deploys a commit with
+// exactly the rights the chart grants, no more.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { stringify } from 'yaml';
+import { kubeClusterStore } from '../../core/deploy/cluster.js';
+import { loadKubeConfig } from '../../core/shared/kube.js';
+import { runCli } from '../helpers/cli.js';
+import { type GitServer, startGitServer } from '../helpers/git-server.js';
+import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
+import { dockerRun, image, readableCopies, writableDir } from './docker.js';
+
+const kubeconfig = process.env.KUBECONFIG ?? '';
+let repo: ValuesRepo;
+let server: GitServer;
+
+test.before(async () => {
+  assert.ok(image, 'the image tier sets RUNLEVEL_TEST_IMAGE');
+  repo = await initValuesRepo('dev');
+  server = await startGitServer();
+});
+
+test.after(async () => {
+  await server?.remove();
+  await repo?.remove();
+});
+
+/** A kubeconfig for the cluster whose only credential is a token of runlevel-system/runlevel-agent. */
+async function agentKubeconfig(dir: string): Promise<string> {
+  const kc = loadKubeConfig(kubeconfig);
+  const r = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name: 'runlevel-agent',
+    namespace: 'runlevel-system',
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const token = r.status?.token ?? '';
+  assert.ok(token, 'a TokenRequest token');
+  const cluster = kc.getCurrentCluster();
+  const file = join(dir, 'agent-kubeconfig');
+  const ca = cluster?.caData ?? (cluster?.caFile ? (await readFile(cluster.caFile)).toString('base64') : '');
+  await writeFile(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: cluster?.server, 'certificate-authority-data': ca } }],
+      users: [{ name: 'runlevel-agent', user: { token } }],
+      contexts: [{ name: 'agent', context: { cluster: 'c', user: 'runlevel-agent' } }],
+      'current-context': 'agent',
+    }),
+    { mode: 0o644 },
+  );
+  return file;
+}
+
+test('bootstrap installs the agent; the image runs sync with only the agent ServiceAccount’s rights', async () => {
+  const b = await runCli(
+    ['bootstrap', '--cluster', 'dev', '--repo', server.url, '--values', repo.dir, '--kubeconfig', kubeconfig],
+    { timeoutMs: 900_000 },
+  );
+  assert.is(b.code, 0, b.stderr);
+  assert.match(b.stderr, /runlevel-agent/);
+
+  const copies = await readableCopies(repo.dir, kubeconfig);
+  const agentConfig = await agentKubeconfig(copies.dir);
+  const work = await writableDir();
+  const sync = () =>
+    dockerRun(
+      [
+        'sync',
+        '--repo',
+        server.url,
+        '--branch',
+        'main',
+        '--cluster',
+        'dev',
+        '--once',
+        '--listen',
+        '127.0.0.1:0',
+        '--work-dir',
+        '/work',
+      ],
+      {
+        mounts: { [agentConfig]: '/kube/config', [copies.ageKey]: '/keys/age.key', [work]: '/work' },
+        writable: ['/work'],
+        env: { RUNLEVEL_AGE_KEY_FILE: '/keys/age.key' },
+        timeoutMs: 900_000,
+      },
+    );
+  const first = await sync();
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stderr, /deployed [0-9a-f]{12}/);
+
+  // A change, deployed by the agent with the ServiceAccount's token.
+  const hello = join(repo.dir, 'common/apps/hello.yaml');
+  await writeFile(hello, (await readFile(hello, 'utf8')).replace('replicas: 1', 'replicas: 2'));
+  // Pushed from the values repo bootstrap pushed from (the server's history is that repo's).
+  const git = (...args: string[]) => execa('git', ['-C', repo.dir, ...args]);
+  await git('commit', '-qam', 'two replicas');
+  await git('push', '-q', server.url, 'HEAD:refs/heads/main');
+  const c = (await git('rev-parse', 'HEAD')).stdout.trim();
+  const second = await sync();
+  assert.is(second.code, 0, second.stderr);
+  assert.match(second.stderr, new RegExp(`deployed ${c.slice(0, 12)}`));
+  const [last] = (await kubeClusterStore(loadKubeConfig(kubeconfig)).readRecord()).deploys;
+  assert.is(last?.valuesCommit, c.slice(0, 12));
+  assert.is(last?.outcome, 'succeeded');
+  assert.not.match(second.stderr, /forbidden/i);
+});
+
+test.run();

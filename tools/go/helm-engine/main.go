@@ -1,0 +1,172 @@
+// helm-engine: the pinned helm SDK in one long-lived process, so runlevel pays helm's start-up
+// (Go runtime, scheme registration, client set-up) once per command instead of once per release.
+// It reads one JSON request per line on stdin and writes one JSON response per line on stdout;
+// requests run in parallel and answers carry the request's id. Values arrive inside the request,
+// so they never touch disk. Nothing is logged: stderr is for crashes only.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"syscall"
+)
+
+// request is every operation's input; each op reads the fields it needs.
+type request struct {
+	ID        int64           `json:"id"`
+	Op        string          `json:"op"`
+	Name      string          `json:"name"`
+	Namespace string          `json:"namespace"`
+	Chart     string          `json:"chart"`
+	Values    json.RawMessage `json:"values"`
+	// template: the target's Kubernetes version and extra API versions (helm's --kube-version, --api-versions).
+	KubeVersion string   `json:"kubeVersion"`
+	APIVersions []string `json:"apiVersions"`
+	// upgrade, uninstall: helm's --timeout.
+	TimeoutSeconds int            `json:"timeoutSeconds"`
+	PostRenderer   *postRenderReq `json:"postRenderer"`
+	Revision       int            `json:"revision"`
+}
+
+type postRenderReq struct {
+	Command []string          `json:"command"`
+	Env     map[string]string `json:"env"`
+}
+
+// response: ok with the op's result, or the error text as helm's CLI would print it.
+type response struct {
+	ID       int64        `json:"id"`
+	OK       bool         `json:"ok"`
+	Error    string       `json:"error,omitempty"`
+	Manifest *string      `json:"manifest,omitempty"`
+	Revision int          `json:"revision,omitempty"`
+	Releases []listedRel  `json:"releases,omitempty"`
+	Found    *bool        `json:"found,omitempty"`
+	Stats    *engineStats `json:"stats,omitempty"`
+	Version  string       `json:"version,omitempty"`
+}
+
+func main() {
+	kubeconfig := ""
+	for i := 1; i < len(os.Args); i++ {
+		switch os.Args[i] {
+		case "--kubeconfig":
+			if i+1 < len(os.Args) {
+				kubeconfig = os.Args[i+1]
+				i++
+			}
+		case "--version":
+			fmt.Println(helmVersion())
+			return
+		}
+	}
+	// A Ctrl-C reaches the whole process group: the core decides what stops (it closes stdin), and a
+	// release in flight is finished, never torn, as helm upgrade's own process was let finish.
+	signal.Ignore(os.Interrupt, syscall.SIGTERM)
+	// helm's loader logs each symlinked sub-chart through the standard logger: noise here.
+	log.SetOutput(io.Discard)
+	e := newEngine(kubeconfig)
+	out := json.NewEncoder(os.Stdout)
+	out.SetEscapeHTML(false)
+	var mu sync.Mutex
+	reply := func(r response) {
+		mu.Lock()
+		defer mu.Unlock()
+		// A write error means the core is gone; what is in flight still finishes.
+		_ = out.Encode(r)
+	}
+	in := bufio.NewReaderSize(os.Stdin, 1<<20)
+	var wg sync.WaitGroup
+	for {
+		line, err := in.ReadBytes('\n')
+		if len(line) > 0 {
+			var req request
+			if jerr := json.Unmarshal(line, &req); jerr != nil {
+				fmt.Fprintf(os.Stderr, "helm-engine: unreadable request: %v\n", jerr)
+				os.Exit(2)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				reply(e.handle(req))
+			}()
+		}
+		if err == io.EOF {
+			break // the core closed stdin: finish what is in flight, then exit
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "helm-engine: reading stdin: %v\n", err)
+			os.Exit(2)
+		}
+	}
+	wg.Wait()
+}
+
+func (e *engine) handle(req request) (res response) {
+	res.ID = req.ID
+	// A panic inside helm is that request's failure, not the end of every other release in flight.
+	defer func() {
+		if p := recover(); p != nil {
+			res = response{ID: req.ID, Error: fmt.Sprintf("Error: helm panicked: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	var err error
+	switch req.Op {
+	case "template":
+		var m string
+		m, err = e.template(req)
+		if err == nil {
+			res.Manifest = &m
+		}
+	case "upgrade":
+		res.Revision, err = e.upgrade(req)
+	case "rollback":
+		err = e.rollback(req)
+	case "uninstall":
+		err = e.uninstall(req)
+	case "list":
+		res.Releases, err = e.list()
+		if res.Releases == nil {
+			res.Releases = []listedRel{}
+		}
+	case "get":
+		var m string
+		var found bool
+		m, found, err = e.getManifest(req)
+		res.Found = &found
+		if found {
+			res.Manifest = &m
+		}
+	case "stats":
+		res.Stats = e.stats()
+	case "version":
+		res.Version = helmVersion()
+	default:
+		err = fmt.Errorf("unknown op %q", req.Op)
+	}
+	if err != nil {
+		res.Error = "Error: " + err.Error()
+		return res
+	}
+	res.OK = true
+	return res
+}
+
+// helmVersion is the helm module this engine was built from (the pin).
+func helmVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range info.Deps {
+			if d.Path == "helm.sh/helm/v3" {
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
+}
