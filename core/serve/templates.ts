@@ -81,7 +81,7 @@ export const clusterTemplate = `${head}
 <thead><tr><th>Started</th><th>Command</th><th>Outcome</th><th>Duration</th><th>Core</th><th>Commit</th><th>Where it failed</th></tr></thead>
 <tbody>
 {{#each status.deploys}}<tr data-outcome="{{outcome}}">
-<td data-label="Started">{{time started}}</td>
+<td data-label="Started" class="when">{{time started}}</td>
 <td data-label="Command">{{command}}</td>
 <td data-label="Outcome"><span class="state s-{{outcome}}">{{outcome}}</span></td>
 <td data-label="Duration" class="num">{{seconds seconds}}</td>

@@ -53,7 +53,7 @@ async function open(
   await page.setViewport({ width: opts.width ?? 1100, height: 760 });
   await page.setJavaScriptEnabled(opts.js ?? true);
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: opts.dark ? 'dark' : 'light' }]);
-  received.push(...recordResponses(page));
+  recordResponses(page, received);
   const params = new URLSearchParams(query);
   if (!opts.live) params.set('refresh', '0');
   await page.goto(`${served.url}?${params}`, { waitUntil: 'load' });
@@ -65,7 +65,17 @@ const text = (page: Page, selector: string) =>
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted
   page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
 
+// uvu does not print a failed before hook: say why, then fail every test of the file.
 test.before(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
+    throw err;
+  }
+});
+
+async function setUp(): Promise<void> {
   assert.ok(kubeconfig, 'the browser tier sets KUBECONFIG to the shared local cluster');
   repo = await initValuesRepo('dev');
   await repo.writeSecrets(`clusters/${repo.cluster}/secrets.sops.yaml`, {
@@ -75,11 +85,17 @@ test.before(async () => {
     },
     apps: { hello: { values: { env: { API_TOKEN: markers.token, PIN: markers.pin } } } },
   });
-  const first = await deploy();
+  let first = await deploy();
+  if (first.code === 5 && /no matches for kind/.test(first.stderr)) {
+    // On a cluster just started, gatekeeper may not yet serve the constraint kinds of 10-policies
+    // (a race of the deploy, reported apart; not what this file tests): the second deploy finds them.
+    console.error('first deploy hit the gatekeeper constraint-kind race; deploying again');
+    first = await deploy();
+  }
   assert.is(first.code, 0, first.stderr);
   served = await serve([...common(), '--refresh', '3s']);
   browser = await launchBrowser();
-});
+}
 
 test.after(async () => {
   await browser?.close();
@@ -194,8 +210,12 @@ test('WCAG 2 AA by axe-core in light and dark, and readable at 360 px', async ()
     await page.close();
   }
   const narrow = await open('', { width: 360 });
-  const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `nothing wider than the screen (${overflow}px too wide)`);
+  const wide = await narrow.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 60)}`),
+  );
+  assert.equal(wide, [], 'nothing wider than the screen');
   await narrow.$eval('#r-team-demo-demo-hello', (el) => el.scrollIntoView());
   await screenshot(narrow, 'cluster-drifted-360px');
   await narrow.close();
