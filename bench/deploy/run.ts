@@ -201,7 +201,9 @@ const table = [
   ),
 ].join('\n');
 console.log(table);
-console.log(`\nWhere a one-change deploy's time went (--verbose, seconds since the process started):\n\n${breakdowns.map((b) => `\`\`\`\n${b}\n\`\`\``).join('\n\n')}`);
+console.log(
+  `\nWhere a one-change deploy's time went (--verbose, seconds since the process started):\n\n${breakdowns.map((b) => `\`\`\`\n${b}\n\`\`\``).join('\n\n')}`,
+);
 if (writeDocs) {
   const doc = join(coreRoot, 'docs/benchmarks.md');
   const text = await readFile(doc, 'utf8').catch(() => '# Benchmarks\n');

@@ -2,7 +2,7 @@
 // the one sops encrypts to; every documented place finds the key of a repo cloned under another
 // name; a key for another recipient is said as such, with every place listed (a key file that
 // cannot be read: age-keys.unprivileged.test.ts).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
