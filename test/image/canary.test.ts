@@ -4,7 +4,7 @@
 // started); the committed pre-commit hook runs it, which validates dev with this core and canary
 // with its own; `deploy --cluster canary` through the launcher runs the newer core (its record
 // says so). Both images are verified offline with the repo's cosign.pub before they run.
-import { appendFileSync, copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -88,8 +88,8 @@ test.after(async () => {
 
 test('a committed canary pin: the hook validates dev with this core and canary with its own, and the commit goes in', async () => {
   appendFileSync(join(repo.dir, 'runlevel.yaml'), `  canary: {environment: dev, core: "${canary}"}\n`);
-  mkdirSync(join(repo.dir, 'clusters/canary'), { recursive: true });
-  appendFileSync(join(repo.dir, 'clusters/canary/settings.yaml'), '# the canary: the newer core first\n');
+  // The canary is a cluster like dev (its domain, its encrypted secrets), only pinned ahead.
+  cpSync(join(repo.dir, 'clusters/dev'), join(repo.dir, 'clusters/canary'), { recursive: true });
   assert.is((await inRepo(['git', 'add', '.'])).exitCode, 0);
   const commit = await inRepo(['git', 'commit', '-m', `canary: core ${canary}`]);
   const stderr = String(commit.stderr);
