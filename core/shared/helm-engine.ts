@@ -63,14 +63,18 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
 
   const refs = (on: boolean) => {
     // Idle, the engine must not keep the core alive: the core's exit closes its stdin, which ends it.
-    const c = child as (ChildProcess & { stdout: { ref(): void; unref(): void } }) | undefined;
+    // Every pipe counts: an idle stdin or stderr left referenced kept a test runner (and any
+    // caller that never calls stop) alive for ever, the engine waiting on its stdin.
+    const c = child;
     if (!c) return;
+    type Handle = { ref?: () => void; unref?: () => void } | null;
+    const streams = [c.stdin, c.stdout, c.stderr] as unknown as Handle[];
     if (on) {
       c.ref();
-      c.stdout?.ref();
+      for (const s of streams) s?.ref?.();
     } else {
       c.unref();
-      c.stdout?.unref();
+      for (const s of streams) s?.unref?.();
     }
   };
 
