@@ -126,6 +126,38 @@ export function readiness(o: Obj): Readiness {
 
 const gone = 'gone: deleted after helm created it, so it cannot become ready';
 
+/**
+ * A ConstraintTemplate's `status.created` says Gatekeeper made its constraint CRD, not that the API
+ * server serves the kind yet: the next runlevel's Constraints would then fail helm's "no matches
+ * for kind". So the template is ready once that CRD (`<kind, lower case>.constraints.gatekeeper.sh`)
+ * is Established too. A helm process per release used to hide the gap behind its start-up time.
+ */
+async function withConstraintCrd(
+  api: Pick<KubernetesObjectApi, 'read'>,
+  o: Obj,
+  own: Readiness,
+): Promise<Readiness> {
+  if (o.kind !== 'ConstraintTemplate' || !own.ready) return own;
+  const kind = (o.spec as { crd?: { spec?: { names?: { kind?: string } } } } | undefined)?.crd?.spec?.names
+    ?.kind;
+  if (!kind) return own;
+  const crd = await api
+    .read({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${kind.toLowerCase()}.constraints.gatekeeper.sh` },
+    })
+    .catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+  if (!crd) return { ready: false, failed: false, state: `constraint CRD for ${kind} not there yet` };
+  const r = readiness(crd as Obj);
+  return r.ready
+    ? r
+    : { ready: false, failed: false, state: `constraint CRD for ${kind} not Established yet` };
+}
+
 export interface GateResult {
   ok: boolean;
   notReady: { target: WaitTarget; state: string; failed: boolean }[];
@@ -160,7 +192,7 @@ export async function waitReady(
             kind: t.kind,
             metadata: { name: t.name, namespace: t.namespace },
           })) as Obj;
-          const r = readiness(o);
+          const r = await withConstraintCrd(api, o, readiness(o));
           state.set(
             t,
             r.ready

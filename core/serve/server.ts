@@ -50,7 +50,13 @@ interface Made {
 }
 const maxMadePerStatus = 256;
 
-export function startServer(opts: ServerOptions): Promise<RunningServer> {
+/**
+ * The pages as a request handler, for a server that has other paths of its own (the sync agent
+ * hands it every GET its own routes do not take). `startServer` is this handler on its own socket.
+ */
+export function statusHandler(
+  opts: Omit<ServerOptions, 'listen'>,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const made = new WeakMap<Status, Made>();
   const tokenHash = opts.auth ? sha256(opts.auth.token) : undefined;
   const css: Prepared = made1('text/css; charset=utf-8', stylesheet);
@@ -92,14 +98,17 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     return cached(req, res, r, 'no-cache');
   };
-
-  const server = createServer((req, res) => {
+  return (req, res) => {
     try {
       handle(req, res);
     } catch (err) {
       send(req, res, 500, 'text/plain', `internal error: ${opts.mask((err as Error).message)}\n`);
     }
-  });
+  };
+}
+
+export function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const server = createServer(statusHandler(opts));
   // A slow or idle client never holds a socket for long: the pages are small and made already.
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;

@@ -52,6 +52,7 @@ export const clusterTemplate = `${head}
 <label>Release <input name="release" value="{{page.filter.release}}" placeholder="part of a name"></label>
 <label>Namespace <input name="namespace" value="{{page.filter.namespace}}"></label>
 <label>State <select name="state"><option value="">any</option>{{#each page.states}}<option value="{{this.value}}"{{#if this.selected}} selected{{/if}}>{{this.label}}</option>{{/each}}</select></label>
+{{#if page.paused}}<input type="hidden" name="refresh" value="0">{{/if}}
 <button type="submit">Filter</button>{{#if page.filtered}} <a href="?">show all</a>{{/if}}
 </form>
 {{#each status.runlevels}}
@@ -80,7 +81,7 @@ export const clusterTemplate = `${head}
 <thead><tr><th>Started</th><th>Command</th><th>Outcome</th><th>Duration</th><th>Core</th><th>Commit</th><th>Where it failed</th></tr></thead>
 <tbody>
 {{#each status.deploys}}<tr data-outcome="{{outcome}}">
-<td data-label="Started">{{time started}}</td>
+<td data-label="Started" class="when">{{time started}}</td>
 <td data-label="Command">{{command}}</td>
 <td data-label="Outcome"><span class="state s-{{outcome}}">{{outcome}}</span></td>
 <td data-label="Duration" class="num">{{seconds seconds}}</td>
@@ -119,6 +120,7 @@ export const fleetTemplate = `${head}
 <h2 id="h-clusters">Clusters</h2>
 <form class="filter" method="get" action="" role="search">
 <label>Cluster <input name="cluster" value="{{page.filter.cluster}}"></label>
+{{#if page.paused}}<input type="hidden" name="refresh" value="0">{{/if}}
 <label>Health <select name="health"><option value="">any</option>{{#each page.healths}}<option value="{{this.value}}"{{#if this.selected}} selected{{/if}}>{{this.value}}</option>{{/each}}</select></label>
 <button type="submit">Filter</button>
 </form>

@@ -35,7 +35,17 @@ let served: Served;
 let silent: Server;
 const sockets: Socket[] = [];
 
+// uvu does not print a failed before hook: say why, then fail every test of the file.
 test.before(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
+    throw err;
+  }
+});
+
+async function setUp(): Promise<void> {
   assert.ok(kubeconfig, 'the browser tier sets KUBECONFIG to the shared local cluster');
   work = await fixture({}, 'runlevel-fleet-');
   const second = await clusterUp({ stateDir: join(work, 'second') });
@@ -75,7 +85,7 @@ test.before(async () => {
   });
   served = await serve(['--fleet', '--values', repo.dir, '--refresh', '5s', '--timeout', '240s']);
   browser = await launchBrowser();
-});
+}
 
 test.after(async () => {
   await browser?.close();

@@ -41,13 +41,22 @@ const kubectl = (...args: string[]) =>
 const releaseOf = (s: ClusterStatus, name: string) =>
   s.runlevels.flatMap((rl) => rl.releases).find((r) => r.release === name);
 
-async function open(path = '', opts: { js?: boolean; width?: number; dark?: boolean } = {}): Promise<Page> {
+/**
+ * The page at `query`; paused (?refresh=0) unless `live`, so that a reload on its timer cannot
+ * land in the middle of what a test does (the reload itself is tested with `live`).
+ */
+async function open(
+  query = '',
+  opts: { js?: boolean; width?: number; dark?: boolean; live?: boolean } = {},
+): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewport({ width: opts.width ?? 1100, height: 760 });
   await page.setJavaScriptEnabled(opts.js ?? true);
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: opts.dark ? 'dark' : 'light' }]);
-  received.push(...recordResponses(page));
-  await page.goto(served.url + path, { waitUntil: 'load' });
+  recordResponses(page, received);
+  const params = new URLSearchParams(query);
+  if (!opts.live) params.set('refresh', '0');
+  await page.goto(`${served.url}?${params}`, { waitUntil: 'load' });
   return page;
 }
 
@@ -56,7 +65,17 @@ const text = (page: Page, selector: string) =>
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted
   page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
 
+// uvu does not print a failed before hook: say why, then fail every test of the file.
 test.before(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
+    throw err;
+  }
+});
+
+async function setUp(): Promise<void> {
   assert.ok(kubeconfig, 'the browser tier sets KUBECONFIG to the shared local cluster');
   repo = await initValuesRepo('dev');
   await repo.writeSecrets(`clusters/${repo.cluster}/secrets.sops.yaml`, {
@@ -66,11 +85,17 @@ test.before(async () => {
     },
     apps: { hello: { values: { env: { API_TOKEN: markers.token, PIN: markers.pin } } } },
   });
-  const first = await deploy();
+  let first = await deploy();
+  if (first.code === 5 && /no matches for kind/.test(first.stderr)) {
+    // On a cluster just started, gatekeeper may not yet serve the constraint kinds of 10-policies
+    // (a race of the deploy, reported apart; not what this file tests): the second deploy finds them.
+    console.error('first deploy hit the gatekeeper constraint-kind race; deploying again');
+    first = await deploy();
+  }
   assert.is(first.code, 0, first.stderr);
   served = await serve([...common(), '--refresh', '3s']);
   browser = await launchBrowser();
-});
+}
 
 test.after(async () => {
   await browser?.close();
@@ -110,6 +135,15 @@ test('after a drift made through the API: the release says drifted, with the obj
     'the drift',
   );
   const page = await open();
+  // Every row the page shows is a release of the JSON, in the same state, and none is missing.
+  const json = (await (await fetch(`${served.url}api/v1/status`)).json()) as ClusterStatus;
+  const fromJson = json.runlevels.flatMap((rl) =>
+    rl.releases.map((r) => [`r-${r.namespace}-${r.release}`, r.state]),
+  );
+  const onPage = await page.$$eval('tr[data-state]', (trs) =>
+    trs.map((tr) => [tr.id, tr.getAttribute('data-state')]),
+  );
+  assert.equal(onPage, fromJson);
   assert.match(await text(page, 'h1'), /1 drifted/);
   const row = await text(page, '#r-team-demo-demo-hello');
   assert.match(row, /drifted/);
@@ -145,15 +179,18 @@ test('with JavaScript off the page is whole and the filter still works (a plain 
   );
   assert.ok(namespaces.length > 0);
   assert.equal([...new Set(namespaces)], ['team-demo']);
-  // Without the script, the <noscript> meta refresh still reloads the page, filter kept.
-  const url = page.url();
-  await page.waitForNavigation({ timeout: 60_000 });
-  assert.is(page.url(), url);
+  assert.match(page.url(), /refresh=0/, 'a paused page stays paused through the filter');
   await page.close();
+  // Without the script, the <noscript> meta refresh still reloads the page, filter kept.
+  const live = await open('namespace=team-demo', { js: false, live: true });
+  const url = live.url();
+  await live.waitForNavigation({ timeout: 60_000 });
+  assert.is(live.url(), url);
+  await live.close();
 });
 
 test('the auto-refresh reloads the page and keeps where the reader had scrolled', async () => {
-  const page = await open('', { width: 700 });
+  const page = await open('', { width: 700, live: true });
   await page.evaluate(() => window.scrollTo(0, 600));
   const before = await page.evaluate(() => window.scrollY);
   assert.ok(before > 0, 'the page is long enough to scroll');
@@ -173,8 +210,12 @@ test('WCAG 2 AA by axe-core in light and dark, and readable at 360 px', async ()
     await page.close();
   }
   const narrow = await open('', { width: 360 });
-  const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `nothing wider than the screen (${overflow}px too wide)`);
+  const wide = await narrow.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').slice(0, 60)}`),
+  );
+  assert.equal(wide, [], 'nothing wider than the screen');
   await narrow.$eval('#r-team-demo-demo-hello', (el) => el.scrollIntoView());
   await screenshot(narrow, 'cluster-drifted-360px');
   await narrow.close();

@@ -81,8 +81,10 @@ export async function untilStatus<T>(
 }
 
 /** Every text response the page received, for the secret scan. */
-export function recordResponses(page: Page): { url: string; body: string }[] {
-  const seen: { url: string; body: string }[] = [];
+export function recordResponses(
+  page: Page,
+  seen: { url: string; body: string }[] = [],
+): { url: string; body: string }[] {
   page.on('response', (r) => {
     void r
       .text()

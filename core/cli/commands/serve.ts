@@ -95,7 +95,7 @@ function emptyClusterStatus(cluster: string): Status {
     kind: 'cluster',
     cluster,
     refreshed: new Date().toISOString(),
-    core: { serving: '' },
+    core: { serving: coreVersion() },
     commit: {},
     inSync: false,
     counts: emptyCounts(),

@@ -1,6 +1,7 @@
+import { ApiException } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gatedKinds, readiness } from '../../../core/deploy/wait.js';
+import { gatedKinds, readiness, waitReady } from '../../../core/deploy/wait.js';
 
 const deployment = (spec: number, status: Record<string, unknown>, generation = 2) => ({
   kind: 'Deployment',
@@ -88,3 +89,37 @@ test('StatefulSets and DaemonSets count ready and updated replicas', () => {
 });
 
 test.run();
+
+test('the gate holds a created ConstraintTemplate until the CRD Gatekeeper made for it is Established', async () => {
+  const template = {
+    apiVersion: 'templates.gatekeeper.sh/v1',
+    kind: 'ConstraintTemplate',
+    metadata: { name: 'runlevelallowedregistries' },
+    spec: { crd: { spec: { names: { kind: 'RunlevelAllowedRegistries' } } } },
+    status: { created: true },
+  };
+  let crdReads = 0;
+  const api = {
+    read: async (o: { kind?: string; metadata?: { name?: string } }) => {
+      if (o.kind === 'ConstraintTemplate') return template;
+      assert.is(o.metadata?.name, 'runlevelallowedregistries.constraints.gatekeeper.sh');
+      crdReads++;
+      // Not there on the first look, not Established on the second, Established on the third.
+      if (crdReads === 1) throw new ApiException(404, 'not found', '', {});
+      const established = crdReads >= 3 ? 'True' : 'False';
+      return {
+        kind: 'CustomResourceDefinition',
+        status: { conditions: [{ type: 'Established', status: established }] },
+      };
+    },
+  };
+  const target = {
+    release: 'gatekeeper-system/policies',
+    apiVersion: 'templates.gatekeeper.sh/v1',
+    kind: 'ConstraintTemplate',
+    name: 'runlevelallowedregistries',
+  };
+  const r = await waitReady(api as never, [target], { timeoutMs: 10_000, intervalMs: 1 });
+  assert.equal(r, { ok: true, notReady: [] });
+  assert.is(crdReads, 3);
+});
