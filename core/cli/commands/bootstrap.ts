@@ -16,7 +16,7 @@ import { credentialHelper as helper, publicUrl } from '../../sync/git.js';
 import { repoAgeKeyText } from '../../values/secrets.js';
 import type { Command } from '../command.js';
 import { enforcePin, imageRepository } from '../pin.js';
-import { connectCluster } from '../pipeline.js';
+import { connectCluster, resolveFromConfig } from '../pipeline.js';
 import { command as deployCommand } from './deploy.js';
 import { coreVersion } from './version.js';
 
@@ -96,6 +96,9 @@ export const command: Command = {
         cwd: config.valuesDir,
         env: { GIT_TERMINAL_PROMPT: '0', ...(credentials ? { RUNLEVEL_GIT_CREDENTIALS: credentials } : {}) },
       });
+    // Validated here, with the agent's settings in, as the repo's pre-commit hook would: the
+    // commit then skips the hook (which needs a runlevel on PATH), as init's first commit does.
+    await resolveFromConfig(config);
     await git('add', relative(config.valuesDir, file));
     const staged = await git('diff', '--cached', '--quiet').then(
       () => false,
@@ -114,9 +117,21 @@ export const command: Command = {
         ...identity,
         'commit',
         '-q',
+        '--no-verify',
         '-m',
         `runlevel bootstrap: cluster ${cluster} follows ${branch}`,
-      );
+      ).catch((err: { stderr?: string }) => {
+        throw new UserError(
+          `committing ${relative(config.valuesDir, file)} failed: ${
+            String(err.stderr ?? '')
+              .trim()
+              .split('\n')[0]
+          }`,
+          {
+            hint: 'commit it yourself, push it to the branch, and run bootstrap again with --no-push',
+          },
+        );
+      });
     }
     if (flags['no-push'] !== true) {
       log.start(`pushing ${relative(config.valuesDir, file)} to ${publicUrl(repo)} ${branch}`);

@@ -33,6 +33,17 @@ async function render(agent: string | undefined): Promise<Obj[]> {
       'prod-eu',
     ]);
     assert.is(r.code, 0, r.stderr);
+    // The agent passes the platform's own schemas and policies, as every release must.
+    const c = await runCli([
+      'check',
+      '--values',
+      dir,
+      '--age-key-file',
+      largeFixtureKey,
+      '--cluster',
+      'prod-eu',
+    ]);
+    assert.is(c.code, 0, c.stdout + c.stderr);
     return parseAllDocuments(r.stdout)
       .map((d) => d.toJS() as Obj)
       .filter((o) => o && typeof o.kind === 'string');
