@@ -30,7 +30,8 @@ form.filter label{display:flex;flex-direction:column;font-size:.9rem}
 input,select,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:.3rem .4rem;min-height:2.2rem}
 button{cursor:pointer}
 table{border-collapse:collapse;width:100%;margin:.3rem 0}
-th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+td{overflow-wrap:anywhere}
 th{font-size:.85rem;color:var(--muted);font-weight:600}
 td.num{font-variant-numeric:tabular-nums}
 td.when{white-space:nowrap;overflow-wrap:normal}
