@@ -3,7 +3,8 @@
 //   (b) no-op re-deploy:   runlevel deploy      vs helmfile apply, helmfile sync
 //   (c) one app changed:   runlevel deploy      vs helmfile apply, and the single helm upgrade it needs
 // Each tool gets its own fresh local cluster so neither sees the other's releases.
-// Usage: node dist/bench/deploy/run.js [--teams 10,50] [--write-docs]
+// Usage: node dist/bench/deploy/run.js [--teams 10,50] [--baseline DIR] [--write-docs]
+// --baseline: a built checkout of the core before the helm engine, for (b) and (c) on the same cluster.
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -20,6 +21,11 @@ const argv = process.argv.slice(2);
 const teamCounts = (argv[argv.indexOf('--teams') + 1] ?? '10,50').split(',').map(Number);
 const writeDocs = argv.includes('--write-docs');
 
+/** A built checkout of the core before the helm engine (`--baseline DIR`), run on the same cluster. */
+const baseline = argv.includes('--baseline') ? (argv[argv.indexOf('--baseline') + 1] ?? '') : '';
+/** The --verbose timing marks (⏱) of the one-change deploys: where their time went. */
+const breakdowns: string[] = [];
+
 async function timed(label: string, cmd: string, args: string[], env: Record<string, string>, quiet = false) {
   const started = process.hrtime.bigint();
   const r = await execa(cmd, args, {
@@ -32,6 +38,11 @@ async function timed(label: string, cmd: string, args: string[], env: Record<str
   if (r.exitCode !== 0)
     throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
   if (!quiet) console.error(`  ${label.padEnd(34)} ${seconds.toFixed(2)}s`);
+  const marks = String(r.all)
+    .split('\n')
+    .filter((l) => l.includes('⏱'))
+    .map((l) => l.trim());
+  if (marks.length > 0) breakdowns.push(`${label} (${seconds.toFixed(2)} s):\n${marks.join('\n')}`);
   return seconds;
 }
 
@@ -47,8 +58,14 @@ interface Row {
   teams: number;
   releases: number;
   first: { runlevel: number; helmfileSync: number };
-  noop: { runlevel: number; helmfileApply: number; helmfileSync: number };
-  change: { runlevel: number; helmfileApply: number; helmUpgrade: number; helmUpgradeWait: number };
+  noop: { runlevel: number; before: number; helmfileApply: number; helmfileSync: number };
+  change: {
+    runlevel: number;
+    before: number;
+    helmfileApply: number;
+    helmUpgrade: number;
+    helmUpgradeWait: number;
+  };
 }
 
 async function benchOne(teams: number): Promise<Row> {
@@ -69,15 +86,25 @@ async function benchOne(teams: number): Promise<Row> {
   try {
     const ca = await clusterUp({ stateDir: a });
     const cb = await clusterUp({ stateDir: b });
-    const runlevel = (label: string) =>
+    const runlevel = (label: string, root = coreRoot, verbose = false) =>
       timed(
         label,
-        join(coreRoot, 'bin/runlevel'),
-        ['deploy', '--cluster', 'bench', '--values', repo, '--kubeconfig', ca.kubeconfig],
-        {
-          RUNLEVEL_LOG_FORMAT: 'plain',
-        },
+        join(root, 'bin/runlevel'),
+        [
+          'deploy',
+          '--cluster',
+          'bench',
+          '--values',
+          repo,
+          '--kubeconfig',
+          ca.kubeconfig,
+          ...(verbose ? ['--verbose'] : []),
+        ],
+        // The baseline finds the same pinned tools as this checkout.
+        { RUNLEVEL_LOG_FORMAT: 'plain', RUNLEVEL_TOOLS_DIR: join(coreRoot, '.tools/bin') },
       );
+    const before = async (label: string, verbose = false) =>
+      baseline ? runlevel(label, baseline, verbose) : Number.NaN;
     // helmfile over the runlevel files one after another, in order: `helmfile --file helmfile.d
     // sync` in one go fails here (the team chart's namespaces collide with the apps' --create-namespace).
     const files = listRunlevels().map((r) => r.file);
@@ -105,6 +132,7 @@ async function benchOne(teams: number): Promise<Row> {
     };
     const noop = {
       runlevel: await runlevel('(b) runlevel deploy (no-op)'),
+      before: await before('(b) before the engine (no-op)'),
       helmfileApply: await helmfile('(b) helmfile apply (no-op)', 'apply'),
       helmfileSync: await helmfile('(b) helmfile sync (no-op)', 'sync'),
     };
@@ -114,7 +142,13 @@ async function benchOne(teams: number): Promise<Row> {
       join(repo, 'common/apps/solo.yaml'),
       'image: { repository: docker.io/library/nginx, tag: "1.27.4" }\nreplicas: 1\n',
     );
-    const changeRunlevel = await runlevel('(c) runlevel deploy (1 app changed)');
+    const changeRunlevel = await runlevel('(c) runlevel deploy (1 app changed)', coreRoot, true);
+    // The same change once more, by the core before the engine, on the same cluster.
+    await writeFile(
+      join(repo, 'common/apps/solo.yaml'),
+      'image: { repository: docker.io/library/nginx, tag: "1.27.2" }\nreplicas: 1\n',
+    );
+    const changeBefore = await before('(c) before the engine (1 app changed)', true);
     const changeApply = await helmfile('(c) helmfile apply (1 app changed)', 'apply');
     // The floor: the one helm upgrade that change needs (one more replica change, on cluster B).
     // runlevel also waits for the change to be ready, so the like-for-like floor is `--wait`.
@@ -140,7 +174,13 @@ async function benchOne(teams: number): Promise<Row> {
       releases,
       first,
       noop,
-      change: { runlevel: changeRunlevel, helmfileApply: changeApply, helmUpgrade, helmUpgradeWait },
+      change: {
+        runlevel: changeRunlevel,
+        before: changeBefore,
+        helmfileApply: changeApply,
+        helmUpgrade,
+        helmUpgradeWait,
+      },
     };
   } finally {
     await clusterDown({ stateDir: a, purge: true });
@@ -153,18 +193,21 @@ const rows: Row[] = [];
 for (const n of teamCounts) rows.push(await benchOne(n));
 const ratio = (x: number, y: number) => `${(x / y).toFixed(2)}×`;
 const table = [
-  '| teams | releases | (a) runlevel first | helmfile sync | ratio | (b) runlevel no-op | helmfile apply | helmfile sync | vs apply | (c) runlevel 1 change | helmfile apply | helm upgrade | helm upgrade --wait | vs --wait | vs no wait |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| teams | releases | (a) runlevel first | helmfile sync | ratio | (b) runlevel no-op | before the engine | helmfile apply | helmfile sync | vs apply | (c) runlevel 1 change | before the engine | helmfile apply | helm upgrade | helm upgrade --wait | vs --wait | vs no wait |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.teams} | ${r.releases} | ${r.first.runlevel.toFixed(1)} s | ${r.first.helmfileSync.toFixed(1)} s | ${ratio(r.first.runlevel, r.first.helmfileSync)} | ${r.noop.runlevel.toFixed(1)} s | ${r.noop.helmfileApply.toFixed(1)} s | ${r.noop.helmfileSync.toFixed(1)} s | ${(r.noop.helmfileApply / r.noop.runlevel).toFixed(1)}× faster | ${r.change.runlevel.toFixed(1)} s | ${r.change.helmfileApply.toFixed(1)} s | ${r.change.helmUpgrade.toFixed(1)} s | ${r.change.helmUpgradeWait.toFixed(1)} s | ${ratio(r.change.runlevel, r.change.helmUpgradeWait)} | ${ratio(r.change.runlevel, r.change.helmUpgrade)} |`,
+      `| ${r.teams} | ${r.releases} | ${r.first.runlevel.toFixed(1)} s | ${r.first.helmfileSync.toFixed(1)} s | ${ratio(r.first.runlevel, r.first.helmfileSync)} | ${r.noop.runlevel.toFixed(1)} s | ${r.noop.before.toFixed(1)} s | ${r.noop.helmfileApply.toFixed(1)} s | ${r.noop.helmfileSync.toFixed(1)} s | ${(r.noop.helmfileApply / r.noop.runlevel).toFixed(1)}× faster | ${r.change.runlevel.toFixed(1)} s | ${r.change.before.toFixed(1)} s | ${r.change.helmfileApply.toFixed(1)} s | ${r.change.helmUpgrade.toFixed(1)} s | ${r.change.helmUpgradeWait.toFixed(1)} s | ${ratio(r.change.runlevel, r.change.helmUpgradeWait)} | ${ratio(r.change.runlevel, r.change.helmUpgrade)} |`,
   ),
 ].join('\n');
 console.log(table);
+console.log(
+  `\nWhere a one-change deploy's time went (--verbose, seconds since the process started):\n\n${breakdowns.map((b) => `\`\`\`\n${b}\n\`\`\``).join('\n\n')}`,
+);
 if (writeDocs) {
   const doc = join(coreRoot, 'docs/benchmarks.md');
   const text = await readFile(doc, 'utf8').catch(() => '# Benchmarks\n');
-  const section = `<!-- deploy:start (written by bench/deploy; do not edit by hand) -->\n## deploy\n\nCommand: \`node dist/bench/deploy/run.js --teams ${teamCounts.join(',')} --write-docs\` (${new Date().toISOString().slice(0, 10)}, load average at start ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}).\nEach tool deploys to its own fresh embedded cluster; runlevel's time includes validate, render, check and its readiness gates; helmfile runs with its defaults (no --wait).\n\n${table}\n<!-- deploy:end -->`;
+  const section = `<!-- deploy:start (written by bench/deploy; do not edit by hand) -->\n## deploy\n\nCommand: \`node dist/bench/deploy/run.js --teams ${teamCounts.join(',')}${baseline ? ' --baseline <checkout before the engine>' : ''} --write-docs\` (${new Date().toISOString().slice(0, 10)}, load average at start ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}).\nEach tool deploys to its own fresh embedded cluster; runlevel's time includes validate, render, check and its readiness gates; helmfile runs with its defaults (no --wait).\n\n${table}\n\n${breakdowns.map((b) => `\`\`\`\n${b}\n\`\`\``).join('\n\n')}\n<!-- deploy:end -->`;
   const marked = /<!-- deploy:start[\s\S]*?<!-- deploy:end -->/;
   const next = marked.test(text) ? text.replace(marked, section) : `${text.trimEnd()}\n\n${section}\n`;
   await writeFile(doc, next);

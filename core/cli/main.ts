@@ -4,7 +4,7 @@ import { InterruptedError, isUserError, UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { log } from '../shared/log.js';
 import { removeScratchSync, sweepStaleScratch } from '../shared/scratch.js';
-import { shutdown } from '../shared/shutdown.js';
+import { halt, shutdown } from '../shared/shutdown.js';
 import type { Command, Flags, OptionSpec } from './command.js';
 import { commands } from './commands/index.js';
 import { type GlobalFlags, globalOptions, resolveConfig } from './config.js';
@@ -19,14 +19,23 @@ export async function main(argv: string[]): Promise<void> {
   // left behind is swept before this one starts.
   process.on('exit', removeScratchSync);
   sweepStaleScratch();
+  // Tools run in process groups of their own (shared/process-group.ts): a Ctrl-C reaches us alone.
+  // The first signal finishes what is in flight and starts nothing new; the second stops what is in
+  // flight in a defined way (helm is told to stop and marks its release failed; the record is
+  // written, the lock released); a third exits at once (the exit handlers still kill our tools).
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  let signals = 0;
   const onSignal = (s: 'SIGINT' | 'SIGTERM') => {
-    if (signal) {
-      // Second signal: stop now, but not past the clean-up (process.exit runs the exit handler).
-      process.exit(s === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+    signals++;
+    const code = (signal ?? s) === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+    if (signals >= 3) process.exit(code);
+    signal ??= s;
+    if (signals === 2) {
+      log.warn(`${s} received again: stopping what is in flight; once more exits at once`);
+      halt.abort(new InterruptedError(signal));
+      return;
     }
-    signal = s;
-    log.warn(`${s} received: finishing the step in flight, starting nothing new`);
+    log.warn(`${s} received: finishing the step in flight, starting nothing new (again to stop it)`);
     shutdown.abort(new InterruptedError(s));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));

@@ -1,12 +1,14 @@
 // One runlevel: its waves of releases through helm (bounded parallelism), the readiness gate,
-// and the rollback of whatever failed. Nothing new starts after a failure, a signal or a lost lock;
-// what is in flight is finished.
+// and the rollback of whatever failed. Every helm write is fenced by the lock. Nothing new starts
+// after a failure, a signal or a lost lock; what is in flight is finished, unless a second signal
+// stopped it (helm marks it failed; it is left so for the next deploy to roll back).
 import { driftItems } from '../drift/describe.js';
 import type { Helm } from '../shared/helm.js';
 import { postRenderer } from '../shared/images/post-render.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
 import type { ClusterStore } from './cluster.js';
+import { LockLostError } from './lock.js';
 import type { PlannedRelease, RunlevelPlan } from './plan.js';
 import type { Progress } from './progress.js';
 import type { ReleaseAction } from './record.js';
@@ -20,6 +22,10 @@ export interface ApplyContext {
   valuesOf(p: PlannedRelease): Record<string, unknown>;
   /** True once nothing new may start: a signal arrived or the lock was lost. */
   stopping(): boolean;
+  /** A second signal: helm calls in flight are being stopped; nothing is rolled back. */
+  halted(): boolean;
+  /** Runs one write only while the lock is ours (Run.fence in locked-run.ts). */
+  fence<T>(what: string, timeoutMs: number, write: () => Promise<T>): Promise<T>;
   progress: Progress;
 }
 
@@ -93,6 +99,7 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
       }
     }
 
+    if (ctx.halted()) return { outcomes, failure: halted(done) };
     const toRollBack = done.filter(
       (d) =>
         d.outcome.action === 'failed' ||
@@ -114,7 +121,20 @@ export async function applyRunlevel(ctx: ApplyContext, rl: RunlevelPlan): Promis
       };
     }
     if (done.some((d) => d.outcome.action === 'skipped') || ctx.stopping()) {
-      return { outcomes, failure: { step: 'interrupted', message: 'stopped before the runlevel finished' } };
+      const ran = done.filter((d) => d.outcome.action !== 'skipped');
+      const notStarted = done.length - ran.length;
+      const parts = [
+        ran.length > 0 ? `${ran.map((d) => d.planned.release.name).join(', ')} finished` : '',
+        notStarted > 0 ? `${notStarted} release${notStarted === 1 ? '' : 's'} not started` : '',
+      ].filter(Boolean);
+      return {
+        outcomes,
+        failure: {
+          release: ran.at(-1)?.planned.release.name,
+          step: 'interrupted',
+          message: `stopped before the runlevel finished${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`,
+        },
+      };
     }
   }
   return { outcomes };
@@ -133,27 +153,32 @@ async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutM
     const started = Date.now();
     ctx.progress.releaseStart(p);
     try {
-      if (p.recover === 'rollback' && p.previousRevision) {
-        await ctx.helm.rollback(p.release.name, p.release.namespace, p.previousRevision);
-      } else if (p.recover === 'uninstall') {
-        await ctx.helm.uninstall(p.release.name, p.release.namespace);
-      }
-      const revision = await ctx.helm.upgrade(
-        {
-          name: p.release.name,
-          namespace: p.release.namespace,
-          chartPath: p.release.chart.path,
-          values: ctx.valuesOf(p),
-          ...(p.release.imageRewrite ? { postRenderer: postRenderer(p.release.imageRewrite) } : {}),
-        },
-        timeoutMs,
-      );
+      const what = `${p.action} ${p.release.namespace}/${p.release.name}`;
+      const revision = await ctx.fence(what, timeoutMs, async () => {
+        if (p.recover === 'rollback' && p.previousRevision) {
+          await ctx.helm.rollback(p.release.name, p.release.namespace, p.previousRevision);
+        } else if (p.recover === 'uninstall') {
+          await ctx.helm.uninstall(p.release.name, p.release.namespace);
+        }
+        return ctx.helm.upgrade(
+          {
+            name: p.release.name,
+            namespace: p.release.namespace,
+            chartPath: p.release.chart.path,
+            values: ctx.valuesOf(p),
+            ...(p.release.imageRewrite ? { postRenderer: postRenderer(p.release.imageRewrite) } : {}),
+          },
+          timeoutMs,
+        );
+      });
       const action = p.action === 'install' ? 'installed' : p.action === 'repair' ? 'repaired' : 'upgraded';
       ctx.progress.release(p, action, seconds(started));
       const done = outcome(p, action, seconds(started), revision);
       return { planned: p, outcome: p.drift ? { ...done, drift: driftItems(p.drift) } : done };
     } catch (err) {
       failed = true;
+      // The lock was taken before this release started: it never ran.
+      if (err instanceof LockLostError) return { planned: p, outcome: outcome(p, 'skipped', 0) };
       const o = { ...outcome(p, 'failed', seconds(started)), error: shortError(err) };
       ctx.progress.release(p, 'failed', seconds(started), o.error);
       return { planned: p, outcome: o };
@@ -167,8 +192,11 @@ async function rollBack(ctx: ApplyContext, items: Done[]): Promise<void> {
     items.map(async ({ planned, outcome: o }) => {
       const { name, namespace } = planned.release;
       try {
-        if (planned.previousRevision) await ctx.helm.rollback(name, namespace, planned.previousRevision);
-        else await ctx.helm.uninstall(name, namespace);
+        await ctx.fence(`roll back ${namespace}/${name}`, 120_000, () =>
+          planned.previousRevision
+            ? ctx.helm.rollback(name, namespace, planned.previousRevision)
+            : ctx.helm.uninstall(name, namespace),
+        );
         o.action = 'rolled-back';
         o.revision = planned.previousRevision;
         ctx.progress.release(planned, 'rolled-back', o.seconds, o.error);
@@ -178,6 +206,25 @@ async function rollBack(ctx: ApplyContext, items: Done[]): Promise<void> {
       }
     }),
   );
+}
+
+/**
+ * Stopped by a second signal: helm was told to stop (it marks the release failed); nothing is rolled
+ * back, the next deploy does it (a failed release is rolled back before it is applied again).
+ */
+function halted(done: Done[]): RunlevelOutcome['failure'] {
+  const stopped = done.filter((d) => d.outcome.action === 'failed');
+  const finished = done.filter((d) => d.outcome.action !== 'failed' && d.outcome.action !== 'skipped');
+  for (const d of stopped) d.outcome.error = `stopped by a second signal: ${d.outcome.error ?? ''}`;
+  const names = stopped.map((d) => d.planned.release.name);
+  return {
+    release: names[0] ?? finished.at(-1)?.planned.release.name,
+    step: 'interrupted',
+    message:
+      names.length > 0
+        ? `stopped by a second signal: helm was told to stop ${names.join(', ')} and marked ${names.length === 1 ? 'it' : 'them'} failed; the next deploy rolls back and applies again`
+        : 'stopped by a second signal after the releases in flight finished',
+  };
 }
 
 function outcome(p: PlannedRelease, action: ReleaseAction, secs: number, revision?: number): ReleaseOutcome {

@@ -14,7 +14,7 @@ import type { LiveReader } from '../drift/types.js';
 import { type RetryOptions, withRetry } from '../shared/kube.js';
 import { liveReader } from './live.js';
 import { acquireLock, type HeldLock, type LockOptions } from './lock.js';
-import { type ClusterRecord, readRecord, updateRecord } from './record.js';
+import { type ClusterRecord, readRecord, runEnded, updateRecord } from './record.js';
 import { type StoredRelease, storedManifests } from './stored.js';
 import { deleteSystemNamespace } from './system-namespace.js';
 import {
@@ -53,7 +53,11 @@ export function kubeClusterStore(kc: KubeConfig): ClusterStore {
   const objects = KubernetesObjectApi.makeApiClient(kc);
   return {
     server: kc.getCurrentCluster()?.server ?? 'unknown server',
-    acquireLock: (opts) => acquireLock({ core, leases }, opts),
+    acquireLock: (opts) =>
+      acquireLock(
+        { core, leases },
+        { runEnded: async (id) => runEnded(await readRecord(core), id), ...opts },
+      ),
     readRecord: (retry) => readRecord(core, retry),
     updateRecord: (change) => updateRecord(core, change),
     storedReleases: (retry) => storedManifests(core, retry),

@@ -1,11 +1,13 @@
 // Destroy: the releases of the last runlevel first (those of one runlevel in parallel), under the
 // deploy lock and recorded like a deploy; runlevel-system (lock, record, namespace) goes last,
-// while the lock is still held, so no deploy slips in between. A failure keeps what is left.
+// while the lock is still held, so no deploy slips in between. A failure keeps what is left. Every
+// uninstall is fenced by the lock, like a deploy's writes.
 import type { Helm } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
 import type { ReleaseOutcome } from './apply.js';
 import type { DestroyBatch, DestroyTarget } from './destroy-plan.js';
+import { LockLostError } from './lock.js';
 import { type LockedRunOptions, lockedRun, type Run } from './locked-run.js';
 import { type DestroyProgress, logDestroyProgress } from './progress.js';
 import { type DeployRecord, releaseKey } from './record.js';
@@ -34,10 +36,12 @@ export async function runDestroy(opts: DestroyOptions): Promise<DestroyReport> {
     {
       plan: async () => opts.batches,
       walk: (batches, run) => walkDestroy(opts, progress, batches, run),
-      async beforeUnlock() {
+      async beforeUnlock(run) {
         const t = Date.now();
         progress.namespace('start');
-        namespaceGone = await opts.store.deleteSystemNamespace();
+        namespaceGone = await run.fence('delete namespace runlevel-system', 180_000, () =>
+          opts.store.deleteSystemNamespace(),
+        );
         if (namespaceGone) progress.namespace('done', (Date.now() - t) / 1000);
       },
     },
@@ -64,7 +68,7 @@ async function walkDestroy(
     progress.runlevelStart(batch.runlevel, batch.releases.length);
     await run.enter(batch.runlevel);
     const results = await mapLimit(batch.releases, opts.concurrency ?? 4, (r) =>
-      run.stopping() ? Promise.resolve(outcome(r, 'skipped', 0)) : uninstallOne(opts, progress, r),
+      run.stopping() ? Promise.resolve(outcome(r, 'skipped', 0)) : uninstallOne(opts, run, progress, r),
     );
     run.outcomes.push(...results);
     const failed = results.find((r) => r.action === 'failed');
@@ -92,19 +96,24 @@ async function walkDestroy(
 /** One release out of helm and out of the record; a failure is an outcome, not an exception. */
 async function uninstallOne(
   opts: DestroyOptions,
+  run: Run,
   progress: DestroyProgress,
   r: DestroyTarget,
 ): Promise<ReleaseOutcome> {
   const t = Date.now();
   try {
-    await opts.helm.uninstall(r.name, r.namespace);
-    await opts.store.updateRecord((rec) => {
-      delete rec.releases[releaseKey(r)];
+    await run.fence(`uninstall ${r.namespace}/${r.name}`, 120_000, async () => {
+      await opts.helm.uninstall(r.name, r.namespace);
+      await opts.store.updateRecord((rec) => {
+        delete rec.releases[releaseKey(r)];
+      });
     });
     const o = outcome(r, 'pruned', (Date.now() - t) / 1000);
     progress.release(r, o.seconds);
     return o;
   } catch (err) {
+    // The lock was taken before this one started: skipped, and the run ends as displaced.
+    if (err instanceof LockLostError) return outcome(r, 'skipped', 0);
     const o = { ...outcome(r, 'failed', (Date.now() - t) / 1000), error: shortError(err) };
     progress.release(r, o.seconds, o.error);
     return o;

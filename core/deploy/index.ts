@@ -7,6 +7,7 @@ import { log } from '../shared/log.js';
 import { mark } from '../shared/timing.js';
 import { applyRunlevel, type ReleaseOutcome } from './apply.js';
 import type { ClusterStore } from './cluster.js';
+import { LockLostError } from './lock.js';
 import { type LockedRunOptions, lockedRun, type Run } from './locked-run.js';
 import {
   type DeployPlan,
@@ -138,6 +139,8 @@ async function walkDeploy(
     concurrency: opts.concurrency ?? 4,
     valuesOf: (p: PlannedRelease) => valuesByKey.get(releaseKey(p.release)) ?? {},
     stopping: run.stopping,
+    halted: run.halted,
+    fence: run.fence,
     progress,
   };
 
@@ -156,8 +159,8 @@ async function walkDeploy(
     const tasksDue = changes > 0 || earlierChanged || opts.force;
     earlierChanged ||= changes > 0;
     progress.runlevelStart(rl.name, changes, releases.length);
-    if (changes > 0) await run.enter(rl.name);
-    const before = tasksDue ? await runTasks(opts, progress, rl.before, 'before') : undefined;
+    await run.enter(rl.name, changes > 0);
+    const before = tasksDue ? await runTasks(opts, run, progress, rl.before, 'before') : undefined;
     if (before) {
       record.failure = { runlevel: rl.name, step: `task ${before.task}`, message: before.message };
       return;
@@ -170,8 +173,8 @@ async function walkDeploy(
       record.failure = { runlevel: rl.name, ...result.failure };
       return;
     }
-    await recordReleases(opts, result.outcomes, releases);
-    const after = tasksDue ? await runTasks(opts, progress, rl.after, 'after') : undefined;
+    await run.fence(`record ${rl.name}`, 60_000, () => recordReleases(opts, result.outcomes, releases));
+    const after = tasksDue ? await runTasks(opts, run, progress, rl.after, 'after') : undefined;
     if (after) {
       record.failure = { runlevel: rl.name, step: `task ${after.task}`, message: after.message };
       return;
@@ -182,19 +185,28 @@ async function walkDeploy(
   // Prune only after the new state is up, from the last runlevel backwards.
   for (const p of plan.prune) {
     if (run.stopping()) {
-      record.failure = { step: 'interrupted', message: 'stopped while pruning' };
+      record.failure = {
+        runlevel: p.runlevel,
+        release: p.name,
+        step: 'interrupted',
+        message: 'stopped while pruning',
+      };
       return;
     }
     const t = Date.now();
+    await run.enter(p.runlevel, false);
     progress.prune(p.name, p.namespace, 'start');
     try {
-      await opts.helm.uninstall(p.name, p.namespace);
-      await opts.store.updateRecord((r) => {
-        delete r.releases[releaseKey(p)];
+      await run.fence(`prune ${p.namespace}/${p.name}`, 120_000, async () => {
+        await opts.helm.uninstall(p.name, p.namespace);
+        await opts.store.updateRecord((r) => {
+          delete r.releases[releaseKey(p)];
+        });
       });
       outcomes.push({ ...p, action: 'pruned', digest: '', seconds: (Date.now() - t) / 1000 });
       progress.prune(p.name, p.namespace, 'done');
     } catch (err) {
+      if (err instanceof LockLostError) throw err; // ends the run as displaced
       progress.prune(p.name, p.namespace, 'failed', shortError(err));
       record.failure = { runlevel: p.runlevel, release: p.name, step: 'prune', message: shortError(err) };
       return;
@@ -238,17 +250,21 @@ async function recordReleases(
 
 async function runTasks(
   opts: DeployOptions,
+  run: Run,
   progress: Progress,
   names: string[],
   phase: 'before' | 'after',
 ): Promise<{ task: string; message: string } | undefined> {
   for (const name of names) {
-    if (!opts.runTask) return { task: name, message: 'no task runner configured' };
+    const runTask = opts.runTask;
+    if (!runTask) return { task: name, message: 'no task runner configured' };
     progress.task(name, phase, 'start');
     try {
-      const changed = await opts.runTask(name);
+      // Tasks write (secrets, labels): fenced like a release.
+      const changed = await run.fence(`task ${name}`, 10 * 60_000, () => runTask(name));
       progress.task(name, phase, 'done', changed.length > 0 ? changed.join(', ') : 'no changes');
     } catch (err) {
+      if (err instanceof LockLostError) throw err; // ends the run as displaced
       progress.task(name, phase, 'failed', (err as Error).message);
       return { task: name, message: (err as Error).message };
     }

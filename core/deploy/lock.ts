@@ -1,7 +1,10 @@
 // One deploy at a time per cluster: a coordination.k8s.io Lease in runlevel-system names the
 // holder and is renewed while the deploy runs. Its TTL frees the cluster after a crash; sooner
 // when the holder was a process on this very host that is gone (a kill -9), and at once with
-// --break-lock.
+// --break-lock. Every write goes through `fence`: the lease is proved ours and the write listed in
+// it by one compare-and-swap, so a run whose lease was taken stops before its next write, and the
+// run that took it waits for the writes the other had in flight (fence.ts).
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CoordinationV1Api, type CoreV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
@@ -10,9 +13,10 @@ import { ExitCode } from '../shared/exit-codes.js';
 import { isConflict, isNotFound, withRetry } from '../shared/kube.js';
 import { log } from '../shared/log.js';
 import { type ProcessSpace, processAlive, processSpace, procStartTime } from '../shared/proc.js';
+import { LockLostError, leaseKeeper, leaseName, writesOf } from './fence.js';
 import { ensureSystemNamespace, systemNamespace } from './system-namespace.js';
 
-const leaseName = 'runlevel-deploy';
+export { LockLostError } from './fence.js';
 
 export interface LockHolder extends ProcessSpace {
   host: string;
@@ -22,6 +26,8 @@ export interface LockHolder extends ProcessSpace {
   valuesCommit: string;
   coreVersion: string;
   command: string;
+  /** The id of its deploy record. */
+  runId?: string;
 }
 
 /** Why a lease someone else held was taken: its TTL ran out, its process is gone, or --break-lock. */
@@ -29,10 +35,19 @@ export type LockTakeover = 'expired' | 'holder-gone' | 'break-lock';
 
 export interface HeldLock {
   release(): Promise<void>;
-  /** Set when a renewal found the lease taken by someone else. */
+  /** Set once a renewal or a fence found the lease taken by someone else. */
   lost: () => boolean;
+  /** Who took it, once lost ("host (pid N)"). */
+  lostTo?: () => string | undefined;
   /** The lease was taken from another holder, and why (the deploy record keeps it). */
-  tookOver?: { reason: LockTakeover; holder: string };
+  tookOver?: { reason: LockTakeover; holder: string; waitedFor?: string[] };
+  /**
+   * One write to the cluster under the lock: proves the lease is still ours and lists the write in
+   * it (one compare-and-swap on its resourceVersion), runs it, then takes it off the list. Once the
+   * lease is another's, throws LockLostError without running `write`. `timeoutMs` bounds how long
+   * a run that takes the lock over waits for this write.
+   */
+  fence<T>(what: string, timeoutMs: number, write: () => Promise<T>): Promise<T>;
 }
 
 export interface LockOptions {
@@ -41,6 +56,11 @@ export interface LockOptions {
   /** --break-lock: take the lease whoever holds it. */
   breakLock?: boolean;
   holder: Omit<LockHolder, 'host' | 'pid' | keyof ProcessSpace | 'startTime'>;
+  /**
+   * Whether the run with this record id has ended (its deploy record left "running"): a run that
+   * took the lock over waits for that, or for the writes it had in flight to time out.
+   */
+  runEnded?: (runId: string) => Promise<boolean>;
 }
 
 export async function acquireLock(
@@ -56,17 +76,22 @@ export async function acquireLock(
     ...processSpace(),
     ...opts.holder,
   };
-  const identity = `${holder.host}/${holder.pid}/${Date.now()}`;
+  // Unique per acquisition, even for two in one process and one millisecond: fencing compares it.
+  const identity = `${holder.host}/${holder.pid}/${Date.now()}/${randomBytes(4).toString('hex')}`;
   const deadline = Date.now() + (opts.waitMs ?? 0);
   await ensureSystemNamespace(clients.core);
 
   let tookOver: HeldLock['tookOver'];
+  let lease!: V1Lease;
+  let taken: V1Lease | undefined;
   for (;;) {
     const outcome = await withRetry('acquire deploy lock', () =>
       tryAcquire(api, identity, holder, ttl, opts.breakLock === true),
     );
     if ('acquired' in outcome) {
       tookOver = outcome.tookOver;
+      lease = outcome.lease;
+      taken = outcome.from;
       break;
     }
     if (Date.now() >= deadline) throw lockHeldError(outcome.held);
@@ -74,35 +99,39 @@ export async function acquireLock(
     await sleep(Math.min(2_000, Math.max(100, deadline - Date.now())));
   }
 
-  let lost = false;
+  const keeper = leaseKeeper(api, identity, lease, describe);
   const renew = setInterval(
     () => {
-      renewLease(api, identity).then(
-        (ok) => {
-          if (!ok && !lost) {
-            lost = true;
-            log.warn('the deploy lock was taken by another deploy; nothing new will start');
-          }
-        },
-        (err) => log.debug(() => `lock renewal failed: ${(err as Error).message}`),
-      );
+      if (keeper.lost()) return;
+      keeper.renew().catch((err) => {
+        if (err instanceof LockLostError)
+          log.warn(`the deploy lock was taken by ${err.holder}; nothing new will start`);
+        else log.debug(() => `lock renewal failed: ${(err as Error).message}`);
+      });
     },
     (ttl * 1000) / 4,
   );
   renew.unref();
 
+  if (taken && tookOver && tookOver.reason !== 'holder-gone') {
+    const waitedFor = await drainDisplaced(taken, opts.runEnded);
+    if (waitedFor.length > 0) tookOver = { ...tookOver, waitedFor };
+  }
+
   return {
-    lost: () => lost,
+    lost: keeper.lost,
+    lostTo: keeper.lostTo,
     tookOver,
+    fence: keeper.fence,
     async release() {
       clearInterval(renew);
       try {
-        const lease = await api.readNamespacedLease({ name: leaseName, namespace: systemNamespace });
-        if (lease.spec?.holderIdentity !== identity) return;
+        const current = await api.readNamespacedLease({ name: leaseName, namespace: systemNamespace });
+        if (current.spec?.holderIdentity !== identity) return;
         await api.deleteNamespacedLease({
           name: leaseName,
           namespace: systemNamespace,
-          body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } },
+          body: { preconditions: { resourceVersion: current.metadata?.resourceVersion } },
         });
       } catch (err) {
         // Unreachable API or a lease already gone: the TTL frees the cluster anyway.
@@ -112,7 +141,33 @@ export async function acquireLock(
   };
 }
 
-type Attempt = { acquired: true; tookOver?: HeldLock['tookOver'] } | { held: V1Lease };
+/**
+ * The writes the run we took the lease from had in flight (listed in its lease) may still be
+ * landing: wait until that run has ended (its record left "running"), its process on this host is
+ * gone, or the last of those writes has timed out. It starts no new write: its fence fails.
+ */
+async function drainDisplaced(taken: V1Lease, runEnded: LockOptions['runEnded']): Promise<string[]> {
+  const writes = writesOf(taken);
+  if (writes.length === 0) return [];
+  const h = holderOf(taken);
+  const until = Math.max(...writes.map((w) => w.until));
+  const what = writes.map((w) => w.what);
+  log.waiting(
+    `waiting for ${describe(taken)} to finish what it has in flight (${what.join(', ')}; at most until ${new Date(until).toISOString()}): it starts nothing new`,
+  );
+  const self = processSpace();
+  const here = h.host === hostname() && h.bootId === self.bootId && h.pidNamespace === self.pidNamespace;
+  while (Date.now() < until) {
+    if (here && typeof h.pid === 'number' && h.startTime && !processAlive(h.pid, h.startTime)) break;
+    if (h.runId && runEnded && (await runEnded(h.runId).catch(() => false))) break;
+    await sleep(500);
+  }
+  return what;
+}
+
+type Attempt =
+  | { acquired: true; lease: V1Lease; tookOver?: HeldLock['tookOver']; from?: V1Lease }
+  | { held: V1Lease };
 
 async function tryAcquire(
   api: CoordinationV1Api,
@@ -139,8 +194,7 @@ async function tryAcquire(
   } catch (err) {
     if (!isNotFound(err)) throw err;
     try {
-      await api.createNamespacedLease({ namespace: systemNamespace, body });
-      return { acquired: true };
+      return { acquired: true, lease: await api.createNamespacedLease({ namespace: systemNamespace, body }) };
     } catch (e) {
       if (isConflict(e)) return held();
       throw e;
@@ -152,8 +206,10 @@ async function tryAcquire(
   // Taken over guarded by its resourceVersion: of two runs taking it at once, one wins.
   try {
     body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
-    await api.replaceNamespacedLease({ name: leaseName, namespace: systemNamespace, body });
-    return { acquired: true, tookOver: { reason, holder: describe(current) } };
+    // The number of times the lease changed hands: a fencing token a run can be told apart by.
+    body.spec = { ...body.spec, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 };
+    const lease = await api.replaceNamespacedLease({ name: leaseName, namespace: systemNamespace, body });
+    return { acquired: true, lease, tookOver: { reason, holder: describe(current) }, from: current };
   } catch (e) {
     if (isConflict(e)) return held();
     throw e;
@@ -193,21 +249,13 @@ export function takeoverReason(
   return opts.breakLock ? 'break-lock' : undefined;
 }
 
-async function renewLease(api: CoordinationV1Api, identity: string): Promise<boolean> {
-  const lease = await api.readNamespacedLease({ name: leaseName, namespace: systemNamespace });
-  if (lease.spec?.holderIdentity !== identity) return false;
-  lease.spec.renewTime = new V1MicroTime();
-  await api.replaceNamespacedLease({ name: leaseName, namespace: systemNamespace, body: lease });
-  return true;
-}
-
 export function expired(lease: V1Lease, now = Date.now()): boolean {
   const renewed = lease.spec?.renewTime ?? lease.spec?.acquireTime;
   const ttl = lease.spec?.leaseDurationSeconds ?? 0;
   return !renewed || new Date(renewed).getTime() + ttl * 1000 < now;
 }
 
-function holderOf(lease: V1Lease): Partial<LockHolder> {
+export function holderOf(lease: V1Lease): Partial<LockHolder> {
   try {
     return JSON.parse(lease.metadata?.annotations?.['runlevel.dev/holder'] ?? '{}');
   } catch {
@@ -215,7 +263,7 @@ function holderOf(lease: V1Lease): Partial<LockHolder> {
   }
 }
 
-function describe(lease: V1Lease): string {
+export function describe(lease: V1Lease): string {
   const h = holderOf(lease);
   return `${h.host ?? 'unknown host'} (pid ${h.pid ?? '?'})`;
 }

@@ -37,11 +37,12 @@ export interface DeployRecord {
   valuesCommit: string;
   started: string;
   ended: string;
-  outcome: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  /** displaced: another run took the lock (--break-lock) and this one stopped before its next write. */
+  outcome: 'running' | 'succeeded' | 'failed' | 'interrupted' | 'displaced';
   /** The runlevel being applied (kept up to date while running, so a crash leaves where it was). */
   at?: string;
   /** The lock was taken from another holder (expired, its process gone, or --break-lock). */
-  lock?: { tookOver: LockTakeover; from: string };
+  lock?: { tookOver: LockTakeover; from: string; waitedFor?: string[] };
   /** The sync agent handed the cluster over to another core (its own image moved to the pin). */
   handover?: { to: string; image: string };
   /** Where a failed deploy stopped and why. */
@@ -154,4 +155,9 @@ export function closeAbandoned(r: ClusterRecord, now: string, why?: string): Dep
     };
   }
   return abandoned;
+}
+
+/** Whether the run with this id has ended: its record left "running" (or was trimmed away). */
+export function runEnded(r: ClusterRecord, id: string): boolean {
+  return r.deploys.find((d) => d.id === id)?.outcome !== 'running';
 }

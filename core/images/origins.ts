@@ -5,13 +5,14 @@
 // is matched against the whole values tree: only what the field's own template reads.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { chartTemplates } from '../render/chart-templates.js';
 import type { OriginMap } from '../render/provenance.js';
 import { valuesPointers } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
 import { coreRoot } from '../shared/paths.js';
 import { lineOfPointer } from '../shared/yaml/full.js';
 import { parseYaml } from '../shared/yaml/plain.js';
-import { chartTemplates, fieldReads, type Read } from './template-trace.js';
+import { fieldReads, type Read } from './template-trace.js';
 import type { ImageOrigin, ImagePart } from './types.js';
 
 export interface TemplateOrigin {

@@ -4,11 +4,8 @@
 // `index`), to `.Values` paths and `.Chart.AppVersion`. A small symbolic reading of Go templates,
 // not a renderer: every branch is read, and origins.ts keeps the reads whose value the rendered
 // reference holds.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Action, type Token, templateActions } from '../render/template-lexer.js';
-import { type LinePath, linePaths } from '../render/template-paths.js';
-import { parseYaml } from '../shared/yaml/plain.js';
+import { blockWords, type ChartTemplates, type Template } from '../render/chart-templates.js';
+import type { Action, Token } from '../render/template-lexer.js';
 
 /** A value the template reads: a `.Values` pointer of the chart whose template it is, or its appVersion. */
 export type Read = { values: string } | { appVersion: true };
@@ -21,83 +18,6 @@ type Sym =
   | { dict: Record<string, Sym> }
   | { list: Sym[] }
   | { of: Sym[] }; // computed from these (printf, default, quote …)
-
-interface Template {
-  text: string;
-  actions: Action[];
-  paths: Map<number, LinePath>;
-}
-
-interface Define {
-  template: Template;
-  from: number; // index of the first action after `define`
-  to: number; // index of its `end`
-}
-
-export interface ChartTemplates {
-  /** helm's `# Source:` path → the template. */
-  files: Map<string, Template>;
-  defines: Map<string, Define>;
-}
-
-const blockWords = new Set(['if', 'range', 'with', 'block']);
-const loaded = new Map<string, ChartTemplates>();
-
-/** Every template of a chart and its sub-charts, by helm's source name, and every define. */
-export function chartTemplates(chartDir: string): ChartTemplates {
-  const known = loaded.get(chartDir);
-  if (known) return known;
-  const out: ChartTemplates = { files: new Map(), defines: new Map() };
-  load(chartDir, chartName(chartDir), out);
-  loaded.set(chartDir, out);
-  return out;
-}
-
-function chartName(dir: string): string {
-  const meta = parseYaml(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as { name?: string } | null;
-  return String(meta?.name ?? dir.split('/').pop());
-}
-
-function load(dir: string, prefix: string, out: ChartTemplates): void {
-  const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path, `${rel}/${name}`);
-      else out.files.set(`${prefix}/${rel}/${name}`, parse(readFileSync(path, 'utf8'), out));
-    }
-  };
-  if (existsSync(join(dir, 'templates'))) walk(join(dir, 'templates'), 'templates');
-  const charts = join(dir, 'charts');
-  if (!existsSync(charts)) return;
-  for (const name of readdirSync(charts).sort()) {
-    const sub = join(charts, name);
-    if (statSync(sub).isDirectory() && existsSync(join(sub, 'Chart.yaml'))) {
-      load(sub, `${prefix}/charts/${chartName(sub)}`, out);
-    }
-  }
-}
-
-function parse(text: string, out: ChartTemplates): Template {
-  const actions = templateActions(text).filter((a) => !a.comment);
-  const edges = new Set<number>();
-  const open: { word: string; at: number; name?: string }[] = [];
-  const template: Template = { text, actions, paths: new Map() };
-  actions.forEach((a, i) => {
-    const first = a.tokens[0]?.text ?? '';
-    if (first === 'define' || blockWords.has(first)) {
-      const name = first === 'define' && a.tokens[1]?.kind === 'string' ? a.tokens[1].text : undefined;
-      open.push({ word: first, at: i, ...(name ? { name } : {}) });
-      if (first === 'define') edges.add(a.line);
-    } else if (first === 'end') {
-      const o = open.pop();
-      if (o?.word !== 'define') return;
-      edges.add(a.line);
-      if (o.name) out.defines.set(o.name, { template, from: o.at + 1, to: i });
-    }
-  });
-  template.paths = linePaths(text, actions, edges);
-  return template;
-}
 
 interface Scope {
   dot: Sym;
@@ -183,8 +103,9 @@ class Tracer {
   }
 
   private writesField(t: Template, line: number): boolean {
+    // `image: …` itself, or an item of a list the field is (`- --reloader-image={{ … }}` under args:).
     const at = t.paths.get(line);
-    if (!at?.keyed || at.path.length === 0) return false;
+    if (!at || at.path.length === 0) return false;
     const n = Math.min(at.path.length, this.keys.length);
     return at.path.slice(-n).every((k, i) => k === '*' || k === this.keys[this.keys.length - n + i]);
   }

@@ -13,7 +13,7 @@ import { codeFrame, lineColAt } from '../shared/source.js';
 import { findTool } from '../shared/tools.js';
 import { parseYamlStream } from '../shared/yaml/plain.js';
 import { helmfileProblem } from './errors.js';
-import type { RunlevelFile } from './runlevels.js';
+import { listRunlevels, type RunlevelFile } from './runlevels.js';
 import { type StateValues, stateValuesArgs } from './state-values.js';
 
 export interface PlannedRelease {
@@ -29,28 +29,48 @@ export interface PlannedRelease {
   needs: string[]; // helmfile `needs`: [namespace/]name of releases to deploy first
 }
 
-export function helmfileArgs(dir: string): string[] {
+export function helmfileArgs(dir: string, state: readonly string[] = stateValuesArgs): string[] {
   const helm = findTool('helm');
-  return [
-    '--file',
-    dir,
-    ...stateValuesArgs,
-    ...(helm ? ['--helm-binary', helm] : []),
-    'build',
-    '--embed-values',
-  ];
+  return ['--file', dir, ...state, ...(helm ? ['--helm-binary', helm] : []), 'build', '--embed-values'];
 }
 
 /**
- * Every release of the given runlevel files, planned file by file: helmfile reads its state values
- * file (here its standard input) once per helmfile.d file, so one process over the whole directory
- * would hand the values to the first file only.
+ * Every release of the given runlevel files. With the values in an in-memory file (state-values.ts)
+ * one helmfile process plans the whole helmfile.d (one process and one `helm version` per command
+ * instead of one each per runlevel file); on standard input, which helmfile can read only once per
+ * process, file by file.
  */
 export async function planReleases(
   runlevels: readonly RunlevelFile[],
   state: StateValues,
 ): Promise<PlannedRelease[]> {
-  return (await Promise.all(runlevels.map((r) => planRunlevel(r, state)))).flat();
+  const first = runlevels[0];
+  if (!first || !state.memory || runlevels.length === 1) {
+    return (await Promise.all(runlevels.map((r) => planRunlevel(r, state)))).flat();
+  }
+  const dir = dirname(first.file);
+  const all = listRunlevels(dir);
+  const key = planKey(all, state);
+  const known = plans.get(key);
+  const planned = known ? structuredClone(known) : await planDirectory(dir, all, state.memory.path);
+  if (!known) remember(key, planned);
+  const wanted = new Set(runlevels.map((r) => r.name));
+  return planned.filter((r) => wanted.has(r.runlevel));
+}
+
+async function planDirectory(dir: string, all: RunlevelFile[], path: string): Promise<PlannedRelease[]> {
+  const r = await run('helmfile', helmfileArgs(dir, ['--state-values-file', path]), {
+    reject: false,
+    timeoutMs: 120_000,
+  });
+  if (r.failed && /no releases found that matches/.test(String(r.stderr))) return [];
+  if (r.failed) throw planError(String(r.stderr || r.stdout), all);
+  return parseBuild(String(r.stdout), all);
+}
+
+function remember(key: string, planned: PlannedRelease[]): void {
+  plans.set(key, structuredClone(planned));
+  if (plans.size > keepPlans) plans.delete(plans.keys().next().value as string);
 }
 
 /**
@@ -62,10 +82,10 @@ export async function planReleases(
 const plans = new Map<string, PlannedRelease[]>();
 const keepPlans = 64;
 
-function planKey(runlevel: RunlevelFile, state: StateValues): string {
+function planKey(runlevels: readonly RunlevelFile[], state: StateValues): string {
   const h = createHash('sha256');
-  h.update(`${runlevel.file}\0`);
-  for (const file of filesUnder(dirname(runlevel.file)))
+  for (const r of runlevels) h.update(`${r.file}\0`);
+  for (const file of filesUnder(dirname(runlevels[0]?.file ?? '.')))
     h.update(`${file}\0`).update(readFileSync(file)).update('\0');
   return h.update(state.json).digest('hex');
 }
@@ -79,13 +99,12 @@ function filesUnder(dir: string): string[] {
 
 /** The releases of one runlevel file: one helmfile process, so runlevels plan side by side. */
 export async function planRunlevel(runlevel: RunlevelFile, state: StateValues): Promise<PlannedRelease[]> {
-  const key = planKey(runlevel, state);
+  const key = planKey([runlevel], state);
   const known = plans.get(key);
   // A copy: the render merges these values documents into each release's values.
   if (known) return structuredClone(known);
   const planned = await planWithHelmfile(runlevel, state);
-  plans.set(key, structuredClone(planned));
-  if (plans.size > keepPlans) plans.delete(plans.keys().next().value as string);
+  remember(key, planned);
   return planned;
 }
 

@@ -19,7 +19,7 @@ import { targetCapabilities } from './capabilities.js';
 import { checkNotEmpty } from './empty-release.js';
 import { type Outcome, oneRenderError, settle } from './failures.js';
 import { helmTemplate, mergeValues } from './helm.js';
-import { type PlannedRelease, planRunlevel } from './helmfile.js';
+import { type PlannedRelease, planReleases } from './helmfile.js';
 import { releaseInputDigest } from './input-digest.js';
 import {
   clusterScopedKinds,
@@ -106,16 +106,16 @@ export async function renderPlatform(opts: RenderOptions): Promise<RenderResult>
 
   const capabilities = opts.capabilities ?? targetCapabilities({});
 
-  // Each runlevel file is planned by its own helmfile process and its releases start rendering as
-  // soon as it is planned, so planning the big runlevels overlaps with rendering the small ones.
+  // The runlevel files are planned together (helmfile.ts), then every release renders in the engine.
   // No step throws: every failure is collected, so one run reports every broken release.
   const outcomes = await withStateValues(opts.values, async (stateFile) => {
+    const planningAll = settle([-1, -1], limiter, () => planReleases(wanted, stateFile));
     const perRunlevel = wanted.map((runlevel, r) => ({
       order: [r],
-      promise: settle([r, -1], limiter, () => planRunlevel(runlevel, stateFile)).then((planning) => {
-        mark(`planned ${runlevel.name}`);
-        if (!planning.ok) return [planning];
-        const planned = planning.value;
+      promise: planningAll.then((planning) => {
+        if (!planning.ok) return r === 0 ? [planning] : [];
+        if (r === 0) mark('planned');
+        const planned = planning.value.filter((rel) => rel.runlevel === runlevel.name);
         const chosen = planned.filter((rel) => rel.installed && matchesAny(selectors, rel.labels));
         log.debug(() => `render: ${runlevel.name}: ${chosen.length} of ${planned.length} releases selected`);
         const tasks = chosen.map((rel, i) => ({

@@ -7,12 +7,11 @@
 // Calls are read from the actions' tokens (template-lexer.ts), so a function's name in a string
 // or a comment is none; the key paths the varying actions write (template-paths.ts) let a diff
 // compare everything else of such an object.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { coreRoot } from '../shared/paths.js';
-import { parseYaml } from '../shared/yaml/plain.js';
-import { type Action, type Token, templateActions } from './template-lexer.js';
-import { type LinePath, linePaths } from './template-paths.js';
+import { blockWords, chartTemplates, type Template } from './chart-templates.js';
+import type { Action, Token } from './template-lexer.js';
+import type { LinePath } from './template-paths.js';
 
 export type Variance = 'lookup' | 'random' | 'time';
 
@@ -75,9 +74,15 @@ export function varyingSources(chartDir: string): Map<string, Variance[]> {
 export function varyingTemplates(chartDir: string): Map<string, VaryingSource> {
   const known = cache.get(chartDir);
   if (known) return known;
-  const files: TemplateFile[] = [];
   const defines = new Map<string, Segment>();
-  collect(chartDir, chartName(chartDir), files, defines);
+  const files: TemplateFile[] = [...chartTemplates(chartDir).files].map(([source, template]) => {
+    const base = source.split('/').pop() ?? source;
+    return {
+      source,
+      rendered: !base.startsWith('_') && !source.endsWith('NOTES.txt'),
+      top: scan(template, defines),
+    };
+  });
   const resolved = new Map<string, Set<Variance>>();
   const resolve = (seg: Segment, seen: Set<string>): Set<Variance> => {
     const out = new Set(seg.uses);
@@ -125,48 +130,10 @@ function uniquePaths(paths: string[][]): string[][] {
   return [...seen.values()].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
-function chartName(dir: string): string {
-  const meta = parseYaml(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as { name?: string } | null;
-  return String(meta?.name ?? dir.split('/').pop());
-}
-
-function collect(dir: string, prefix: string, files: TemplateFile[], defines: Map<string, Segment>): void {
-  const templates = join(dir, 'templates');
-  if (existsSync(templates)) {
-    walk(templates, 'templates', (rel, text) => {
-      const top = scan(text, defines);
-      const base = rel.split('/').pop() ?? rel;
-      files.push({
-        source: `${prefix}/${rel}`,
-        rendered: !base.startsWith('_') && !rel.endsWith('NOTES.txt'),
-        top,
-      });
-    });
-  }
-  const charts = join(dir, 'charts');
-  if (!existsSync(charts)) return;
-  for (const name of readdirSync(charts).sort()) {
-    const sub = join(charts, name);
-    if (statSync(sub).isDirectory() && existsSync(join(sub, 'Chart.yaml'))) {
-      collect(sub, `${prefix}/charts/${chartName(sub)}`, files, defines);
-    }
-  }
-}
-
-function walk(dir: string, rel: string, visit: (rel: string, text: string) => void): void {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, `${rel}/${name}`, visit);
-    else visit(`${rel}/${name}`, readFileSync(path, 'utf8'));
-  }
-}
-
 /** The variance of a call of this token's function (own keys only: `toString` is a template function too). */
 function variesBy(t: Token): Variance | undefined {
   return t.kind === 'word' && Object.hasOwn(functions, t.text) ? functions[t.text] : undefined;
 }
-
-const blockWords = new Set(['if', 'range', 'with', 'block']);
 
 interface Scope {
   seg: Segment | undefined; // a define's segment; undefined for if/range/with/block
@@ -184,11 +151,9 @@ interface Carried {
  * `define "x"` to x (nesting followed through if/range/with/block … end). Variables assigned from
  * a varying call carry its variance to where they are written.
  */
-function scan(text: string, defines: Map<string, Segment>): Segment {
+function scan(template: Template, defines: Map<string, Segment>): Segment {
   const top: Segment = { uses: new Set(), includes: new Set(), outputs: [] };
-  const actions = templateActions(text);
-  // A define's body is a document of its own: key paths restart at its first and after its last line.
-  const paths = linePaths(text, actions, defineEdges(actions));
+  const { actions, paths } = template;
   const stack: Scope[] = [{ seg: top, varies: new Set(), vars: new Map() }];
   const current = (): Segment => {
     for (let i = stack.length - 1; i >= 0; i--) if (stack[i]?.seg) return stack[i]?.seg as Segment;
@@ -213,7 +178,6 @@ function scan(text: string, defines: Map<string, Segment>): Segment {
     return out;
   };
   for (const a of actions) {
-    if (a.comment) continue;
     const t = a.tokens;
     const first = t[0]?.text ?? '';
     if (first === 'define' && t[1]?.kind === 'string') {
@@ -254,20 +218,6 @@ function scan(text: string, defines: Map<string, Segment>): Segment {
     });
   }
   return top;
-}
-
-/** The lines that open and close each define. */
-function defineEdges(actions: readonly Action[]): Set<number> {
-  const edges = new Set<number>();
-  const open: string[] = [];
-  for (const a of actions) {
-    const first = a.tokens[0]?.text ?? '';
-    if (first === 'define' || blockWords.has(first)) {
-      open.push(first);
-      if (first === 'define') edges.add(a.line);
-    } else if (first === 'end' && open.pop() === 'define') edges.add(a.line);
-  }
-  return edges;
 }
 
 const why: Record<Variance, string> = {

@@ -1,14 +1,17 @@
-// The one way we spawn processes: argv arrays, a timeout, the shared abort signal, and
-// execa's error fields translated once into our own error with stderr trimmed to what matters.
+// The one way we spawn processes: argv arrays, a timeout, the shared stop signals, each tool in a
+// process group of its own, and execa's error fields translated once into our own error with
+// stderr trimmed to what matters.
 import { execa, type Options, type Result } from 'execa';
 import { ToolError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { log } from './log.js';
+import { childGroupOptions, trackGroup } from './process-group.js';
 import { scratchRoot } from './scratch.js';
-import { shutdown } from './shutdown.js';
+import { halt, shutdown } from './shutdown.js';
 import { findTool, type ToolName, toolEnv } from './tools.js';
 
-export { shutdown } from './shutdown.js';
+export { childGroupOptions, trackGroup } from './process-group.js';
+export { halt, shutdown } from './shutdown.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -18,7 +21,10 @@ export interface RunOptions {
   exitCode?: ExitCode; // exit code of the ToolError raised when the tool fails
   /** Allow a non-zero exit: the caller inspects the result. */
   reject?: boolean;
-  /** Let it finish even on SIGINT/SIGTERM (a helm upgrade in flight is finished, not torn). */
+  /**
+   * Let it finish on the first SIGINT/SIGTERM (a helm upgrade in flight is finished, not torn);
+   * only the second one stops it (helm then marks its release failed).
+   */
   uninterruptible?: boolean;
   /**
    * The tool opens /dev/stdin by name (helmfile's --state-values-file), which works on a pipe
@@ -44,15 +50,22 @@ export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], 
     env: { ...toolEnv(), TMPDIR: scratchRoot(), ...opts.env },
     input: opts.input,
     timeout: opts.timeoutMs ?? 10 * 60_000,
-    cancelSignal: opts.uninterruptible ? undefined : shutdown.signal,
     reject: false,
     stripFinalNewline: false,
+    ...childGroupOptions,
   };
-  const result = (
-    opts.stdinAsPipe
-      ? await execa('bash', ['-c', 'exec "$0" "$@" < <(exec cat)', bin, ...args], options)
-      : await execa(bin, args, options)
-  ) as RunResult;
+  const subprocess = opts.stdinAsPipe
+    ? execa('bash', ['-c', 'exec "$0" "$@" < <(exec cat)', bin, ...args], options)
+    : execa(bin, args, options);
+  // The first signal stops what may be stopped; the second stops everything (helm included).
+  const group = trackGroup(subprocess.pid, opts.uninterruptible ? halt.signal : shutdown.signal);
+  let result: RunResult | undefined;
+  try {
+    result = (await subprocess) as RunResult;
+  } finally {
+    group.done(result?.timedOut === true || result === undefined);
+  }
+  if (result.failed && group.stopped()) Object.assign(result, { isCanceled: true });
   if (result.failed && opts.reject !== false) {
     throw new ToolError(describeFailure(tool, args, result), {
       exitCode: opts.exitCode ?? ExitCode.unexpected,

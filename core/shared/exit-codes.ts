@@ -6,7 +6,7 @@ export const ExitCode = {
   renderFailed: 3,
   policyViolations: 4,
   deployFailed: 5,
-  lockHeld: 6,
+  lockHeld: 6, // also: the lock was taken from this run (--break-lock); it stopped before its next write
   pinMismatch: 7, // the core is not the version runlevel.yaml pins, or would downgrade the cluster
   verifyFailed: 8, // a signature or digest did not verify: a bundle or image changed, unsigned, or another key
   interrupted: 130, // SIGINT
@@ -22,7 +22,7 @@ export const exitCodeMeaning: Record<ExitCode, string> = {
   3: 'render failed',
   4: 'policy violations',
   5: 'deploy failed',
-  6: 'lock held by another deploy',
+  6: 'lock held by another deploy, or taken from this one (--break-lock): it stopped before its next write',
   7: 'core version does not match the pin in runlevel.yaml (or would downgrade the cluster)',
   8: 'verification failed: a signature or digest does not match (tampered, unsigned, signed by another key, or cosign missing)',
   130: 'interrupted (SIGINT)',

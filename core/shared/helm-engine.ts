@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ToolError } from './errors.js';
-import { trimStderr } from './exec.js';
+import { childGroupOptions, halt, trackGroup, trimStderr } from './exec.js';
 import { ExitCode } from './exit-codes.js';
 import type { Helm, HelmRelease, TemplateRequest, UpgradeRequest } from './helm.js';
 import { log } from './log.js';
@@ -95,7 +95,11 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
       cwd: coreRoot,
       env: { ...process.env, ...toolEnv(), TMPDIR: scratchRoot() },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...childGroupOptions, // a group of its own, as every tool (shared/process-group.ts)
     });
+    // Only a second signal stops it (SIGTERM: the releases in flight are cancelled and marked failed).
+    const group = trackGroup(c.pid, halt.signal);
+    c.on('close', () => group.done(false));
     stderr = '';
     buffered = '';
     c.stdout?.setEncoding('utf8');

@@ -47,7 +47,8 @@ export function decide(memory: SyncMemory, seen: Observation, policy: SyncPolicy
         return to({ state: SyncState.Idle, head, failure }, { kind: 'check-drift' });
       }
       if (failure && failure.commit === head && seen.now < failure.retryAt) {
-        return to({ state: memory.state, head, failure }, wait);
+        const state = failure.cause === 'deploy' ? SyncState.Failed : SyncState.BackingOff;
+        return to({ state, head, failure }, wait);
       }
       return to({ state: SyncState.Fetching, head, failure }, { kind: 'inspect', commit: head });
     }
@@ -102,7 +103,12 @@ export function decide(memory: SyncMemory, seen: Observation, policy: SyncPolicy
         {
           state: SyncState.Idle,
           deployed: { commit: seen.commit, inputs: seen.inputs },
-          invalid: memory.invalid?.commit === seen.commit ? undefined : memory.invalid,
+          // A refused head stays reported only while it is the head and this deploy was not of it
+          // (a drift repair of the last good commit); a newer good commit supersedes it.
+          invalid:
+            memory.invalid && memory.invalid.commit === memory.head && seen.commit !== memory.head
+              ? memory.invalid
+              : undefined,
           failure: undefined,
           drifted: 0,
         },

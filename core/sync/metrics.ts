@@ -13,7 +13,7 @@ export interface SyncMetrics {
 export function syncMetrics(labels: { cluster: string; branch: string; core: string }): SyncMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ cluster: labels.cluster });
-  collectDefaultMetrics({ register: registry, prefix: 'runlevel_sync_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'runlevel_sync_' });
   const p = 'runlevel_sync_';
   const info = new Gauge({
     name: `${p}info`,

@@ -40,6 +40,15 @@ export function docFile(steps: DocSteps, path: string): string {
   return body ?? '';
 }
 
+/** The runlevel argv of the Dockerfile's `RUN ["/opt/runlevel/bin/runlevel", …]` line. */
+export function dockerfileRun(dockerfile: string): string[] {
+  const line = dockerfile.split('\n').find((l) => l.startsWith('RUN ['));
+  assert.ok(line, 'the Dockerfile has a RUN line in exec form');
+  const argv = JSON.parse((line ?? '').slice(4)) as string[];
+  assert.is(argv[0], '/opt/runlevel/bin/runlevel');
+  return argv.slice(1);
+}
+
 /**
  * The ```sh blocks of one section of a document (from its heading to the next heading of the same
  * or a higher level, outside code blocks), each whole: a line continued with `\` stays one

@@ -1,8 +1,9 @@
 // A recording fake of the ClusterStore (core/deploy/cluster.ts): the record lives in memory with
-// the same trimming as the ConfigMap, the lock can be lost on cue, readiness is switched off per
-// release, and the API can "go away" for record writes. Every call goes to a shared journal.
+// the same trimming as the ConfigMap, the lock can be lost on cue (its fence then refuses the
+// next write, as the real lease's compare-and-swap does), readiness is switched off per release,
+// and the API can "go away" for record writes. Every call goes to a shared journal.
 import type { ClusterStore, ObjectTarget } from '../../core/deploy/cluster.js';
-import type { HeldLock, LockOptions } from '../../core/deploy/lock.js';
+import { type HeldLock, LockLostError, type LockOptions } from '../../core/deploy/lock.js';
 import { type ClusterRecord, keepDeploys } from '../../core/deploy/record.js';
 import type { StoredRelease } from '../../core/deploy/stored.js';
 import type { GateResult, Readiness, WaitOptions, WaitTarget } from '../../core/deploy/wait.js';
@@ -23,6 +24,12 @@ export class FakeCluster implements ClusterStore {
   readonly notReady = new Set<string>();
   /** Set it (or let a test's hook set it) and the held lock reports itself lost. */
   lockLost = false;
+  /** Who took the lock when it is lost (what the real lease names). */
+  lockTakenBy = 'other-host (pid 7)';
+  /** Runs inside each fenced write, after the ownership check: a test's way to break the lock mid-write. */
+  onFence?: (what: string) => void;
+  /** Every write the fence let through, in order. */
+  readonly fenced: string[] = [];
   /** Thrown by acquireLock: another deploy holds the lock (unless the run breaks it). */
   lockHeld?: Error;
   /** The holder acquireLock takes the lock from, and why (as the real lock reports it). */
@@ -42,7 +49,17 @@ export class FakeCluster implements ClusterStore {
     if (this.lockHeld && !opts.breakLock) throw this.lockHeld;
     return {
       lost: () => this.lockLost,
+      lostTo: () => (this.lockLost ? this.lockTakenBy : undefined),
       tookOver: this.lockTakenFrom,
+      fence: async (what, _timeoutMs, write) => {
+        if (this.lockLost) {
+          this.journal.push(`fenced off ${what}`);
+          throw new LockLostError(this.lockTakenBy, what);
+        }
+        this.fenced.push(what);
+        this.onFence?.(what);
+        return write();
+      },
       release: async () => {
         this.journal.push('unlock');
       },

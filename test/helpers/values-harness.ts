@@ -115,6 +115,9 @@ export function normalize(text: string, sb: Sandbox, repo: string): string {
       .join('<repo>')
       .split(sb.home)
       .join('<home>')
+      // the sandbox's key is new every run; the key lookup names its recipient
+      .split(sb.recipient)
+      .join('<recipient>')
       // a frame cuts a long ciphertext line short (ending in …) before its closing ]
       .replace(/ENC\[AES256_GCM,[^\]\n…]*[\]…]/g, 'ENC[…]')
   );

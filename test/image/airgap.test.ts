@@ -154,9 +154,11 @@ async function farSide(bundle: string, kit: string): Promise<FarSide> {
     join(homedir(), '.config/runlevel/age', `${basename(repo.dir)}.key`),
     join(keys, `${basename(repo.dir)}.key`),
   );
+  mkdirSync(join(dir, 'tmp'));
   const env = {
     PATH: bin,
     HOME: home,
+    TMPDIR: join(dir, 'tmp'),
     DOCKER_HOST: process.env.DOCKER_HOST ?? '',
     KUBECONFIG: hostKubeconfig,
     NO_COLOR: '1',

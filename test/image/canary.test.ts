@@ -4,7 +4,7 @@
 // started); the committed pre-commit hook runs it, which validates dev with this core and canary
 // with its own; `deploy --cluster canary` through the launcher runs the newer core (its record
 // says so). Both images are verified offline with the repo's cosign.pub before they run.
-import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -16,7 +16,7 @@ import { cleanEnv } from '../helpers/cli.js';
 import { fixture, removeFixture } from '../helpers/fixture.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
 import { docker, image } from './docker.js';
-import { imageJson, version } from './signed.js';
+import { imageJson, tool, version } from './signed.js';
 
 const canary = '0.2.0';
 const hostKubeconfig = process.env.KUBECONFIG ?? '';
@@ -24,7 +24,7 @@ let repo: ValuesRepo;
 let bin: string;
 let deployed = false;
 
-/** What a teammate's machine has: the launcher on PATH, no runlevel, no checkout. */
+/** What a teammate's machine has: the launcher and cosign on PATH, no runlevel, no checkout. */
 const env = () => ({
   ...cleanEnv(),
   PATH: `${bin}:/usr/bin:/bin`,
@@ -69,6 +69,8 @@ test.before(async () => {
   const cp = await docker(['cp', `${cid}:/opt/runlevel/bin/runlevel-docker`, join(bin, 'runlevel-docker')]);
   await docker(['rm', cid]);
   assert.is(cp.exitCode, 0, String(cp.stderr));
+  // cosign, which a teammate installs (or takes from a bundle's kit) to verify what the launcher runs.
+  symlinkSync(tool('cosign'), join(bin, 'cosign'));
 });
 
 test.after(async () => {

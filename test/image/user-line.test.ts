@@ -161,6 +161,13 @@ test('the key as -e SOPS_AGE_KEY instead of the /keys mount, as the README offer
   assert.is(r.code, 0, r.stderr);
 });
 
+test('no capability is needed: the same line with --cap-drop ALL', async () => {
+  const line = runWith('status --cluster dev').replace('docker run ', 'docker run --cap-drop ALL ');
+  assert.match(line, 'docker run --cap-drop ALL --rm --read-only');
+  const r = await asUser(line, join(home, 'work/my-values'));
+  assert.is(r.code, 0, r.stderr);
+});
+
 test('a kubeconfig that names its certificate files by path: exit 2 in the container, with the way out', async () => {
   const repo = join(home, 'work/my-values');
   // The same cluster, its certificates written out as files beside a kubeconfig naming them.

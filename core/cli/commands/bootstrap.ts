@@ -101,7 +101,23 @@ export const command: Command = {
       () => false,
       () => true,
     );
-    if (staged) await git('commit', '-q', '-m', `runlevel bootstrap: cluster ${cluster} follows ${branch}`);
+    if (staged) {
+      // The user's identity when git has one; else a neutral one for this commit only (as init does).
+      const known = await git('config', 'user.email').then(
+        (r) => r.stdout.trim() !== '',
+        () => false,
+      );
+      const identity = known
+        ? []
+        : ['-c', 'user.name=runlevel bootstrap', '-c', 'user.email=runlevel-bootstrap@localhost'];
+      await git(
+        ...identity,
+        'commit',
+        '-q',
+        '-m',
+        `runlevel bootstrap: cluster ${cluster} follows ${branch}`,
+      );
+    }
     if (flags['no-push'] !== true) {
       log.start(`pushing ${relative(config.valuesDir, file)} to ${publicUrl(repo)} ${branch}`);
       await execa(

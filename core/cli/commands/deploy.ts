@@ -1,7 +1,7 @@
 import { runDeploy } from '../../deploy/index.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
-import { shutdown } from '../../shared/exec.js';
+import { halt, shutdown } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
 import { formatTable } from '../../shared/table.js';
 import type { Command } from '../command.js';
@@ -115,6 +115,7 @@ export const command: Command = {
         concurrency,
         runTask: taskRunner(conn.kc, resolved),
         interrupted: () => shutdown.signal.aborted,
+        halted: () => halt.signal.aborted,
         progress,
       });
     } finally {

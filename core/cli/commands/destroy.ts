@@ -5,7 +5,7 @@ import { runDestroy } from '../../deploy/destroy.js';
 import { planDestroy } from '../../deploy/destroy-plan.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { systemNamespace } from '../../deploy/system-namespace.js';
-import { shutdown } from '../../shared/exec.js';
+import { halt, shutdown } from '../../shared/exec.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import type { Command } from '../command.js';
@@ -73,6 +73,7 @@ export const command: Command = {
       breakLock: flags['break-lock'] === true,
       concurrency: concurrencyFlag(flags) ?? 4,
       interrupted: () => shutdown.signal.aborted,
+      halted: () => halt.signal.aborted,
     });
     const seconds = (Date.now() - started.getTime()) / 1000;
     // The record's vocabulary has no "uninstalled": a release removed on purpose is "pruned".

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { closestImage, findImages, formatImages, useLine } from '../../images/format.js';
-import { listPlatformImages, type PlatformImage } from '../../images/index.js';
+import { type ImageUse, listPlatformImages, type PlatformImage } from '../../images/index.js';
 import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
@@ -73,13 +73,25 @@ function explain(images: readonly PlatformImage[], valuesDir: string): string {
           `    set the values line below to ${image.target}`,
         );
       }
-      const frame = use.values
-        ? frameOf(join(valuesDir, use.values.file), use.values.line, use.values.col)
-        : use.chartDefault
-          ? chartFrame(use.chartDefault)
-          : undefined;
-      if (use.values?.file.endsWith('.sops.yaml')) continue; // ciphertext: the place is enough
-      if (frame) out.push(indent(frame, '    '));
+      // One frame per place: each part that came from its own line (registry, repository, tag).
+      const places = new Map<string, { values?: ImageUse['values']; chart?: string }>();
+      const parts = use.parts ?? [];
+      if (parts.length > 0)
+        for (const p of parts) places.set(p.values ? JSON.stringify(p.values) : (p.chart ?? ''), p);
+      else
+        places.set('', {
+          ...(use.values ? { values: use.values } : {}),
+          ...(use.chartDefault ? { chart: use.chartDefault } : {}),
+        });
+      for (const place of places.values()) {
+        if (place.values?.file.endsWith('.sops.yaml')) continue; // ciphertext: the place is enough
+        const frame = place.values
+          ? frameOf(join(valuesDir, place.values.file), place.values.line, place.values.col)
+          : place.chart
+            ? chartFrame(place.chart)
+            : undefined;
+        if (frame) out.push(indent(frame, '    '));
+      }
     }
     if (image.core && image.pin) {
       out.push('', `  runlevel core image, pinned at ${image.pin.file}:${image.pin.line}:${image.pin.col}`);

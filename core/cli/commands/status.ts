@@ -105,7 +105,7 @@ export const command: Command = {
     lines.push('', 'last deploys:');
     for (const d of deploys) {
       const where = d.failure
-        ? `  at ${[d.failure.runlevel, d.failure.release].filter(Boolean).join('/')}: ${d.failure.message}`
+        ? `  at ${[d.failure.runlevel, d.failure.release].filter(Boolean).join('/') || d.failure.step}: ${d.failure.message}`
         : '';
       lines.push(
         `  ${d.started}  ${d.outcome.padEnd(11)} values ${d.valuesCommit}  core ${d.coreVersion}${where}`,

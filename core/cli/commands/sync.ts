@@ -137,7 +137,10 @@ export const command: Command = {
       while (!shutdown.signal.aborted) {
         const woken = new AbortController();
         wakeUp = () => woken.abort();
-        await sleep(o.intervalMs, undefined, {
+        // A retry due before the next interval (a backoff shorter than it) wakes the loop then.
+        const retryAt = agent.state.failure?.retryAt;
+        const wait = retryAt ? Math.min(o.intervalMs, Math.max(1_000, retryAt - Date.now())) : o.intervalMs;
+        await sleep(wait, undefined, {
           signal: AbortSignal.any([shutdown.signal, woken.signal]),
         }).catch(() => {});
         if (shutdown.signal.aborted) break;

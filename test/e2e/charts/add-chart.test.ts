@@ -16,7 +16,7 @@ import { loadKubeConfig } from '../../../core/shared/kube.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../../core/shared/tools.js';
 import { runCli } from '../../helpers/cli.js';
-import { docFile, readDocSteps } from '../../helpers/doc-steps.js';
+import { docFile, dockerfileRun, readDocSteps } from '../../helpers/doc-steps.js';
 import { helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
@@ -136,11 +136,16 @@ test('step 5: values in the values repo validate, layered, with their origin', a
   await writeFromDoc(repo.dir, 'common/charts/hello-web.yaml');
   await writeFromDoc(repo.dir, 'clusters/dev/charts/hello-web.yaml');
   await assembleCore();
-  // The image build's RUN step: in the image's working directory, its own charts/.
-  assert.match(docFile(doc, 'Dockerfile'), 'RUN ["/opt/runlevel/bin/runlevel", "charts", "verify"]');
-  const verify = await runCli(['charts', 'verify'], { cwd: core });
+  // The image build's RUN step, as the Dockerfile writes it, run where an image build runs it: in
+  // the image's working directory (/values, here the values repo), with /opt/runlevel the core.
+  const verifyArgs = dockerfileRun(docFile(doc, 'Dockerfile')).map((a) => a.replace('/opt/runlevel', core));
+  const verify = await runCli(verifyArgs, { cwd: repo.dir });
   assert.is(verify.code, 0, verify.stderr);
   assert.match(verify.stderr, `hello-web 1.0.0 matches its record (${source})`);
+  // Without the directory it names, verify finds nothing there: a failure, never a pass.
+  const bare = await runCli(['charts', 'verify'], { cwd: repo.dir });
+  assert.is(bare.code, 2, bare.stderr);
+  assert.match(bare.stderr, 'no charts directory at charts (--charts-dir)');
   const v = await run('runlevel validate --cluster dev');
   assert.is(v.code, 0, v.stderr);
   const origin = await runCli(['values', '--cluster', 'dev', '--show-origin'], {
@@ -192,6 +197,11 @@ test('step 6: check names the exception to grant; granted in values, check passe
     'platform.policies.run-as-non-root.exceptions.objects: [{kind: Deployment, name: hello-web, namespace: hello, container: fix-permissions, reason: …}]',
   );
   const grant = parse(docFile(doc, 'common/settings.yaml'));
+  // The block is the part of init's file that changes: one platform key, init's policies kept.
+  const written = parse(await readFile(join(repo.dir, 'common/settings.yaml'), 'utf8'));
+  for (const key of Object.keys(written.platform.policies)) {
+    assert.ok(key in grant.platform.policies, `the document's policies keep init's ${key}`);
+  }
   await repo.edit('common/settings.yaml', (settings) => {
     settings.platform.policies = { ...settings.platform.policies, ...grant.platform.policies };
   });

@@ -50,6 +50,17 @@ function startDeploy(marker: RegExp, ...extra: string[]) {
 
 const helmRevisions = () => helmReleasesByName(kubeconfig);
 
+async function allRecords() {
+  const cm = await loadKubeConfig(kubeconfig)
+    .makeApiClient(CoreV1Api)
+    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
+  return JSON.parse(cm.data?.['deploys.json'] ?? '[]') as {
+    id: string;
+    outcome: string;
+    failure?: { runlevel?: string; release?: string; step: string; message: string };
+  }[];
+}
+
 async function lastRecord() {
   const cm = await loadKubeConfig(kubeconfig)
     .makeApiClient(CoreV1Api)
@@ -169,6 +180,11 @@ test('the API server stops mid-deploy: bounded retries, exit 5; once it is back 
   const again = await deploy();
   assert.is(again.code, 0, again.stderr);
   assert.match(again.stderr, /never finished: recorded as failed at \S+/);
+  // Whatever reached the record first (this run's own failure or the next run closing it), it
+  // names the runlevel the deploy was in: never "failed at :".
+  const cut = (await allRecords()).find((d) => d.id.endsWith(`-${run.child.pid}`));
+  assert.is(cut?.outcome, 'failed');
+  assert.match(cut?.failure?.runlevel ?? '', /^\d\d-[a-z]+$/, JSON.stringify(cut));
   assert.match(again.stderr, /deployed dev in/);
   for (const [name, rel] of await helmRevisions())
     assert.is(rel.status, 'deployed', `${name} left ${rel.status}`);

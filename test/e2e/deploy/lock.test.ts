@@ -1,7 +1,8 @@
 // The deploy lock against the real local cluster: a deploy killed with SIGKILL leaves its lease
 // behind, and the next deploy on this host sees that its holder's process is gone and takes the
 // lock at once, recording the killed run as failed; a lock held from another machine is taken
-// only with --break-lock, which the deploy record keeps.
+// only with --break-lock, which the deploy record keeps; a deploy whose lock is broken while it
+// runs writes nothing more (fencing), and helm's history shows one writer at a time.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
@@ -10,7 +11,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
 import { coreRoot } from '../../../core/shared/paths.js';
+import { findTool, toolEnv } from '../../../core/shared/tools.js';
 import { cleanEnv, runCli } from '../../helpers/cli.js';
+import { helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
@@ -31,8 +34,9 @@ const deploy = (...extra: string[]) => runCli(args(...extra), { timeoutMs: 300_0
 interface Recorded {
   id: string;
   outcome: string;
-  lock?: { tookOver: string; from: string };
-  failure?: { step: string; message: string };
+  lock?: { tookOver: string; from: string; waitedFor?: string[] };
+  failure?: { runlevel?: string; step: string; message: string };
+  releases: { runlevel: string; name: string; action: string }[];
 }
 
 async function records(): Promise<Recorded[]> {
@@ -127,6 +131,154 @@ test('a live lock held from another machine stops a deploy (exit 6); --break-loc
   const [latest] = await records();
   assert.equal(latest?.lock, { tookOver: 'break-lock', from: 'ci-runner-7 (pid 4242)' });
   assert.is(latest?.outcome, 'succeeded');
+});
+
+/** A deploy as a child process, with its stderr as it comes. */
+function startDeploy(...extra: string[]) {
+  const child = execa(join(coreRoot, 'bin/runlevel'), args(...extra), {
+    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
+    extendEnv: false,
+    reject: false,
+  });
+  let stderr = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const w of waiters) if (w.re.test(stderr)) w.resolve();
+  });
+  const saw = (re: RegExp) =>
+    new Promise<void>((resolve) => {
+      if (re.test(stderr)) resolve();
+      waiters.push({ re, resolve });
+      child.finally(() => resolve()).catch(() => undefined);
+    });
+  return { child, pid: child.pid ?? 0, stderr: () => stderr, saw };
+}
+
+async function setNodeTaint(on: boolean): Promise<void> {
+  const taint = on
+    ? ['kwok-node-0', 'runlevel-test=blocked:NoSchedule', '--overwrite']
+    : ['kwok-node-0', 'runlevel-test-'];
+  await execa(findTool('kubectl') ?? 'kubectl', ['taint', 'nodes', ...taint, '--kubeconfig', kubeconfig], {
+    env: toolEnv(),
+  });
+}
+
+/** The pid the deploy lock's holder annotation names, if the lease exists. */
+async function leaseHolderPid(): Promise<number | undefined> {
+  const leases = loadKubeConfig(kubeconfig).makeApiClient(CoordinationV1Api);
+  const lease = await leases
+    .readNamespacedLease({ name: 'runlevel-deploy', namespace: 'runlevel-system' })
+    .catch(() => undefined);
+  const holder = lease?.metadata?.annotations?.['runlevel.dev/holder'];
+  return holder ? (JSON.parse(holder) as { pid: number }).pid : undefined;
+}
+
+/** helm's own history of a release: revision and when it was applied (helm's LastDeployed). */
+async function history(name: string, namespace: string): Promise<{ revision: number; updated: string }[]> {
+  const r = await execa(
+    findTool('helm') ?? 'helm',
+    [
+      'history',
+      name,
+      '--namespace',
+      namespace,
+      '--output',
+      'json',
+      '--max',
+      '50',
+      '--kubeconfig',
+      kubeconfig,
+    ],
+    { env: toolEnv() },
+  );
+  return (JSON.parse(r.stdout) as { revision: number; updated: string }[]).sort(
+    (a, b) => a.revision - b.revision,
+  );
+}
+
+test('--break-lock while a deploy runs: the displaced one writes nothing more (exit 6, recorded displaced); helm shows one writer at a time', async () => {
+  const before = await helmReleasesByName(kubeconfig);
+  // New ingress controller Pods that cannot be scheduled: the first deploy waits in 20-ingress's
+  // readiness gate, holding the lock, until the test lets them run.
+  await setNodeTaint(true);
+  let tainted = true;
+  let a: ReturnType<typeof startDeploy> | undefined;
+  let b: ReturnType<typeof startDeploy> | undefined;
+  try {
+    await repo.edit('common/settings.yaml', (s) => {
+      s.platform.ingress.className = 'nginx-fenced';
+    });
+    // A lock TTL of 10 minutes renews every 150 s: only fencing can stop this deploy in time.
+    a = startDeploy('--force', '--lock-ttl', '600s');
+    await a.saw(/waiting for \d+ objects of 20-ingress/);
+    assert.is(a.child.exitCode, null, `the first deploy ended early: ${a.stderr()}`);
+    b = startDeploy('--force', '--break-lock');
+    while ((await leaseHolderPid()) !== b.pid) {
+      if (b.child.exitCode !== null) assert.unreachable(`--break-lock ended first: ${b.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await setNodeTaint(false); // both gates may pass now
+    tainted = false;
+    const [ra, rb] = await Promise.all([a.child, b.child]);
+
+    assert.is(ra.exitCode, 6, a.stderr());
+    assert.match(
+      a.stderr(),
+      `deploy displaced at 20-ingress: the deploy lock was taken by ${hostname()} (pid ${b.pid})`,
+    );
+    assert.is(rb.exitCode, 0, b.stderr());
+    assert.match(b.stderr(), `breaking the deploy lock held by ${hostname()} (pid ${a.pid}) (--break-lock)`);
+
+    const all = await records();
+    const recA = all.find((r) => r.id.endsWith(`-${a?.pid}`));
+    const recB = all.find((r) => r.id.endsWith(`-${b?.pid}`));
+    assert.is(recA?.outcome, 'displaced');
+    assert.is(recA?.failure?.runlevel, '20-ingress');
+    assert.is(recA?.failure?.step, 'displaced');
+    assert.match(recA?.failure?.message ?? '', `(pid ${b.pid})`);
+    assert.is(recB?.outcome, 'succeeded');
+    assert.equal(recB?.lock, { tookOver: 'break-lock', from: `${hostname()} (pid ${a.pid})` });
+    for (const r of recA?.releases ?? []) assert.ok(r.runlevel <= '20-ingress', `${r.name} after 20-ingress`);
+
+    // helm tells the records' story, and every apply of the displaced run started before the
+    // first of the run that displaced it: never two writers at once.
+    const applied = (rec?: Recorded) =>
+      new Set(
+        (rec?.releases ?? [])
+          .filter((r) => ['installed', 'upgraded', 'repaired'].includes(r.action))
+          .map((r) => r.name),
+      );
+    const byA = applied(recA);
+    const byB = applied(recB);
+    assert.ok(byA.size > 0 && byB.size > 0, `${[...byA]} / ${[...byB]}`);
+    const startsA: number[] = [];
+    const startsB: number[] = [];
+    for (const [name, rel] of await helmReleasesByName(kubeconfig)) {
+      const fresh = (await history(name, rel.namespace)).filter(
+        (h) => h.revision > (before.get(name)?.revision ?? 0),
+      );
+      assert.is(
+        fresh.length,
+        Number(byA.has(name)) + Number(byB.has(name)),
+        `${name}: revisions = applies recorded`,
+      );
+      if (byA.has(name)) startsA.push(Date.parse(fresh[0]?.updated ?? ''));
+      if (byB.has(name)) startsB.push(Date.parse(fresh.at(-1)?.updated ?? ''));
+    }
+    assert.ok(
+      Math.max(...startsA) < Math.min(...startsB),
+      `the displaced run applied after the breaker started: ${new Date(Math.max(...startsA)).toISOString()} >= ${new Date(Math.min(...startsB)).toISOString()}`,
+    );
+  } finally {
+    if (tainted) await setNodeTaint(false);
+    for (const run of [a, b]) if (run?.child.exitCode === null) run.child.kill('SIGKILL');
+  }
+  await repo.edit('common/settings.yaml', (s) => {
+    s.platform.ingress.className = 'nginx';
+  });
+  const back = await deploy();
+  assert.is(back.code, 0, back.stderr);
 });
 
 test.run();

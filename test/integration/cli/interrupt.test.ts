@@ -1,4 +1,5 @@
-// Temporary files never outlive a run: not after a second Ctrl-C (which stops at once), and what
+// Temporary files never outlive a run: not after a second Ctrl-C (which stops what is in flight;
+// a third exits at once), and what
 // a run killed outright (kill -9) left behind is swept by the next run. Each signal is sent when
 // the run's private directory appears in TMPDIR, so nothing here depends on timing.
 import { existsSync, watch } from 'node:fs';
@@ -48,12 +49,22 @@ function runDirMade(dir: string): Promise<string> {
   });
 }
 
-test("a second Ctrl-C stops at once (exit 130) and still removes the run's temporary directory", async () => {
+test("a second Ctrl-C stops what is in flight (exit 130) and still removes the run's temporary directory", async () => {
   const made = runDirMade(join(tmp, 'tmp'));
   const child = start(['check']);
   const name = await made;
   child.kill('SIGINT');
   child.kill('SIGINT');
+  const r = await child;
+  assert.is(r.exitCode, 130, String(r.stderr));
+  assert.not.ok(existsSync(join(tmp, 'tmp', name)), `${name} is left behind`);
+});
+
+test("a third Ctrl-C exits at once (exit 130) and still removes the run's temporary directory", async () => {
+  const made = runDirMade(join(tmp, 'tmp'));
+  const child = start(['check']);
+  const name = await made;
+  for (let i = 0; i < 3; i++) child.kill('SIGINT');
   const r = await child;
   assert.is(r.exitCode, 130, String(r.stderr));
   assert.not.ok(existsSync(join(tmp, 'tmp', name)), `${name} is left behind`);

@@ -86,7 +86,7 @@ test('every release of the reference platform (3 teams)', async () => {
 test('every release of the large and minimal fixtures', async () => {
   const large = await platformRequests(join(fixtures, 'large'), 'prod-eu', largeFixtureKey);
   const minimal = await platformRequests(join(fixtures, 'minimal'), 'dev');
-  assert.ok(large.length > 60);
+  assert.ok(large.length >= 13, `${large.length} releases`);
   assert.is(await compareAll([...large, ...minimal]), large.length + minimal.length);
 });
 

@@ -118,7 +118,9 @@ test('the Deployment: 1 replica, Recreate, probes, read-only, non-root, Secrets 
   const pod = d.spec.template.spec;
   assert.is(pod.serviceAccountName, 'runlevel-agent');
   const c = pod.containers[0];
-  assert.is(c.image, 'registry.example.com/runlevel:0.1.0');
+  // The platform's registry mirror rewrites the agent's image like any other (air-gapped: the
+  // core comes from the mirror, and so does the core a self-upgrade moves to).
+  assert.is(c.image, 'mirror.example.com/registry.example.com/runlevel:0.1.0');
   assert.equal(c.args, ['sync']);
   assert.is(c.livenessProbe.httpGet.path, '/healthz');
   assert.is(c.readinessProbe.httpGet.path, '/readyz');

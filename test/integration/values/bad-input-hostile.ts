@@ -188,6 +188,14 @@ export const hostile: Record<string, Case> = {
       "TMPDIR=/nonexistent-runlevel-tmp cannot hold runlevel's private temporary directory: it does not exist",
     also: ['point TMPDIR at a writable directory'],
   },
+  'values for a misspelt chart release': {
+    files: { 'clusters/dev/charts/ingres.yaml': 'replicas: 2\n' },
+    args: ['template', '--cluster', 'dev'],
+    code: 0,
+    where: '',
+    message:
+      'charts.ingres: no release of that name was rendered, so nothing reads these values; did you mean "ingress"?',
+  },
   'template --out into the values repo, not ignored': {
     prepare: (repo) => git(repo, 'init', '-q'),
     args: ['template', '--cluster', 'dev', '--out', 'rendered'],

@@ -174,7 +174,7 @@ test('the repo ignores rendered/: template --out rendered is written there, and 
   assert.ok(secret, 'the render holds a secrets.yaml');
   writeFileSync(join(repo, 'leak.yaml'), readFileSync(join(repo, 'rendered', secret), 'utf8'));
   await execa('git', ['add', 'leak.yaml'], { cwd: repo, env });
-  const commit = await execa('git', ['commit', '-m', 'leak'], { cwd: repo, env, reject: false });
+  const commit = await execa('git', ['commit', '-m', 'leak'], { cwd: repo, env: hookEnv, reject: false });
   assert.is.not(commit.exitCode, 0);
   assert.match(
     commit.stderr,
@@ -195,6 +195,27 @@ test('init refuses a non-empty directory and bad names, and leaves nothing behin
   assert.match(bad.stderr, /--domain "not a domain" is not a DNS host name/);
   assert.ok(!existsSync(fresh));
   assert.ok(!existsSync(join(home, '.config/runlevel/age/other.key')));
+});
+
+test('init writes the key into RUNLEVEL_AGE_KEY_DIR, and commits as runlevel init when git knows nobody', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runlevel-init-keydir-'));
+  const target = join(dir, 'repos/cloned-name');
+  // A HOME without .gitconfig and no GIT_* identity: as in the image.
+  const bare = {
+    HOME: dir,
+    XDG_CONFIG_HOME: '',
+    RUNLEVEL_AGE_KEY_FILE: '',
+    RUNLEVEL_AGE_KEY_DIR: join(dir, 'keys'),
+  };
+  try {
+    const r = await runCli(['init', target, '--cluster', 'dev'], { cwd: dir, env: bare });
+    assert.is(r.code, 0, r.stderr);
+    assert.is(r.stdout, `age key: ${join(dir, 'keys/cloned-name.key')}`);
+    const log = await execa('git', ['log', '--format=%an <%ae> %cn <%ce>'], { cwd: target, env: bare });
+    assert.is(log.stdout, 'runlevel init <runlevel-init@localhost> runlevel init <runlevel-init@localhost>');
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the mkdtemp above, nothing else
+  }
 });
 
 test.run();

@@ -1,8 +1,11 @@
 // The exit-7 hint prints the documented `docker run` line (COMMON contract, README "Run it the
 // way users do"): the pinned tag, the command's own arguments, and no host path copied into them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pinnedCommandLine } from '../../../core/cli/pin.js';
+import { coreRoot } from '../../../core/shared/paths.js';
 
 const contract = [
   'docker run --rm --read-only --network host --user "$(id -u):$(id -g)" \\',
@@ -12,6 +15,13 @@ const contract = [
 
 test('the line is the documented one, with the pinned tag and the command', () => {
   assert.is(pinnedCommandLine('0.1.0', ['deploy', '--cluster', 'dev']), contract);
+});
+
+test('the line is the README\'s own ("Run it the way users do"), character for character', () => {
+  const readme = readFileSync(join(coreRoot, 'README.md'), 'utf8');
+  const block = /```sh\n(docker run --rm --read-only --network host --user [^`]*?)\n```/.exec(readme)?.[1];
+  assert.ok(block, 'the README shows the docker run line');
+  assert.is(pinnedCommandLine('0.1.0', ['deploy', '--cluster', 'dev']), block);
 });
 
 test('flags naming host paths are mounted, never passed: --values, --kubeconfig, --age-key-file, --state-dir', () => {

@@ -101,8 +101,10 @@ test('the lock lost mid-deploy: what is in flight finishes, nothing new starts, 
     'no readiness gate after the lock is lost',
   );
   assert.is(report.outcomes.find((o) => o.name === 'a2')?.action, 'skipped');
-  assert.is(report.record.failure?.step, 'interrupted');
-  assert.is(report.record.outcome, 'failed');
+  assert.is(report.record.failure?.step, 'displaced');
+  assert.is(report.record.failure?.runlevel, '10-base');
+  assert.match(report.record.failure?.message ?? '', 'taken by other-host (pid 7)');
+  assert.is(report.record.outcome, 'displaced');
   assert.is(f.journal.at(-1), 'unlock');
 });
 

@@ -57,4 +57,30 @@ test('a run that throws (the cluster unreachable) is recorded as failed and the 
   assert.is(f.journal.at(-1), 'unlock');
 });
 
+test('a run that throws inside a runlevel (the API gone during the gate) records that runlevel', async () => {
+  const f = fakes();
+  f.cluster.waitReady = async () => {
+    throw new Error('wait for readiness: the Kubernetes API is unreachable after 6 attempts');
+  };
+  await deploy(f, [release('10-base/a'), release('20-mid/b')]).then(
+    () => assert.unreachable('the deploy went on'),
+    (err: Error) => assert.match(err.message, 'unreachable'),
+  );
+  assert.equal(f.cluster.last()?.failure, {
+    runlevel: '10-base',
+    step: 'deploy',
+    message: 'wait for readiness: the Kubernetes API is unreachable after 6 attempts',
+  });
+});
+
+test('a run that throws in a runlevel with nothing to apply still names it', async () => {
+  const f = fakes();
+  await deploy(f, [release('10-base/a'), release('20-mid/b')]);
+  f.cluster.waitReady = async () => {
+    throw new Error('connection refused');
+  };
+  await deploy(f, [release('10-base/a'), release('20-mid/b', 2)]).catch(() => undefined);
+  assert.is(f.cluster.last()?.failure?.runlevel, '20-mid');
+});
+
 test.run();

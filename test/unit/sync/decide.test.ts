@@ -102,6 +102,27 @@ test('deployed: Idle, the commit is the last good, failures and its own invalid 
   assert.equal(d.action, { kind: 'wait' });
 });
 
+test('deployed: a newer good commit clears the refused one; a repair of the last good keeps it', () => {
+  const m: SyncMemory = {
+    ...good,
+    state: SyncState.Deploying,
+    head: 'c3',
+    invalid: { commit: 'c2', reason: 'r' },
+  };
+  assert.is(
+    decide(m, { kind: 'deployed', commit: 'c3', inputs: 'd3', now }, policy).memory.invalid,
+    undefined,
+  );
+  const repairing: SyncMemory = {
+    ...good,
+    state: SyncState.Deploying,
+    head: 'c2',
+    invalid: { commit: 'c2', reason: 'r' },
+  };
+  const d = decide(repairing, { kind: 'deployed', commit: 'c1', inputs: 'd1', now }, correct);
+  assert.equal(d.memory.invalid, { commit: 'c2', reason: 'r' });
+});
+
 test('an invalid commit: the last good stays, the commit and reason are kept, drift still checked', () => {
   const d = decide(
     { ...good, state: SyncState.Deploying },
@@ -180,9 +201,9 @@ test('Failed: a hook fetches at once; a newer commit deploys without waiting, th
   };
   const f = decide(failed, { kind: 'trigger', by: 'hook', now }, policy);
   assert.equal(f.action, { kind: 'fetch' });
-  assert.equal(decide(f.memory, { kind: 'fetched', commit: 'c2', rewritten: false, now }, policy).action, {
-    kind: 'wait',
-  });
+  const same = decide(f.memory, { kind: 'fetched', commit: 'c2', rewritten: false, now }, policy);
+  assert.equal(same.action, { kind: 'wait' });
+  assert.is(same.memory.state, SyncState.Failed, 'back to Failed, not left in Fetching');
   assert.equal(decide(f.memory, { kind: 'fetched', commit: 'c3', rewritten: false, now }, policy).action, {
     kind: 'inspect',
     commit: 'c3',

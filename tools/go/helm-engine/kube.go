@@ -1,7 +1,8 @@
 // One Kubernetes client configuration and one discovery cache for the whole process: every
 // release's helm configuration borrows them, with the release's namespace as its default.
-// The discovery cache is dropped after a release that brings CustomResourceDefinitions, so the
-// next release sees the new APIs as a helm process started afresh would.
+// The discovery cache is dropped after a release that brings CustomResourceDefinitions and before
+// each wave of release operations (beginRelease), so a release sees the APIs as a helm process
+// started then would.
 package main
 
 import (
@@ -28,6 +29,28 @@ type sharedKube struct {
 
 	capsMu sync.Mutex
 	caps   *chartutil.Capabilities
+
+	opsMu    sync.Mutex
+	inflight int
+}
+
+// beginRelease: a release operation starts. When none is in flight, what discovery knew is
+// dropped first: the operations in flight together belong to one wave of the deploy (the plan puts
+// a release after those that define its kinds, with a readiness gate between), and between waves
+// new kinds appear that no chart brought as a CRD (Gatekeeper makes one per ConstraintTemplate).
+// A helm process per release read discovery afresh each time; this reads it once per wave.
+func (k *sharedKube) beginRelease() (done func()) {
+	k.opsMu.Lock()
+	if k.inflight == 0 {
+		k.invalidate()
+	}
+	k.inflight++
+	k.opsMu.Unlock()
+	return func() {
+		k.opsMu.Lock()
+		k.inflight--
+		k.opsMu.Unlock()
+	}
 }
 
 func (k *sharedKube) init() error {

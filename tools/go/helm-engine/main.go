@@ -67,9 +67,16 @@ func main() {
 			return
 		}
 	}
-	// A Ctrl-C reaches the whole process group: the core decides what stops (it closes stdin), and a
-	// release in flight is finished, never torn, as helm upgrade's own process was let finish.
-	signal.Ignore(os.Interrupt, syscall.SIGTERM)
+	// The core starts us in a process group of our own, so a terminal's Ctrl-C reaches the core
+	// alone; it decides what stops. Closing stdin: finish what is in flight, then exit. SIGTERM (its
+	// second Ctrl-C, or its watchdog when it died) or SIGINT, as helm's CLI takes them: cancel the
+	// installs and upgrades in flight, which helm marks failed, and keep answering until stdin closes.
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-term
+		stopReleases()
+	}()
 	// helm's loader logs each symlinked sub-chart through the standard logger: noise here.
 	log.SetOutput(io.Discard)
 	e := newEngine(kubeconfig)

@@ -36,6 +36,11 @@ func newEngine(kubeconfig string) *engine {
 	return &engine{kube: &sharedKube{kubeconfig: kubeconfig}, charts: newChartCache()}
 }
 
+// stopping is cancelled when the core stops what is in flight (its second Ctrl-C, sent to us as
+// SIGTERM): an install or upgrade in flight then ends the way helm's CLI ends on a signal, its
+// release marked failed, and one started later fails at once.
+var stopping, stopReleases = context.WithCancel(context.Background())
+
 // historyMax is what runlevel always passed to helm (--history-max 10, helm's own default too).
 const historyMax = 10
 
@@ -94,6 +99,10 @@ func timeoutOf(req request) time.Duration {
 }
 
 func (e *engine) upgrade(req request) (int, error) {
+	if err := e.kube.init(); err != nil {
+		return 0, err
+	}
+	defer e.kube.beginRelease()()
 	cfg, err := e.config(req.Namespace)
 	if err != nil {
 		return 0, err
@@ -126,7 +135,7 @@ func (e *engine) upgrade(req request) (int, error) {
 		if post != nil {
 			inst.PostRenderer = post
 		}
-		rel, err := inst.RunWithContext(context.Background(), ch, vals)
+		rel, err := inst.RunWithContext(stopping, ch, vals)
 		e.afterRelease(ch, rel)
 		if err != nil {
 			return 0, err
@@ -149,7 +158,7 @@ func (e *engine) upgrade(req request) (int, error) {
 	if post != nil {
 		up.PostRenderer = post
 	}
-	rel, err := up.RunWithContext(context.Background(), req.Name, ch, vals)
+	rel, err := up.RunWithContext(stopping, req.Name, ch, vals)
 	e.afterRelease(ch, rel)
 	if err != nil {
 		return 0, errors.Wrap(err, "UPGRADE FAILED")
@@ -169,6 +178,10 @@ func (e *engine) afterRelease(ch *chart.Chart, rel *release.Release) {
 }
 
 func (e *engine) rollback(req request) error {
+	if err := e.kube.init(); err != nil {
+		return err
+	}
+	defer e.kube.beginRelease()()
 	cfg, err := e.config(req.Namespace)
 	if err != nil {
 		return err
@@ -183,6 +196,10 @@ func (e *engine) rollback(req request) error {
 }
 
 func (e *engine) uninstall(req request) error {
+	if err := e.kube.init(); err != nil {
+		return err
+	}
+	defer e.kube.beginRelease()()
 	cfg, err := e.config(req.Namespace)
 	if err != nil {
 		return err
