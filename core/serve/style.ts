@@ -43,7 +43,7 @@ footer{margin:2rem auto 1rem;font-size:.9rem}
  thead{position:absolute;left:-9999px}
  td.when{white-space:normal}
  tr{border:1px solid var(--line);border-radius:4px;margin:.5rem 0;padding:.3rem}
- td{border:0;padding:.15rem .3rem;display:grid;grid-template-columns:7rem 1fr;gap:.5rem}
- td::before{content:attr(data-label);color:var(--muted);font-size:.85rem}
+ td{border:0;padding:.15rem .3rem}
+ td::before{content:attr(data-label);display:block;color:var(--muted);font-size:.85rem}
 }
 `;
