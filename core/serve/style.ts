@@ -30,7 +30,8 @@ form.filter label{display:flex;flex-direction:column;font-size:.9rem}
 input,select,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:.3rem .4rem;min-height:2.2rem}
 button{cursor:pointer}
 table{border-collapse:collapse;width:100%;margin:.3rem 0}
-th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+td{overflow-wrap:anywhere}
 th{font-size:.85rem;color:var(--muted);font-weight:600}
 td.num{font-variant-numeric:tabular-nums}
 td.when{white-space:nowrap;overflow-wrap:normal}
@@ -42,7 +43,7 @@ footer{margin:2rem auto 1rem;font-size:.9rem}
  thead{position:absolute;left:-9999px}
  td.when{white-space:normal}
  tr{border:1px solid var(--line);border-radius:4px;margin:.5rem 0;padding:.3rem}
- td{border:0;padding:.15rem .3rem;display:grid;grid-template-columns:7rem 1fr;gap:.5rem}
- td::before{content:attr(data-label);color:var(--muted);font-size:.85rem}
+ td{border:0;padding:.15rem .3rem}
+ td::before{content:attr(data-label);display:block;color:var(--muted);font-size:.85rem}
 }
 `;

@@ -57,7 +57,7 @@ export const clusterTemplate = `${head}
 </form>
 {{#each status.runlevels}}
 <h3 id="rl-{{name}}">Runlevel {{name}}</h3>
-<table>
+{{#if releases.length}}<table>
 <thead><tr><th>Release</th><th>Namespace</th><th>Chart</th><th>Revision</th><th>State</th><th>Ready</th></tr></thead>
 <tbody>
 {{#each releases}}<tr id="r-{{namespace}}-{{release}}" data-state="{{state}}">
@@ -70,7 +70,7 @@ export const clusterTemplate = `${head}
 <td data-label="Ready">{{#if ready}}<span class="state s-yes">ready</span>{{else}}<span class="state s-no">not ready</span>{{#each notReady}}<br><small>{{this}}</small>{{/each}}{{/if}}</td>
 </tr>{{/each}}
 </tbody>
-</table>
+</table>{{else}}<p class="muted">No release of this runlevel is enabled.</p>{{/if}}
 {{else}}<p>No release matches.</p>
 {{/each}}
 {{#if status.orphans.length}}<h3>Removed from values</h3><ul>{{#each status.orphans}}<li>{{runlevel}} · {{namespace}}/{{release}}: pruned by the next deploy</li>{{/each}}</ul>{{/if}}
