@@ -135,7 +135,7 @@ func (e *engine) upgrade(req request) (int, error) {
 		if post != nil {
 			inst.PostRenderer = post
 		}
-		rel, err := inst.RunWithContext(stopping, ch, vals)
+		rel, err := e.whileKindsAppear(func() (*release.Release, error) { return inst.RunWithContext(stopping, ch, vals) })
 		e.afterRelease(ch, rel)
 		if err != nil {
 			return 0, err
@@ -158,12 +158,29 @@ func (e *engine) upgrade(req request) (int, error) {
 	if post != nil {
 		up.PostRenderer = post
 	}
-	rel, err := up.RunWithContext(stopping, req.Name, ch, vals)
+	rel, err := e.whileKindsAppear(func() (*release.Release, error) { return up.RunWithContext(stopping, req.Name, ch, vals) })
 	e.afterRelease(ch, rel)
 	if err != nil {
 		return 0, errors.Wrap(err, "UPGRADE FAILED")
 	}
 	return rel.Version, nil
+}
+
+// whileKindsAppear runs an install or upgrade again while helm cannot map a kind of the manifest:
+// a kind just made by a controller (Gatekeeper's constraint CRD, Established) reaches the API
+// server's discovery a moment later, and a helm process per release hid that moment behind its
+// start-up. helm maps every object before it writes anything, so a retry repeats no write. Bounded:
+// past ~30 s the kind is really missing and helm's own error stands.
+func (e *engine) whileKindsAppear(run func() (*release.Release, error)) (*release.Release, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := 250 * time.Millisecond; ; wait *= 2 {
+		rel, err := run()
+		if err == nil || !strings.Contains(err.Error(), "no matches for kind") || time.Now().After(deadline) || stopping.Err() != nil {
+			return rel, err
+		}
+		time.Sleep(wait)
+		e.kube.invalidate()
+	}
 }
 
 // afterRelease drops the discovery cache when the release brought CRDs (crds/ or templates).
