@@ -63,14 +63,16 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
 
   const refs = (on: boolean) => {
     // Idle, the engine must not keep the core alive: the core's exit closes its stdin, which ends it.
-    const c = child as (ChildProcess & { stdout: { ref(): void; unref(): void } }) | undefined;
+    const c = child;
     if (!c) return;
+    // The process and all three pipes: any one of them left referenced keeps the core running.
+    const pipes = [c.stdin, c.stdout, c.stderr] as unknown as ({ ref(): void; unref(): void } | null)[];
     if (on) {
       c.ref();
-      c.stdout?.ref();
+      for (const p of pipes) p?.ref();
     } else {
       c.unref();
-      c.stdout?.unref();
+      for (const p of pipes) p?.unref();
     }
   };
 
