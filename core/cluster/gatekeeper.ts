@@ -128,23 +128,33 @@ const systemLabels = { 'gatekeeper.sh/system': 'yes', 'admission.gatekeeper.sh/i
  * long-lived `kubectl wait` (it polls in-process every 0.5 s: about 1% of a core, no process per
  * poll), retrying while the API server is away. The waits run as background children so a SIGTERM
  * from `down` ends them too instead of leaving an orphan kubectl behind; their timeout bounds one
- * that a SIGKILL of the shell orphans anyway.
+ * that a SIGKILL of the shell orphans anyway. Gatekeeper does not win back its watches when the CRD
+ * it serves is deleted and made again (`destroy --purge` deletes it: platform-init marks it
+ * `helm.sh/resource-policy: keep`, and purge removes what helm keeps), so it is stopped while the
+ * CRD is gone and started afresh once runlevel 00 brings it back; SIGTERM stops both.
  */
 const waitThenExec = `kubectl=$1 kubeconfig=$2
 shift 2
 crd=customresourcedefinitions.apiextensions.k8s.io/${constraintTemplateCrd}
-w=
-trap 'kill $w 2>/dev/null; exit 143' TERM INT
+w= g=
+trap 'kill $w $g 2>/dev/null; wait $g 2>/dev/null; exit 143' TERM INT
 child() { "$@" & w=$!; wait $w; }
-echo "waiting for $crd (runlevel 00 installs it) before starting gatekeeper"
-until child "$kubectl" --kubeconfig "$kubeconfig" wait --for=create "$crd" --timeout=10m >/dev/null &&
-  child "$kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Established "$crd" --timeout=1m >/dev/null
-do
-  child sleep 2
-done
-trap - TERM INT
-echo "$crd is Established: starting gatekeeper"
-exec "$@"`;
+while :; do
+  echo "waiting for $crd (runlevel 00 installs it) before starting gatekeeper"
+  until child "$kubectl" --kubeconfig "$kubeconfig" wait --for=create "$crd" --timeout=10m >/dev/null &&
+    child "$kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Established "$crd" --timeout=1m >/dev/null
+  do
+    child sleep 2
+  done
+  echo "$crd is Established: starting gatekeeper"
+  "$@" & g=$!
+  until child "$kubectl" --kubeconfig "$kubeconfig" wait --for=delete "$crd" --timeout=24h >/dev/null; do
+    kill -0 $g 2>/dev/null || break
+    child sleep 2
+  done
+  kill $g 2>/dev/null; wait $g 2>/dev/null; g=
+  echo "$crd is gone: gatekeeper stopped until runlevel 00 brings it back"
+done`;
 
 /**
  * One Gatekeeper process that validates (webhook), turns ConstraintTemplates into constraint CRDs
