@@ -243,8 +243,14 @@ test('bundle + kit → far side with Docker alone: verified, loaded, pushed from
 
   // 4. The core image into Docker from the kit, offline (the one built here removed first).
   coreDigest = imageJson().digest;
-  const id = String((await docker(['image', 'inspect', image, '--format', '{{.Id}}'])).stdout).trim();
-  assert.is((await docker(['rmi', '--force', id])).exitCode, 0);
+  // Every name of it untagged: the image goes with its last name unless a build FROM it still
+  // holds its layers, and either way nothing names it until the kit's tar is loaded.
+  const names = String((await docker(['image', 'inspect', image, '--format', '{{json .RepoTags}}'])).stdout);
+  for (const name of JSON.parse(names) as string[]) {
+    const untagged = await docker(['rmi', name]);
+    assert.is(untagged.exitCode, 0, String(untagged.stderr));
+  }
+  assert.is.not((await docker(['image', 'inspect', image])).exitCode, 0, `${image} is still there`);
   const loaded = await run(['docker', 'load', '--input', join(side.kit, `runlevel-${version}.image.tar`)]);
   assert.is(loaded.exitCode, 0, String(loaded.stderr));
   const loadedId = String((await docker(['image', 'inspect', image, '--format', '{{.Id}}'])).stdout).trim();

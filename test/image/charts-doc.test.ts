@@ -22,11 +22,17 @@ let platform = '';
 /** `docker build` of the platform repo as the document's Dockerfile says, FROM the image under test. */
 async function build(): Promise<{ code: number; output: string }> {
   // The legacy builder, as scripts/image.sh builds: Debian's engine has BuildKit only through buildx.
-  const r = await execa('docker', ['build', '--network', 'host', '--no-cache', '-t', tag, platform], {
-    env: { ...cleanEnv(), DOCKER_BUILDKIT: '0' },
-    reject: false,
-    timeout: 600_000,
-  });
+  // --force-rm: the builds meant to fail leave no stopped container holding an image FROM the one
+  // under test (a child image blocks the air-gap test's removal of it in the next run).
+  const r = await execa(
+    'docker',
+    ['build', '--network', 'host', '--no-cache', '--force-rm', '-t', tag, platform],
+    {
+      env: { ...cleanEnv(), DOCKER_BUILDKIT: '0' },
+      reject: false,
+      timeout: 600_000,
+    },
+  );
   return { code: r.exitCode ?? -1, output: `${String(r.stdout)}\n${String(r.stderr)}` };
 }
 
@@ -55,6 +61,8 @@ test.before(async () => {
 
 test.after(async () => {
   await docker(['image', 'rm', '-f', tag]);
+  // The failed builds' last layers, untagged: removing them removes their untagged parents too.
+  await docker(['image', 'prune', '--force']);
   if (scratch) await removeFixture(scratch);
 });
 
