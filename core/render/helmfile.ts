@@ -30,7 +30,9 @@ export interface PlannedRelease {
 }
 
 export function helmfileArgs(dir: string, state: readonly string[] = stateValuesArgs): string[] {
-  const helm = findTool('helm');
+  // helmfile runs its helm binary only to ask its version; the helm engine (helm's SDK at the
+  // same pin) answers it, so the image needs no helm binary of its own.
+  const helm = findTool('helm-engine');
   return ['--file', dir, ...state, ...(helm ? ['--helm-binary', helm] : []), 'build', '--embed-values'];
 }
 

@@ -15,7 +15,7 @@ const repository = (
   typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository?.url ?? '')
 ).replace(/^git\+/, '') as string;
 // The tools the core runs; the cluster's own binaries stay on the host, kubectl and helm-diff too.
-const imageTools = ['helm', 'helmfile', 'opa', 'kubeconform', 'sops', 'crane'];
+const imageTools = ['helm-engine', 'helmfile', 'opa', 'kubeconform', 'sops', 'crane'];
 
 interface Inspect {
   Config: { User: string; WorkingDir: string; Entrypoint: string[]; Labels: Record<string, string> };

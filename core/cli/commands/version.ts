@@ -39,6 +39,7 @@ const notInImage: Partial<Record<ToolName, string>> = {
   kwok: 'host only: the local cluster runs outside the image',
   gatekeeper: 'host only: the local cluster runs outside the image',
   kubectl: 'not in the image: the core does not run it',
+  helm: 'not in the image: the helm engine (helm at the same pin) renders, releases and answers helmfile',
   'helm-diff': 'not in the image: the core does not run it',
   cosign:
     'host only: signs (make image, bundle create) and verifies on the host (the kit carries it); the image verifies with node crypto',
