@@ -44,17 +44,8 @@ export class AgeKeys {
     file: string,
     ciphertext: string,
   ): Promise<{ env: Record<string, string | undefined>; key: string }> {
-    this.candidates ??= readPlaces(
-      keyPlaces({ ageKeyFile: this.ageKeyFile, repoName: basename(this.repoRoot) }, this.env),
-    );
-    this.sopsYaml ??= readFile(join(this.repoRoot, '.sops.yaml'), 'utf8').then(recipientsIn, () => []);
-    const [candidates, fromSopsYaml] = await Promise.all([this.candidates, this.sopsYaml]);
     const fromFile = recipientsIn(ciphertext.slice(ciphertext.lastIndexOf('\nsops:')));
-    const choice = chooseKey(candidates, { fromFile, fromSopsYaml });
-    if (!choice) {
-      throw noKeyError(file, { fromSopsYaml, fromFile }, candidates, this.env.RUNLEVEL_IN_IMAGE === 'true');
-    }
-    const { candidate, identities } = choice;
+    const { candidate, identities } = await this.choose(file, fromFile);
     // sops reads its default keys.txt under XDG_CONFIG_HOME (and fails on an unreadable one): a
     // directory that does not exist turns that off for this child only.
     const env: Record<string, string | undefined> = {
@@ -68,28 +59,38 @@ export class AgeKeys {
     else env.SOPS_AGE_KEY = identities.join('\n');
     return { env, key: candidate.file ?? candidate.label };
   }
+
+  /**
+   * The identities of this repo's key as key-file text (what the sync agent's Secret carries): the
+   * key chosen by the same places and recipients as a decrypt.
+   */
+  async keyText(): Promise<string> {
+    const { identities } = await this.choose('.sops.yaml', []);
+    return `${identities.join('\n')}\n`;
+  }
+
+  /** The key for `file` (named in errors) by the repo's and the file's recipients; the user error listing every place when none fits. */
+  private async choose(file: string, fromFile: string[]) {
+    this.candidates ??= readPlaces(
+      keyPlaces({ ageKeyFile: this.ageKeyFile, repoName: basename(this.repoRoot) }, this.env),
+    );
+    this.sopsYaml ??= readFile(join(this.repoRoot, '.sops.yaml'), 'utf8').then(recipientsIn, () => []);
+    const [candidates, fromSopsYaml] = await Promise.all([this.candidates, this.sopsYaml]);
+    const choice = chooseKey(candidates, { fromFile, fromSopsYaml });
+    if (!choice) {
+      throw noKeyError(file, { fromSopsYaml, fromFile }, candidates, this.env.RUNLEVEL_IN_IMAGE === 'true');
+    }
+    return choice;
+  }
 }
 
-/**
- * The identities of this repo's key as key-file text (what the sync agent's Secret carries): the key
- * chosen by the same places and recipients as a decrypt; the user error listing every place when none fits.
- */
-export async function repoAgeKeyText(
+/** The key-file text of this repo's age key (see AgeKeys.keyText). */
+export function repoAgeKeyText(
   repoRoot: string,
   ageKeyFile: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
-  const candidates = await readPlaces(keyPlaces({ ageKeyFile, repoName: basename(repoRoot) }, env));
-  const fromSopsYaml = await readFile(join(repoRoot, '.sops.yaml'), 'utf8').then(recipientsIn, () => []);
-  const choice = chooseKey(candidates, { fromFile: [], fromSopsYaml });
-  if (!choice)
-    throw noKeyError(
-      '.sops.yaml',
-      { fromSopsYaml, fromFile: [] },
-      candidates,
-      env.RUNLEVEL_IN_IMAGE === 'true',
-    );
-  return `${choice.identities.join('\n')}\n`;
+  return new AgeKeys(repoRoot, ageKeyFile, env).keyText();
 }
 
 /** Decrypt one file's ciphertext; `file` only names it in errors. Returns the plaintext YAML. */
