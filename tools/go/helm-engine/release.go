@@ -195,36 +195,38 @@ func (e *engine) afterRelease(ch *chart.Chart, rel *release.Release) {
 }
 
 func (e *engine) rollback(req request) error {
-	if err := e.kube.init(); err != nil {
-		return err
-	}
-	defer e.kube.beginRelease()()
-	cfg, err := e.config(req.Namespace)
-	if err != nil {
-		return err
-	}
-	rb := action.NewRollback(cfg)
-	rb.Version = req.Revision
-	rb.MaxHistory = historyMax
-	rb.Timeout = timeoutOf(req)
-	err = rb.Run(req.Name)
-	e.kube.invalidate()
-	return err
+	return e.changeRelease(req.Namespace, func(cfg *action.Configuration) error {
+		rb := action.NewRollback(cfg)
+		rb.Version = req.Revision
+		rb.MaxHistory = historyMax
+		rb.Timeout = timeoutOf(req)
+		return rb.Run(req.Name)
+	})
 }
 
 func (e *engine) uninstall(req request) error {
+	return e.changeRelease(req.Namespace, func(cfg *action.Configuration) error {
+		un := action.NewUninstall(cfg)
+		un.IgnoreNotFound = true
+		un.Timeout = timeoutOf(req)
+		_, err := un.Run(req.Name)
+		return err
+	})
+}
+
+// changeRelease runs one helm action that changes the cluster: the shared client is made ready, the
+// action joins the wave of release operations in flight (beginRelease), and the discovery cache is
+// dropped afterwards, since the action may have added or removed kinds.
+func (e *engine) changeRelease(namespace string, act func(*action.Configuration) error) error {
 	if err := e.kube.init(); err != nil {
 		return err
 	}
 	defer e.kube.beginRelease()()
-	cfg, err := e.config(req.Namespace)
+	cfg, err := e.config(namespace)
 	if err != nil {
 		return err
 	}
-	un := action.NewUninstall(cfg)
-	un.IgnoreNotFound = true
-	un.Timeout = timeoutOf(req)
-	_, err = un.Run(req.Name)
+	err = act(cfg)
 	e.kube.invalidate()
 	return err
 }
