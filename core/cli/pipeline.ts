@@ -48,7 +48,12 @@ export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolve
   if (agent.enabled && agent.image) {
     const { file } = await readRepoFile(config.valuesDir);
     const pin = file.clusters[resolved.cluster]?.core ?? file.core; // pin.ts's pinOf, without its imports
-    agent.image = agentImage(agent.image, pin, config.liveAgentImage);
+    agent.image = agentImage(
+      agent.image,
+      pin,
+      config.liveAgentImage,
+      resolved.values.platform.registry.mirror,
+    );
   }
   return resolved;
 }

@@ -1,6 +1,7 @@
 // The image the agent's chart runs follows the pin, not the tag written in the values: otherwise
 // the new core, deploying after a hand-over, would put its own Deployment back on the old image
 // (repair of live drift included), and the old core would hand over again, for ever.
+import { coreInMirror, mirrorImage } from '../shared/images/mirror.js';
 import { parseImageRef } from '../shared/images/reference.js';
 
 /**
@@ -9,12 +10,15 @@ import { parseImageRef } from '../shared/images/reference.js';
  * repository at this version by digest (what a hand-over verified and set); else the written
  * image when its tag is the pin; else the written repository at the pin.
  */
-export function agentImage(written: string, pin: string, live?: string): string {
+export function agentImage(written: string, pin: string, live?: string, mirror?: string): string {
   const w = parseImageRef(written);
   if (!w) return written; // empty or malformed: the chart or the schema says so
   const l = live ? parseImageRef(live) : undefined;
-  if (live && l?.digest && l.tag === pin && l.registry === w.registry && l.repository === w.repository)
-    return live;
+  // Behind a mirror the live image may be the mirrored name of the written one, or the core's own
+  // place there (<mirror>/runlevel, where bundle push puts it).
+  const places = [w, ...(mirror ? [mirrorImage(w, mirror), parseImageRef(coreInMirror(pin, mirror))] : [])];
+  const same = places.some((p) => p && l && p.registry === l.registry && p.repository === l.repository);
+  if (live && l?.digest && l.tag === pin && same) return live;
   if (w.tag === pin) return written;
   return `${writtenRepository(written)}:${pin}`;
 }

@@ -37,6 +37,14 @@ test('the live image is not kept when it is another version, has no digest, or i
   assert.is(agentImage(`${mirror}:0.2.0`, '0.2.0', `runlevel:0.2.0@${d2}`), `${mirror}:0.2.0`);
 });
 
+test('behind platform.registry.mirror: the live image in the mirror counts as the written one', () => {
+  const live = `mirror.example:5000/runlevel:0.2.0@${d2}`;
+  assert.is(agentImage('runlevel:0.1.0', '0.2.0', live, 'mirror.example:5000'), live);
+  const mirrored = `mirror.example:5000/docker.io/library/runlevel:0.2.0@${d2}`;
+  assert.is(agentImage('runlevel:0.1.0', '0.2.0', mirrored, 'mirror.example:5000'), mirrored);
+  assert.is(agentImage('runlevel:0.1.0', '0.2.0', live), 'runlevel:0.2.0', 'no mirror: another repository');
+});
+
 test('empty or malformed: left to the chart and the schema', () => {
   assert.is(agentImage('', '0.2.0'), '');
   assert.is(agentImage('Not An Image', '0.2.0'), 'Not An Image');
