@@ -7,9 +7,7 @@
 // a hand-over moves the Deployment by digest, is recorded, and the agent exits; the core it
 // handed over to deploys the commit and keeps that image; a downgrade needs the commit's switch.
 import { copyFileSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
@@ -18,14 +16,14 @@ import { kubeClusterStore } from '../../core/deploy/cluster.js';
 import type { DeployRecord } from '../../core/deploy/record.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { coreRoot } from '../../core/shared/paths.js';
-import type { AgentStatus } from '../../core/sync/agent.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { metricValue } from '../helpers/sync-agent.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
+import { removeAgentContainers, startAgentContainer } from './agent-container.js';
 import { agentKubeconfig } from './agent-kubeconfig.js';
-import { docker, dockerArgs, image, readableCopies, writableDir } from './docker.js';
+import { docker, image, readableCopies, writableDir } from './docker.js';
 import { signedDir, tool, version } from './signed.js';
 
 const newer = '0.2.0';
@@ -36,7 +34,6 @@ let server: GitServer;
 let mirror: TestRegistry;
 let repository = '';
 const digests: Record<string, string> = {};
-const containers: string[] = [];
 let mounts: Record<string, string> = {};
 
 /** The same image name as the one under test, at the newer version: runlevel:0.2.0 under make test. */
@@ -98,7 +95,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const name of containers) await docker(['rm', '--force', name]);
+  await removeAgentContainers();
   const refs = Object.values(digests).map((d) => `${repository}@${d}`);
   if (refs.length) await docker(['rmi', ...refs]);
   // The cluster as the other tests expect it: no record of a newer core (a downgrade otherwise).
@@ -147,79 +144,6 @@ async function record(): Promise<DeployRecord[]> {
   return (await kubeClusterStore(kc()).readRecord()).deploys;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-interface RunningAgent {
-  name: string;
-  base: string;
-  status(): Promise<AgentStatus | undefined>;
-  running(): Promise<boolean>;
-  logs(): Promise<string>;
-  waitFor(what: string, ok: (s: AgentStatus) => boolean): Promise<AgentStatus>;
-  /** Its exit code, once it has exited by itself. */
-  exited(): Promise<number>;
-}
-
-/** `docker run` of exactly `ref`, the loop every 5 s, as the chart runs it in the cluster. */
-async function startAgent(ref: string): Promise<RunningAgent> {
-  const name = `rl-sync-upgrade-${Math.random().toString(36).slice(2, 8)}`;
-  const port = await freePort();
-  const args = ['sync', '--repo', server.url, '--branch', 'main', '--cluster', 'dev', '--interval', '5s'];
-  const r = await docker(
-    dockerArgs([...args, '--listen', `127.0.0.1:${port}`, '--work-dir', '/work'], {
-      image: ref,
-      detach: true,
-      name,
-      mounts,
-      writable: ['/work'],
-      env: { RUNLEVEL_AGE_KEY_FILE: '/keys/age.key', RUNLEVEL_AGENT_NAMESPACE: 'runlevel-system' },
-    }),
-    300_000,
-  );
-  assert.is(r.exitCode, 0, String(r.stderr));
-  containers.push(name);
-  const base = `http://127.0.0.1:${port}`;
-  const logs = async () => {
-    const l = await docker(['logs', name]);
-    return `${l.stdout}${l.stderr}`;
-  };
-  const running = async () =>
-    String((await docker(['inspect', '--format', '{{.State.Running}}', name])).stdout).trim() === 'true';
-  const status = async () =>
-    fetch(`${base}/status`)
-      .then((res) => res.json() as Promise<AgentStatus>)
-      .catch(() => undefined);
-  return {
-    name,
-    base,
-    status,
-    running,
-    logs,
-    async waitFor(what, ok) {
-      // Bounded generously: a slow machine takes longer, it does not fail.
-      for (let i = 0; i < 1800; i++) {
-        const s = await status();
-        if (s && ok(s)) return s;
-        if (!(await running())) throw new Error(`the agent exited waiting for ${what}:\n${await logs()}`);
-        await sleep(500);
-      }
-      throw new Error(
-        `no ${what} after 15 min; last status ${JSON.stringify(await status())}\n${await logs()}`,
-      );
-    },
-    async exited() {
-      const w = await docker(['wait', name], 900_000);
-      return Number(String(w.stdout).trim());
-    },
-  };
-}
-
 test('refusals, a hand-over to the newer core through the mirror, its deploy, and a downgrade only with the switch', async () => {
   // 1. The cluster follows the repo (bootstrap's first deploy), its agent on the mirror's 0.1.0.
   const bootstrap = () =>
@@ -258,7 +182,7 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
       doc.platform.agent.image = v1;
     }),
   );
-  const a = await startAgent(`${repository}@${digests[version]}`);
+  const a = await startAgentContainer(`${repository}@${digests[version]}`, server.url, mounts);
   await a.waitFor('the digest commit deployed', (s) => s.deployed?.commit === byDigest);
   assert.is(await agentImage(), v1);
 
@@ -302,7 +226,7 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
   );
 
   // 4. The core the Deployment now names, exactly that reference, deploys the commit and keeps its image.
-  const b2 = await startAgent(await agentImage());
+  const b2 = await startAgentContainer(await agentImage(), server.url, mounts);
   await b2.waitFor(`${moved.slice(0, 12)} deployed by ${newer}`, (s) => s.deployed?.commit === moved);
   const [deployed] = await record();
   assert.is(deployed?.coreVersion, newer);
@@ -328,7 +252,7 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
   assert.is(await agentImage(), v1, 'handed back to 0.1.0 by digest');
   assert.equal((await record())[0]?.handover, { to: version, image: v1 });
   // The older core deploys the commit whose switch allowed it (the record's newer core notwithstanding).
-  const c3 = await startAgent(await agentImage());
+  const c3 = await startAgentContainer(await agentImage(), server.url, mounts);
   await c3.waitFor(`${allowed.slice(0, 12)} deployed by ${version}`, (s) => s.deployed?.commit === allowed);
   const [last] = await record();
   assert.is(last?.coreVersion, version);
