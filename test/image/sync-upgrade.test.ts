@@ -145,7 +145,12 @@ async function record(): Promise<DeployRecord[]> {
 }
 
 test('refusals, a hand-over to the newer core through the mirror, its deploy, and a downgrade only with the switch', async () => {
-  // 1. The cluster follows the repo (bootstrap's first deploy), its agent on the mirror's 0.1.0.
+  // 1. The cluster follows the repo (bootstrap's first deploy), its agent on the mirror's 0.1.0,
+  // a registry the values allow (policies/allowed-registries).
+  await repo.edit('common/settings.yaml', (doc) => {
+    doc.platform.registry.allowed.push(mirror.host);
+  });
+  await git('commit', '-q', '--no-verify', '-am', 'the mirror is an allowed registry');
   const bootstrap = () =>
     runCli(
       [
