@@ -7,7 +7,7 @@
 // a hand-over moves the Deployment by digest, is recorded, and the agent exits; the core it
 // handed over to deploys the commit and keeps that image; a downgrade needs the commit's switch.
 import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
@@ -17,6 +17,7 @@ import type { DeployRecord } from '../../core/deploy/record.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { removeFixture } from '../helpers/fixture.js';
 import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { metricValue } from '../helpers/sync-agent.js';
@@ -35,6 +36,7 @@ let mirror: TestRegistry;
 let repository = '';
 const digests: Record<string, string> = {};
 let mounts: Record<string, string> = {};
+const scratch: string[] = [];
 
 /** The same image name as the one under test, at the newer version: runlevel:0.2.0 under make test. */
 const newerTag = () => image.replace(/:[^:/]+$/, `:${newer}`);
@@ -109,6 +111,7 @@ test.after(async () => {
       .deleteNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' })
       .catch(() => {});
   }
+  for (const dir of scratch) await removeFixture(dir);
   await server?.remove();
   await mirror?.stop();
   await repo?.remove();
@@ -150,7 +153,9 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
   await repo.edit('common/settings.yaml', (doc) => {
     doc.platform.registry.allowed.push(mirror.host);
   });
-  await git('commit', '-q', '--no-verify', '-am', 'the mirror is an allowed registry');
+  // cosign.pub with it: the agent checks the pinned core against the key of the commit it reads.
+  await git('add', '-A');
+  await git('commit', '-q', '--no-verify', '-m', 'the mirror is an allowed registry; our signing key');
   const bootstrap = () =>
     runCli(
       [
@@ -175,10 +180,12 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
   assert.is(b.code, 0, b.stderr);
   assert.is(await agentImage(), `${repository}:${version}`);
   const copies = await readableCopies(repo.dir, hostKubeconfig);
+  const work = await writableDir();
+  scratch.push(copies.dir, dirname(work));
   mounts = {
     [await agentKubeconfig(hostKubeconfig, copies.dir)]: '/kube/config',
     [copies.ageKey]: '/keys/age.key',
-    [await writableDir()]: '/work',
+    [work]: '/work',
   };
   // The agent by digest, as a commit of the repo says.
   const v1 = `${repository}:${version}@${digests[version]}`;
