@@ -61,7 +61,38 @@ export async function verifyLayoutSignature(keyFile: string, layout: string): Pr
   const sigs = (await readLayoutIndex(layout)).filter((d) => (d.annotations?.kind ?? '').endsWith('/sigs'));
   if (sigs.length === 0) return { ok: false, reason: 'no signatures found' };
   try {
-    return await findSignature(key, layout, image.digest, sigs);
+    for (const entry of sigs) {
+      const manifest = (await blob(layout, entry.digest)).toString('utf8');
+      const found = await findSignature(key, image.digest, manifest, (d) => blob(layout, d));
+      if (found.ok) return found;
+    }
+    return { ok: false, reason: 'no matching signatures' };
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+}
+
+/**
+ * An image in a registry carries a signature of the key: `manifest` is the signature manifest
+ * under cosign's tag (sha256-<hex>.sig), `fetch` reads a blob of it from the registry (the
+ * self-upgrade's crane). Each blob is checked against its digest here too.
+ */
+export async function verifyRegistrySignature(
+  keyFile: string,
+  imageDigest: string,
+  manifest: string,
+  fetch: (digest: string) => Promise<Buffer>,
+): Promise<Verdict> {
+  const key = await publicKey(keyFile);
+  if (!(key instanceof KeyObject)) return key;
+  const checked = async (digest: string) => {
+    const data = await fetch(digest);
+    const actual = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    if (actual !== digest) throw new Error(`blob ${digest} does not match its content (${actual})`);
+    return data;
+  };
+  try {
+    return await findSignature(key, imageDigest, manifest, checked);
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }
@@ -69,24 +100,19 @@ export async function verifyLayoutSignature(keyFile: string, layout: string): Pr
 
 async function findSignature(
   key: KeyObject,
-  layout: string,
   imageDigest: string,
-  sigs: { digest: string }[],
+  manifestText: string,
+  blobOf: (digest: string) => Promise<Buffer>,
 ): Promise<Verdict> {
-  for (const entry of sigs) {
-    const manifest = JSON.parse((await blob(layout, entry.digest)).toString('utf8')) as {
-      layers?: SignatureLayer[];
-    };
-    for (const layer of manifest.layers ?? []) {
-      const signature = layer.annotations?.[signatureAnnotation];
-      if (!signature) continue;
-      const payload = await blob(layout, layer.digest);
-      if (!verifies(key, payload, Buffer.from(signature, 'base64'))) continue;
-      const signed = (
-        JSON.parse(payload.toString('utf8')) as { critical?: { image?: Record<string, string> } }
-      ).critical?.image?.['docker-manifest-digest'];
-      if (signed === imageDigest) return { ok: true };
-    }
+  const manifest = JSON.parse(manifestText) as { layers?: SignatureLayer[] };
+  for (const layer of manifest.layers ?? []) {
+    const signature = layer.annotations?.[signatureAnnotation];
+    if (!signature) continue;
+    const payload = await blobOf(layer.digest);
+    if (!verifies(key, payload, Buffer.from(signature, 'base64'))) continue;
+    const signed = (JSON.parse(payload.toString('utf8')) as { critical?: { image?: Record<string, string> } })
+      .critical?.image?.['docker-manifest-digest'];
+    if (signed === imageDigest) return { ok: true };
   }
   return { ok: false, reason: 'no matching signatures' };
 }

@@ -59,6 +59,12 @@ export async function cranePush(layout: string, ref: string, o: RegistryOptions 
   return { pushed: digests('pushed'), existing: digests('existing') };
 }
 
+/** A text blob (a signature payload: JSON) of repository@sha256:…, its bytes as sent (digest-checked by the caller). */
+export async function craneBlob(refByDigest: string, o: RegistryOptions = {}): Promise<Buffer> {
+  const r = await run('crane', ['blob', ...craneFlags(o), refByDigest], { timeoutMs: 120_000 });
+  return Buffer.from(String(r.stdout), 'utf8');
+}
+
 export async function craneTag(refByDigest: string, tag: string, o: RegistryOptions = {}): Promise<void> {
   await run('crane', ['tag', ...(o.insecure ? ['--insecure'] : []), refByDigest, tag], {
     timeoutMs: 120_000,

@@ -23,6 +23,8 @@ export interface ResolvedConfig {
   readonly stateDir: string;
   /** A kubeconfig file the user named (--kubeconfig, RUNLEVEL_KUBECONFIG); else KUBECONFIG applies. */
   readonly kubeconfig: string | undefined;
+  /** The sync agent's deploys only: the image its own Deployment runs now (core/sync/agent-image.ts). */
+  readonly liveAgentImage?: string;
 }
 
 /** The global flags as parsed (all optional: the user-facing, partial shape). */

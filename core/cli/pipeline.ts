@@ -32,15 +32,30 @@ import { sharedHelmEngine } from '../shared/helm-engine.js';
 import { log } from '../shared/log.js';
 import { coreRoot } from '../shared/paths.js';
 import { mark } from '../shared/timing.js';
+import { agentImage } from '../sync/agent-image.js';
 import { type Resolved, resolveValues } from '../values/index.js';
+import { readRepoFile } from '../values/repo.js';
 import type { ResolvedConfig } from './config.js';
 
 export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolved> {
-  return resolveValues({
+  const resolved = await resolveValues({
     valuesDir: config.valuesDir,
     cluster: config.cluster,
     ageKeyFile: config.ageKeyFile,
   });
+  // The agent runs the pinned core: its image's version is the pin's, whatever tag the values wrote.
+  const agent = resolved.values.platform.agent;
+  if (agent.enabled && agent.image) {
+    const { file } = await readRepoFile(config.valuesDir);
+    const pin = file.clusters[resolved.cluster]?.core ?? file.core; // pin.ts's pinOf, without its imports
+    agent.image = agentImage(
+      agent.image,
+      pin,
+      config.liveAgentImage,
+      resolved.values.platform.registry.mirror,
+    );
+  }
+  return resolved;
 }
 
 /**

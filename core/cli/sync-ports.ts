@@ -25,6 +25,8 @@ export interface PortsOptions {
   git: GitRemote;
   /** Hand over to another core (self-upgrade); absent: refused with a reason. */
   upgrade?: AgentPorts['upgrade'];
+  /** The image our own Deployment runs now (in the cluster): the deploy keeps it (agent-image.ts). */
+  liveImage?: () => Promise<string | undefined>;
 }
 
 /** Exit codes that mean the commit itself is wrong: not retried until a newer commit. */
@@ -47,7 +49,8 @@ export function syncPorts(opts: PortsOptions): AgentPorts {
     async inspect(tree, commit) {
       try {
         const resolved = await resolveFromConfig(at(tree));
-        const pin = pinOf((await readRepoFile(tree)).file, config.cluster).version;
+        const { file } = await readRepoFile(tree);
+        const pin = pinOf(file, config.cluster).version;
         ignoreByCommit.set(commit, resolved.values.platform.drift.ignore);
         const inputs = sha256(
           canonicalJson({
@@ -57,7 +60,7 @@ export function syncPorts(opts: PortsOptions): AgentPorts {
             core: coreVersion(),
           }),
         );
-        return { inputs, pin, allowDowngrade: false };
+        return { inputs, pin, allowDowngrade: file.clusters[config.cluster]?.allowDowngrade === true };
       } catch (err) {
         if (isUserError(err)) return { invalid: userMessage(err) };
         throw err;
@@ -69,7 +72,16 @@ export function syncPorts(opts: PortsOptions): AgentPorts {
         `deploying ${commit.slice(0, 12)} to ${config.cluster}${why === 'drift' ? ' (repairing drift)' : ''}`,
       );
       try {
-        const code = await deployCommand.run({ config: at(tree), args: [], flags: {}, connection: conn });
+        // The commit's downgrade switch stands for --allow-downgrade: the hand-over to an older
+        // core was allowed by it, so that core's first deploy is too.
+        const allow = (await readRepoFile(tree)).file.clusters[config.cluster]?.allowDowngrade === true;
+        const liveAgentImage = await opts.liveImage?.().catch(() => undefined);
+        const code = await deployCommand.run({
+          config: { ...at(tree), ...(liveAgentImage ? { liveAgentImage } : {}) },
+          args: [],
+          flags: allow ? { 'allow-downgrade': true } : {},
+          connection: conn,
+        });
         if (code === undefined || code === ExitCode.ok) return { ok: true };
         const last = (await conn.store.readRecord({ attempts: 2 })).deploys[0];
         const f = last?.failure;

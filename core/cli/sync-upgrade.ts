@@ -2,15 +2,19 @@
 // deploy with its own (wrong) core. It checks that the pinned image is in the registry (the
 // mirror, when images are mirrored) and, when the values repo holds a cosign.pub, that it is
 // signed with that key (offline); then it moves its own Deployment to that image by digest and
-// records the hand-over. Kubernetes replaces the pod (Recreate); the new core deploys.
+// records the hand-over. Kubernetes replaces the pod (Recreate); the new core deploys, keeping
+// that image (agent-image.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { verifyRegistrySignature } from '../bundle/signature.js';
+import { craneBlob, craneDigest, craneManifest } from '../bundle/tools.js';
 import type { ClusterStore } from '../deploy/cluster.js';
 import { upsertDeploy } from '../deploy/record.js';
-import { run } from '../shared/exec.js';
 import { withRetry } from '../shared/kube.js';
+import { log } from '../shared/log.js';
 import type { AgentPorts } from '../sync/agent.js';
+import { writtenRepository } from '../sync/agent-image.js';
 import type { GitRemote } from '../sync/git.js';
 import { coreVersion } from './commands/version.js';
 import { imageRepository } from './pin.js';
@@ -25,9 +29,6 @@ export interface SelfUpgradeOptions {
   deployment?: string;
 }
 
-/** cosign without the network: no transparency log, no TUF root (see core/bundle/tools.ts). */
-const offline = { SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: '/dev/null' };
-
 export function selfUpgrade(o: SelfUpgradeOptions): AgentPorts['upgrade'] {
   const name = o.deployment ?? 'runlevel-agent';
   return async (commit, to) => {
@@ -41,40 +42,31 @@ export function selfUpgrade(o: SelfUpgradeOptions): AgentPorts['upgrade'] {
     const ref = `${repository}:${to}`;
     const tree = await o.git.checkout(commit);
     const key = join(tree, 'cosign.pub');
-    let digest: string;
-    if (existsSync(key)) {
-      const r = await run(
-        'cosign',
-        ['verify', '--key', key, '--offline=true', '--insecure-ignore-tlog=true', ref],
-        {
-          reject: false,
-          env: offline,
-          timeoutMs: 120_000,
-        },
-      );
-      if (r.exitCode !== 0) {
-        return {
-          ok: false,
-          cause: 'invalid',
-          reason: `core ${to} (${ref}) does not verify with cosign.pub: ${lastLine(String(r.stderr))}`,
-        };
-      }
-      const found = /"docker-manifest-digest":"(sha256:[0-9a-f]{64})"/.exec(String(r.stdout))?.[1];
-      if (!found)
-        return { ok: false, cause: 'invalid', reason: `cosign verified ${ref} but named no digest` };
-      digest = found;
-    } else {
-      const r = await run('crane', ['digest', ref], { reject: false, timeoutMs: 60_000 });
-      if (r.exitCode !== 0) {
-        return {
-          ok: false,
-          cause: 'invalid',
-          reason: `core ${to} is not in the registry (${ref}): ${lastLine(String(r.stderr))}`,
-        };
-      }
-      digest = String(r.stdout).trim();
+    // crane is in the image, cosign is not: the signature is checked with node's crypto (offline).
+    const digest = await craneDigest(ref);
+    if (!digest) {
+      return {
+        ok: false,
+        cause: 'invalid',
+        reason: `core ${to} is not in the registry: ${ref} was not found`,
+      };
     }
-    const image = `${repository}@${digest}`;
+    if (existsSync(key)) {
+      const sigTag = `${repository}:${digest.replace(':', '-')}.sig`;
+      const manifest = (await craneDigest(sigTag)) ? JSON.stringify(await craneManifest(sigTag)) : undefined;
+      const verdict = manifest
+        ? await verifyRegistrySignature(key, digest, manifest, (d) => craneBlob(`${repository}@${d}`))
+        : { ok: false as const, reason: `no signature (${sigTag}) in the registry` };
+      if (!verdict.ok) {
+        return {
+          ok: false,
+          cause: 'invalid',
+          reason: `core ${to} (${ref}, ${digest}) is not signed with the values repo's cosign.pub: ${verdict.reason}`,
+        };
+      }
+    }
+    // By digest (what was verified); the tag beside it says which core it is (agent-image.ts).
+    const image = `${repository}:${to}@${digest}`;
     await withRetry(`move ${name} to ${image}`, async () => {
       const d = await apps.readNamespacedDeployment({ name, namespace: o.namespace });
       const c = d.spec?.template.spec?.containers.find((x) => x.name === 'agent');
@@ -98,25 +90,23 @@ export function selfUpgrade(o: SelfUpgradeOptions): AgentPorts['upgrade'] {
           handover: { to, image },
         }),
       )
-      .catch(() => {
-        // The hand-over happened; the record is the new agent's to complete.
+      .catch((err) => {
+        // The hand-over happened (the Deployment moved): said, not undone.
+        log.warn(`the hand-over to ${image} is not in the deploy record: ${(err as Error).message}`);
       });
     return { ok: true, image };
   };
 }
 
 /** registry:5000/a/runlevel:0.1.0@sha256:… → registry:5000/a/runlevel */
-export function repositoryOf(image: string): string {
-  const noDigest = image.split('@')[0] ?? image;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
+export const repositoryOf = writtenRepository;
 
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return (lines.find((l) => /^Error: /.test(l)) ?? lines.at(-1) ?? 'no output').replace(/^Error: /, '');
+/** The image the agent's own Deployment names now; undefined when there is none. */
+export function liveImage(o: Pick<SelfUpgradeOptions, 'kc' | 'namespace' | 'deployment'>) {
+  return async (): Promise<string | undefined> => {
+    const d = await o.kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: o.deployment ?? 'runlevel-agent', namespace: o.namespace });
+    return d.spec?.template.spec?.containers.find((x) => x.name === 'agent')?.image;
+  };
 }

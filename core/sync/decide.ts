@@ -68,7 +68,7 @@ export function decide(memory: SyncMemory, seen: Observation, policy: SyncPolicy
           memory,
           events,
           seen.commit,
-          `it pins core ${seen.pin}, older than this agent's ${policy.coreVersion}: a downgrade needs the cluster's allowDowngrade switch in runlevel.yaml`,
+          `it pins core ${seen.pin}, older than this agent's ${policy.coreVersion}: a downgrade is refused unless the commit also sets allowDowngrade: true under this cluster in runlevel.yaml (docs/gitops.md)`,
         );
       }
       if (order !== 0) {

@@ -312,6 +312,8 @@ export interface RunlevelFile {
       environment: DnsLabel;
       /** This cluster's own core version (x.y.z), overriding the repo's core: a canary runs a newer core first. */
       core?: string;
+      /** Let this cluster's sync agent hand over to an older core than its own when the pin moves back (docs/gitops.md). Without it a pin to an older core is refused. Remove it once the downgrade is done. */
+      allowDowngrade?: boolean;
       /** Where the fleet commands (serve --fleet, fleet status) find this cluster: a kubeconfig file (~/ is the home directory; a relative path is taken from the values repo). Else the kubeconfig of --kubeconfig, KUBECONFIG or ~/.kube/config. Never commit a kubeconfig with credentials into the values repo. */
       kubeconfig?: string;
       /** The kubeconfig context that reaches this cluster, for the fleet commands (default: the kubeconfig's current context). */

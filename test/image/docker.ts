@@ -23,10 +23,22 @@ export interface RunOptions {
   env?: Record<string, string>;
   name?: string;
   timeoutMs?: number;
+  /** Another image than the one under test (a reference by digest, say). */
+  image?: string;
+  /** In the background (docker run -d), kept after it exits so its code and log can be read. */
+  detach?: boolean;
 }
 
 export function dockerArgs(args: string[], opts: RunOptions = {}): string[] {
-  const argv = ['run', '--rm', '--read-only', '--network', 'host', '--user', '65532:65532'];
+  const argv = [
+    'run',
+    opts.detach ? '--detach' : '--rm',
+    '--read-only',
+    '--network',
+    'host',
+    '--user',
+    '65532:65532',
+  ];
   if (opts.name) argv.push('--name', opts.name);
   for (const [host, inside] of Object.entries(opts.mounts ?? {})) {
     argv.push('--volume', `${host}:${inside}${opts.writable?.includes(inside) ? '' : ':ro'}`);
@@ -34,7 +46,7 @@ export function dockerArgs(args: string[], opts: RunOptions = {}): string[] {
   for (const [k, v] of Object.entries({ NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain', ...opts.env })) {
     argv.push('--env', `${k}=${v}`);
   }
-  return [...argv, image, ...args];
+  return [...argv, opts.image ?? image, ...args];
 }
 
 export function docker(args: string[], timeoutMs = 120_000): ResultPromise<{ reject: false }> {

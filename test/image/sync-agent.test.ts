@@ -5,16 +5,15 @@
 // exactly the rights the chart grants, no more.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stringify } from 'yaml';
 import { kubeClusterStore } from '../../core/deploy/cluster.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { runCli } from '../helpers/cli.js';
 import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
+import { agentKubeconfig } from './agent-kubeconfig.js';
 import { dockerRun, image, readableCopies, writableDir } from './docker.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
@@ -31,34 +30,6 @@ test.after(async () => {
   await server?.remove();
   await repo?.remove();
 });
-
-/** A kubeconfig for the cluster whose only credential is a token of runlevel-system/runlevel-agent. */
-async function agentKubeconfig(dir: string): Promise<string> {
-  const kc = loadKubeConfig(kubeconfig);
-  const r = await kc.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-    name: 'runlevel-agent',
-    namespace: 'runlevel-system',
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const token = r.status?.token ?? '';
-  assert.ok(token, 'a TokenRequest token');
-  const cluster = kc.getCurrentCluster();
-  const file = join(dir, 'agent-kubeconfig');
-  const ca = cluster?.caData ?? (cluster?.caFile ? (await readFile(cluster.caFile)).toString('base64') : '');
-  await writeFile(
-    file,
-    stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server: cluster?.server, 'certificate-authority-data': ca } }],
-      users: [{ name: 'runlevel-agent', user: { token } }],
-      contexts: [{ name: 'agent', context: { cluster: 'c', user: 'runlevel-agent' } }],
-      'current-context': 'agent',
-    }),
-    { mode: 0o644 },
-  );
-  return file;
-}
 
 test('bootstrap installs the agent; the image runs sync with only the agent ServiceAccount’s rights', async () => {
   const bootstrap = () =>
@@ -87,7 +58,7 @@ test('bootstrap installs the agent; the image runs sync with only the agent Serv
   assert.match(b.stderr, /runlevel-agent/);
 
   const copies = await readableCopies(repo.dir, kubeconfig);
-  const agentConfig = await agentKubeconfig(copies.dir);
+  const agentConfig = await agentKubeconfig(kubeconfig, copies.dir);
   const work = await writableDir();
   const sync = () =>
     dockerRun(

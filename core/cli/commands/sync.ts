@@ -83,17 +83,13 @@ export const command: Command = {
     const metrics = syncMetrics({ cluster, branch: o.branch, core });
     // In the cluster (the chart names the pod's namespace) the agent can move its own Deployment.
     const namespace = process.env.RUNLEVEL_AGENT_NAMESPACE;
+    const own = namespace ? await import('../sync-upgrade.js') : undefined;
     const upgrade = namespace
-      ? (await import('../sync-upgrade.js')).selfUpgrade({
-          kc: conn.kc,
-          store: conn.store,
-          git,
-          cluster,
-          namespace,
-        })
+      ? own?.selfUpgrade({ kc: conn.kc, store: conn.store, git, cluster, namespace })
       : undefined;
+    const liveImage = namespace ? own?.liveImage({ kc: conn.kc, namespace }) : undefined;
     const agent = new SyncAgent(
-      syncPorts({ config: { ...config, cluster }, conn, git, upgrade }),
+      syncPorts({ config: { ...config, cluster }, conn, git, upgrade, liveImage }),
       {
         coreVersion: core,
         drift: o.drift,
@@ -129,7 +125,8 @@ export const command: Command = {
     const wake = () => wakeUp?.();
     try {
       await agent.trigger('start');
-      if (o.once) return agent.state.state === 'Idle' ? undefined : 5;
+      // A hand-over is a pass that did its part: the new core deploys.
+      if (o.once) return agent.state.state === 'Idle' || handedOver(agent) ? undefined : 5;
       if (handedOver(agent)) {
         log.done('handed over to the pinned core: exiting, the new agent takes over');
         return undefined;

@@ -3,11 +3,15 @@
 // payload must verify AND name the image's digest. The real cosign's output is checked in the
 // integration tier (test/integration/bundle/bundle.test.ts signs with it).
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { verifyBlobSignature, verifyLayoutSignature } from '../../../core/bundle/signature.js';
+import {
+  verifyBlobSignature,
+  verifyLayoutSignature,
+  verifyRegistrySignature,
+} from '../../../core/bundle/signature.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 
 const keys = () => {
@@ -101,6 +105,30 @@ test("an image's signature verifies only with its key and only for that image's 
       reason: 'no matching signatures',
     },
   );
+});
+
+test("in a registry (the agent's self-upgrade): the signature manifest under cosign's tag, its blobs fetched and digest-checked", async () => {
+  const pub = join(dir, 'cosign.pub');
+  const root = layout('registry', (d) => d);
+  const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as {
+    manifests: { digest: string; annotations: { kind: string } }[];
+  };
+  const digestOfKind = (k: string) =>
+    index.manifests.find((m) => m.annotations.kind.endsWith(k))?.digest ?? '';
+  const blob = (d: string) => readFileSync(join(root, 'blobs/sha256', d.slice(7)));
+  const manifest = blob(digestOfKind('/sigs')).toString('utf8');
+  const fetch = async (d: string) => blob(d);
+  const image = digestOfKind('/image');
+  assert.equal(await verifyRegistrySignature(pub, image, manifest, fetch), { ok: true });
+  // Another image (the unsigned one of the same tag), another key, a blob not what it claims.
+  assert.equal(await verifyRegistrySignature(pub, `sha256:${'1'.repeat(64)}`, manifest, fetch), {
+    ok: false,
+    reason: 'no matching signatures',
+  });
+  assert.is((await verifyRegistrySignature(join(dir, 'other.pub'), image, manifest, fetch)).ok, false);
+  const tampered = await verifyRegistrySignature(pub, image, manifest, async () => Buffer.from('{}'));
+  assert.is(tampered.ok, false);
+  assert.match(tampered.ok ? '' : tampered.reason, /does not match its content/);
 });
 
 test.run();

@@ -284,7 +284,10 @@ test('pin moved up: Upgrading, hand over to the new core', () => {
 test('pin moved down: refused unless the commit allows the downgrade', () => {
   const refused = decide({ ...good, state: SyncState.Fetching }, inspected('c2', 'd2', '1.1.0'), policy);
   assert.is(refused.memory.state, SyncState.Invalid);
-  assert.match(refused.memory.invalid?.reason ?? '', /downgrade/);
+  assert.match(
+    refused.memory.invalid?.reason ?? '',
+    "it pins core 1.1.0, older than this agent's 1.2.0: a downgrade is refused unless the commit also sets allowDowngrade: true under this cluster in runlevel.yaml",
+  );
   const allowed = decide(
     { ...good, state: SyncState.Fetching },
     inspected('c2', 'd2', '1.1.0', true),
