@@ -87,17 +87,16 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
       images = { key: values, list };
     }
     const list = images.list;
-    cluster = await log.quietly(() =>
-      readClusterStatus(config, { conn: opts.conn, images: () => list, deploys: 20 }),
-    );
+    cluster = await readClusterStatus(config, { conn: opts.conn, images: () => list, deploys: 20 });
   };
 
   return {
     current: () => shown,
     listener: {
       event: () => compose(),
-      deploy: () => {
-        deploys++;
+      // Only a deploy that changed the cluster: failed attempts (an API down) must not each read it.
+      deploy: ({ ok }) => {
+        if (ok) deploys++;
       },
     },
     async afterPass(s) {
@@ -106,14 +105,17 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
       const { key, values } = keyOf(s);
       if (s.state !== 'Upgrading' && (key !== readKey || now() - readAt > maxAgeMs)) {
         try {
-          await read(s, values);
+          // Its progress lines are routine (a pass that deployed said so already): --verbose shows them.
+          await log.quietly(() => read(s, values));
           readError = undefined;
           readKey = key;
           readAt = now();
         } catch (err) {
           images = undefined; // a failed listing is not kept for the commit
           readError = `the cluster's status was not read: ${String((err as Error).message).split('\n')[0]}`;
-          readKey = '';
+          // Tried again when something changes or the read is old, not on every pass of a backoff.
+          readKey = key;
+          readAt = now();
         }
       }
       compose();
