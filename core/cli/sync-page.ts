@@ -8,7 +8,7 @@ import type { ClusterStatus, Status } from '../serve/index.js';
 import { log } from '../shared/log.js';
 import type { AgentListener, AgentStatus } from '../sync/agent.js';
 import type { GitRemote } from '../sync/git.js';
-import { agentFacts, shownCommit, withAgent } from '../sync/page.js';
+import { agentFacts, readKey, shownCommit, withAgent } from '../sync/page.js';
 import { emptyClusterStatus } from './commands/serve.js';
 import type { ResolvedConfig } from './config.js';
 import type { ClusterConnection } from './pipeline.js';
@@ -43,7 +43,7 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
   let cluster: ClusterStatus | undefined;
   let readError: string | undefined;
   let shown: Status | undefined;
-  let readKey = '';
+  let lastKey = '';
   let readAt = 0;
   let deploys = 0;
   let images: { key: string; list: Promise<PlatformImage[]> } | undefined;
@@ -52,15 +52,6 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
     const empty = { ...emptyClusterStatus(opts.config.cluster), ...(readError ? { error: readError } : {}) };
     const base = cluster && readError ? { ...cluster, error: readError } : cluster;
     shown = withAgent(base, agentFacts(opts.status(), { source: opts.git.where, described }), empty);
-  };
-
-  /** What the cluster's facts depend on besides time: a pass that changes none of it reads nothing. */
-  const keyOf = (s: AgentStatus) => {
-    const commit = shownCommit(s);
-    // A commit that does not change this cluster's inputs becomes "deployed" without a deploy: the
-    // cluster's facts are those of the deploy before it, so the key names deploys, not commits.
-    const values = commit && commit === s.deployed?.commit ? `deployed#${deploys}` : (commit ?? '');
-    return { values, key: JSON.stringify([values, s.state, s.drifted, deploys]) };
   };
 
   const describe = async (s: AgentStatus) => {
@@ -102,19 +93,19 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
     async afterPass(s) {
       await describe(s);
       // Handed over: the new core serves the page from now on; this one only stops.
-      const { key, values } = keyOf(s);
-      if (s.state !== 'Upgrading' && (key !== readKey || now() - readAt > maxAgeMs)) {
+      const { key, values } = readKey(s, deploys);
+      if (s.state !== 'Upgrading' && (key !== lastKey || now() - readAt > maxAgeMs)) {
         try {
           // Its progress lines are routine (a pass that deployed said so already): --verbose shows them.
           await log.quietly(() => read(s, values));
           readError = undefined;
-          readKey = key;
+          lastKey = key;
           readAt = now();
         } catch (err) {
           images = undefined; // a failed listing is not kept for the commit
           readError = `the cluster's status was not read: ${String((err as Error).message).split('\n')[0]}`;
           // Tried again when something changes or the read is old, not on every pass of a backoff.
-          readKey = key;
+          lastKey = key;
           readAt = now();
         }
       }

@@ -33,6 +33,18 @@ export function shownCommit(s: AgentStatus): string | undefined {
 }
 
 /**
+ * What the cluster's facts depend on besides time: a pass that changes none of it reads nothing.
+ * `values` names the values the page plans (and lists images) with: a commit that does not change
+ * this cluster's inputs becomes "deployed" without a deploy, so its facts are those of the deploy
+ * before it and `values` names the count of deploys that succeeded, not the commit.
+ */
+export function readKey(s: AgentStatus, deploys: number): { values: string; key: string } {
+  const commit = shownCommit(s);
+  const values = commit && commit === s.deployed?.commit ? `deployed#${deploys}` : (commit ?? '');
+  return { values, key: JSON.stringify([values, s.state, s.drifted, deploys]) };
+}
+
+/**
  * The cluster's facts with the agent's: the newest commit is the branch head the agent saw (not
  * the checkout's HEAD); before the first read, an empty cluster that still shows the agent.
  */

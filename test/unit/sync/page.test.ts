@@ -10,7 +10,7 @@ import { bearerGuard, statusHandler } from '../../../core/serve/server.js';
 import type { ClusterStatus } from '../../../core/serve/types.js';
 import type { AgentStatus } from '../../../core/sync/agent.js';
 import { syncMetrics } from '../../../core/sync/metrics.js';
-import { agentFacts, shownCommit, withAgent } from '../../../core/sync/page.js';
+import { agentFacts, readKey, shownCommit, withAgent } from '../../../core/sync/page.js';
 import { startServer } from '../../../core/sync/server.js';
 import { SyncState } from '../../../core/sync/states.js';
 import { sampleStatus } from '../../helpers/status-sample.js';
@@ -63,6 +63,26 @@ test('shownCommit: the head, unless it was refused; then the last good one', () 
   assert.is(shownCommit(refused), good);
   assert.is(shownCommit({ ...refused, invalid: undefined }), bad);
   assert.is(shownCommit({ state: SyncState.Idle, ready: false, drifted: 0 }), undefined);
+});
+
+test('readKey: a skipped commit or an idle pass reads nothing new; a deploy, a state, drift or a new head do', () => {
+  const idle: AgentStatus = {
+    state: SyncState.Idle,
+    ready: true,
+    head: good,
+    deployed: { commit: good },
+    drifted: 0,
+  };
+  const k = readKey(idle, 1);
+  assert.is(k.values, 'deployed#1');
+  const skipped = { ...idle, head: bad, deployed: { commit: bad } };
+  assert.equal(readKey(skipped, 1), k, 'a commit that does not change the inputs: the same read');
+  assert.is.not(readKey(idle, 2).key, k.key, 'a deploy');
+  assert.is.not(readKey({ ...idle, state: SyncState.Drifted, drifted: 2 }, 1).key, k.key, 'drift');
+  const failing = { ...idle, state: SyncState.Failed, head: bad };
+  assert.is(readKey(failing, 1).values, bad, 'a head that failed to deploy: planned at the head');
+  assert.is(readKey(refused, 1).values, 'deployed#1', 'a refused head: at the last good commit');
+  assert.is(readKey({ state: SyncState.Idle, ready: false, drifted: 0 }, 0).values, '');
 });
 
 test('withAgent: the newest commit is the branch head the agent saw; the rest is the read', () => {
