@@ -75,6 +75,7 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
         cluster: opts.config.cluster,
         ageKeyFile: opts.config.ageKeyFile,
       });
+      list.catch(() => {}); // awaited by the read; a read failing before must not leave it unhandled
       images = { key: values, list };
     }
     const list = images.list;
