@@ -5,25 +5,42 @@ import { simpleGit } from 'simple-git';
 import { releaseKey } from '../deploy/record.js';
 import { isGated } from '../deploy/wait.js';
 import { listPlatformImages } from '../images/index.js';
-import { assembleStatus, type ClusterStatus } from '../serve/index.js';
+import type { PlatformImage } from '../images/types.js';
+import { type AgentFacts, assembleStatus, type ClusterStatus } from '../serve/index.js';
 import { readRepoFile } from '../values/repo.js';
 import { coreVersion } from './commands/version.js';
 import type { ResolvedConfig } from './config.js';
 import { pinOf } from './pin.js';
-import { connectCluster, planAgainstCluster } from './pipeline.js';
+import { type ClusterConnection, connectCluster, planAgainstCluster } from './pipeline.js';
+
+export interface StatusReadOptions {
+  deploys?: number;
+  /** An open connection (the agent's), else one is made. */
+  conn?: ClusterConnection;
+  /** The images listing (a whole render): the agent keeps it per commit instead of per read. */
+  images?: () => Promise<PlatformImage[]>;
+  /** The newest commit, when the reader knows better than the tree's HEAD (the agent's branch). */
+  newest?: ClusterStatus['commit']['newest'];
+  /** What only a sync agent knows; default: no agent. */
+  agent?: AgentFacts;
+}
 
 export async function readClusterStatus(
   config: ResolvedConfig,
-  opts: { deploys?: number } = {},
+  opts: StatusReadOptions = {},
 ): Promise<ClusterStatus> {
   const cluster = config.cluster ?? '';
-  const conn = await connectCluster(config);
+  const conn = opts.conn ?? (await connectCluster(config));
   const step = await planAgainstCluster(config, conn, { state: 'compare' });
-  const images = listPlatformImages({
-    valuesDir: config.valuesDir,
-    cluster: step.resolved.cluster,
-    ageKeyFile: config.ageKeyFile,
-  });
+  const images = (
+    opts.images ??
+    (() =>
+      listPlatformImages({
+        valuesDir: config.valuesDir,
+        cluster: step.resolved.cluster,
+        ageKeyFile: config.ageKeyFile,
+      }))
+  )();
   images.catch(() => {}); // awaited below
   const { plan, record, helm } = await step.plan();
   const deployed = new Set(helm.map(releaseKey));
@@ -48,13 +65,14 @@ export async function readClusterStatus(
     now: new Date().toISOString(),
     serving: coreVersion(),
     pinned: pinOf(repo.file, step.resolved.cluster).version,
-    newest: await newestCommit(config.valuesDir),
+    newest: opts.newest ?? (await newestCommit(config.valuesDir)),
     plan,
     record,
     helm,
     notReady,
     images: await images,
     deploys: opts.deploys ?? 20,
+    agent: opts.agent ?? { running: false },
   });
 }
 

@@ -5,6 +5,12 @@ export { type CacheOptions, type StatusCache, statusCache } from './cache.js';
 export { applyFilter, type Filter, parseFilter } from './filter.js';
 export { fleetRowOf } from './fleet.js';
 export { clusterSummary, fleetSummary, renderCluster, renderFleet, stateWords } from './render.js';
-export { type RunningServer, type ServerOptions, startServer, statusHandler } from './server.js';
+export {
+  bearerGuard,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+  statusHandler,
+} from './server.js';
 export type * from './types.js';
 export { emptyCounts, States } from './types.js';

@@ -14,6 +14,18 @@ export const stateWords: Record<State, string> = {
   'not-deployed': 'not deployed',
 };
 
+/** The agent's states drawn with the icon and colour of the nearest release state (words too). */
+const agentTone: Record<string, string> = {
+  Idle: 'in-sync',
+  Fetching: 'running',
+  Deploying: 'running',
+  Upgrading: 'running',
+  Drifted: 'drifted',
+  BackingOff: 'unknown',
+  Invalid: 'failed',
+  Failed: 'failed',
+};
+
 /**
  * The one script, progressive enhancement only. Without it the page reloads by the meta refresh
  * inside <noscript>; with it the script reloads the page itself and puts the reader back where
@@ -40,6 +52,8 @@ hb.registerHelper('seconds', (s: unknown) => {
   if (typeof s !== 'number') return '–';
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 });
+hb.registerHelper('commit12', (c: unknown) => (typeof c === 'string' ? c.slice(0, 12) : ''));
+hb.registerHelper('agentTone', (s: unknown) => agentTone[String(s)] ?? 'unknown');
 const clusterPage = hb.compile(clusterTemplate, { strict: false });
 const fleetPage = hb.compile(fleetTemplate, { strict: false });
 
@@ -76,6 +90,7 @@ export function renderCluster(status: ClusterStatus, opts: PageOptions): string 
       api: [
         { href: `${base}api/v1/status${query}`, label: 'everything' },
         { href: `${base}api/v1/cluster`, label: 'cluster' },
+        { href: `${base}api/v1/agent`, label: 'agent' },
         { href: `${base}api/v1/releases${query}`, label: 'releases' },
         { href: `${base}api/v1/deploys`, label: 'deploys' },
         { href: `${base}api/v1/images`, label: 'images' },

@@ -171,6 +171,12 @@ function respond(status: Status, url: URL, every: number): { type: string; body:
         runlevels: shown.runlevels,
         orphans: shown.orphans,
       });
+    case '/api/v1/agent':
+      return json({
+        cluster: status.cluster,
+        refreshed: status.refreshed,
+        agent: status.agent ?? { running: false },
+      });
     case '/api/v1/deploys':
       return json({ cluster: status.cluster, refreshed: status.refreshed, deploys: status.deploys });
     case '/api/v1/images':
@@ -227,6 +233,12 @@ function send(
     ...headers,
   });
   res.end(req.method === 'HEAD' ? undefined : bytes);
+}
+
+/** Whether a request carries the bearer token: for paths a mounting server keeps for itself. */
+export function bearerGuard(token: string): (req: IncomingMessage) => boolean {
+  const want = sha256(token);
+  return (req) => authorized(req, want);
 }
 
 function authorized(req: IncomingMessage, want: Buffer): boolean {

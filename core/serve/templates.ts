@@ -22,6 +22,24 @@ The same data as JSON: {{#each page.api}}<a href="{{this.href}}">{{this.label}}<
 </body>
 </html>`;
 
+const commitCell = `<code title="{{commit}}">{{commit12 commit}}</code> {{subject}}{{#if author}} <small>({{author}}{{#if date}}, {{time date}}{{/if}})</small>{{/if}}`;
+
+// What only the sync agent knows; where none serves the page (runlevel serve), it says so.
+const agentSection = `<section aria-labelledby="h-agent">
+<h2 id="h-agent">Sync agent</h2>
+{{#if status.agent.running}}{{#with status.agent}}<dl class="facts" id="agent">
+<dt>State</dt><dd><span class="state s-{{agentTone state}}">{{state}}</span>{{#unless ready}} <small>(first sync not finished)</small>{{/unless}}</dd>
+{{#if source}}<dt>Follows</dt><dd>{{source}}</dd>{{/if}}
+<dt>Commit deployed</dt><dd>{{#with deployed}}${commitCell}{{else}}none yet{{/with}}</dd>
+<dt>Newest seen</dt><dd>{{#with newest}}${commitCell}{{else}}none yet{{/with}}</dd>
+{{#with refused}}<dt>Refused</dt><dd><span class="state s-failed">refused</span> <code title="{{commit}}">{{commit12 commit}}</code>: {{reason}}</dd>{{/with}}
+{{#with failure}}<dt>Last failure</dt><dd><span class="state s-failed">{{cause}}</span>{{#if commit}} at <code title="{{commit}}">{{commit12 commit}}</code>{{/if}}: {{reason}}</dd>
+<dt>Backoff</dt><dd>attempt {{attempts}}, next try {{time retryAt}}</dd>{{/with}}
+<dt>Drifted objects</dt><dd>{{or drifted 0}}</dd>
+<dt>Last sync</dt><dd>{{#with lastSync}}{{time at}} ({{trigger}}), left {{state}}{{else}}none yet{{/with}}</dd>
+</dl>{{/with}}{{else}}<p id="agent"><span class="state s-not-deployed">no agent</span>: <code>runlevel serve</code> shows this page; the agent's state, the newest commit it saw, its refusals and backoff show where the sync agent serves it.</p>{{/if}}
+</section>`;
+
 const stateCell = `<span class="state s-{{state}}">{{word state}}</span>`;
 
 export const clusterTemplate = `${head}
@@ -39,13 +57,14 @@ export const clusterTemplate = `${head}
 <dt>Core of last deploy</dt><dd>{{or status.core.deployed "never deployed"}}</dd>
 <dt>Core serving this page</dt><dd>{{status.core.serving}}</dd>
 <dt>Commit deployed</dt><dd><code>{{or status.commit.deployed "none"}}</code></dd>
-{{#with status.commit.newest}}<dt>Newest commit</dt><dd><code>{{commit}}</code> {{subject}} <small>({{author}}, {{time date}})</small></dd>{{/with}}
-{{#with status.agent}}<dt>Agent</dt><dd>{{state}}{{#if since}} <small>since {{time since}}</small>{{/if}}{{#if message}}: {{message}}{{/if}}</dd>{{/with}}
+{{#with status.commit.newest}}<dt>Newest commit</dt><dd><code>{{commit}}</code> {{subject}}{{#if author}} <small>({{author}}, {{time date}})</small>{{/if}}</dd>{{/with}}
+<dt>Sync agent</dt><dd>{{#if status.agent.running}}<a href="#h-agent">{{status.agent.state}}</a>{{else}}no agent{{/if}}</dd>
 </dl>
 <ul class="counts" aria-label="releases by state">
 {{#each summary.counts}}<li><a href="?state={{this.state}}"><span class="state s-{{this.state}}">{{this.count}} {{word this.state}}</span></a></li>{{/each}}
 </ul>
 </section>
+${agentSection}
 <section aria-labelledby="h-releases">
 <h2 id="h-releases">Runlevels and releases</h2>
 <form class="filter" method="get" action="" role="search">

@@ -74,8 +74,8 @@ export interface ClusterStatus {
     /** The newest commit of the values repo this server reads. */
     newest?: { commit: string; subject: string; author: string; date: string };
   };
-  /** The sync agent's own state, when an agent serves the page. */
-  agent?: { state: string; since?: string; message?: string };
+  /** What only the sync agent knows; `{ running: false }` where no agent serves the page. */
+  agent?: AgentFacts;
   inSync: boolean;
   counts: Counts;
   runlevels: { name: string; releases: ReleaseStatus[] }[];
@@ -83,6 +83,37 @@ export interface ClusterStatus {
   orphans: { runlevel: string; release: string; namespace: string }[];
   deploys: DeployStatus[];
   images: ImageStatus[];
+}
+
+/** A commit as the agent's git boundary describes it (subject and author when it could say). */
+export interface CommitFacts {
+  commit: string;
+  subject?: string;
+  author?: string;
+  date?: string;
+}
+
+/** The sync agent's own facts, as its page and /api/v1/agent show them. */
+export interface AgentFacts {
+  /** false: no agent serves this page (`runlevel serve`); nothing else is then set. */
+  running: boolean;
+  /** The loop's state (Idle, Fetching, Invalid, Deploying, Failed, BackingOff, Drifted, Upgrading). */
+  state?: string;
+  /** The first sync pass has ended. */
+  ready?: boolean;
+  /** The remote (credentials removed) and branch followed. */
+  source?: string;
+  /** The last good commit: deployed, or skipped because it does not change this cluster. */
+  deployed?: CommitFacts;
+  /** The newest commit of the branch seen. */
+  newest?: CommitFacts;
+  /** A head refused (validate, check, commit verification, pin): not retried until a newer one. */
+  refused?: { commit: string; reason: string };
+  /** The last failure (git, API, lock, deploy) and the backoff: when the next try is due. */
+  failure?: { cause: string; commit?: string; reason: string; attempts: number; retryAt: string };
+  /** Live objects drifted at the last drift pass. */
+  drifted?: number;
+  lastSync?: { at: string; trigger: string; state: string };
 }
 
 /** One cluster of the fleet, as its row shows it. */

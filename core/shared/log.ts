@@ -1,5 +1,6 @@
 // The only module that writes to the console. Progress for people goes to stderr as typed
 // events, one formatter per output mode; data goes to stdout through `writeData`.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Problem, UserError } from './errors.js';
 import { SecretMask } from './mask.js';
 import { formatLocation } from './source.js';
@@ -49,6 +50,7 @@ export const markColor: Record<MarkName, keyof typeof colors> = {
 
 export class Logger {
   private readonly secrets = new SecretMask();
+  private readonly quiet = new AsyncLocalStorage<true>();
   private live: LiveRegion | undefined;
 
   constructor(
@@ -91,7 +93,19 @@ export class Logger {
     return this.secrets.reveals(text);
   }
 
+  /**
+   * Runs fn with its progress lines (not warnings or failures) turned into debug lines: the sync
+   * agent's page read is routine, not news; only this call's own async work is quieted.
+   */
+  quietly<T>(fn: () => Promise<T>): Promise<T> {
+    return this.quiet.run(true, fn);
+  }
+
   event(e: LogEvent): void {
+    if (e.kind === 'progress' && e.mark !== 'warn' && e.mark !== 'fail' && this.quiet.getStore()) {
+      if (this.verbose) this.writeErr(this.mask(this.render({ kind: 'debug', message: e.message })));
+      return;
+    }
     this.writeErr(this.mask(this.render(e)));
   }
 

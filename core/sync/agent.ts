@@ -38,6 +38,11 @@ export interface AgentPorts {
     commit: string,
     to: string,
   ): Promise<{ ok: true; image: string } | Extract<PortResult, { ok: false }>>;
+  /**
+   * After each pass, inside it (so no other pass moves the checkout meanwhile): the page reads
+   * the cluster. Optional; a failure here is the page's, never the loop's.
+   */
+  afterPass?(status: AgentStatus): Promise<void>;
 }
 
 export interface AgentListener {
@@ -136,6 +141,7 @@ export class SyncAgent {
     this.readyFlag = true;
     this.lastSync = { at: new Date(started).toISOString(), trigger: by, state: this.memory.state };
     this.listener.pass?.({ trigger: by, seconds: (this.now() - started) / 1000, memory: this.memory });
+    await this.ports.afterPass?.(this.status()).catch(() => {});
   }
 
   private apply(seen: Observation): Action {

@@ -23,6 +23,11 @@ export interface GitRemote {
   checkout(commit: string): Promise<string>;
   /** git verify-commit against the allowed signers: undefined when it verifies, else why not. */
   verify(commit: string): Promise<string | undefined>;
+  /**
+   * Subject, author and date of a fetched commit, for the page (one `git show -s`); undefined
+   * when git cannot say. Optional: a fake that has nothing to tell leaves it out.
+   */
+  describe?(commit: string): Promise<{ subject: string; author: string; date: string } | undefined>;
 }
 
 export interface GitRemoteOptions {
@@ -142,6 +147,12 @@ export function gitRemote(opts: GitRemoteOptions): GitRemote {
       await git(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--force', '--detach', commit]);
       await git(['clean', '-q', '-ffdx']);
       return repo;
+    },
+    async describe(commit) {
+      const r = await git(['show', '-s', '--format=%s%x00%an%x00%aI', commit], { reject: false });
+      if (r.exitCode !== 0) return undefined;
+      const [subject = '', author = '', date = ''] = String(r.stdout).trim().split('\0');
+      return { subject, author, date };
     },
     async verify(commit) {
       if (!opts.allowedSigners) return undefined;

@@ -1,7 +1,8 @@
 // The agent's HTTP side: /healthz (the process answers), /readyz (the first sync pass ended),
-// /metrics (prom-client), /status (the agent's state as JSON) and POST /hook (a signed push
-// starts a pass at once). Nothing here prints a credential: the status holds commits and reasons.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// /metrics (prom-client), /status (the agent's state as JSON), POST /hook (a signed push starts a
+// pass at once), and every other GET to the status pages (core/serve: /, /api/v1/…). Nothing here
+// prints a credential: the status holds commits and reasons, the pages are masked.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { AgentStatus } from './agent.js';
 import { verifyHook } from './hook.js';
@@ -14,6 +15,13 @@ export interface ServerOptions {
   status(): AgentStatus;
   hookSecret: string | undefined;
   onHook(result: 'accepted' | 'refused' | 'ignored', why?: string): void;
+  /** The status pages' handler (it checks the bearer token itself); absent: 404 as before. */
+  page?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * The pages' bearer token also guards /status (the agent's JSON). The probes stay open (the
+   * kubelet sends no token), /metrics is as before, /hook has its own signature.
+   */
+  authorized?: (req: IncomingMessage) => boolean;
 }
 
 const maxBody = 5 * 1024 * 1024; // GitHub caps a payload at 25 MB; a push event is far smaller
@@ -34,6 +42,10 @@ export async function startServer(opts: ServerOptions): Promise<{ server: Server
         return send(200, await opts.registry.metrics(), opts.registry.contentType);
       }
       if (req.method === 'GET' && path === '/status') {
+        if (opts.authorized && !opts.authorized(req)) {
+          res.setHeader('www-authenticate', 'Bearer realm="runlevel"');
+          return send(401, 'a bearer token is needed (Authorization: Bearer …)\n');
+        }
         return send(200, `${JSON.stringify(opts.status(), null, 2)}\n`, 'application/json');
       }
       if (path === '/hook') {
@@ -52,6 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<{ server: Server
         opts.onHook('accepted');
         return send(202, 'sync started\n');
       }
+      if (opts.page && (req.method === 'GET' || req.method === 'HEAD')) return opts.page(req, res);
       return send(404, 'not found: /healthz, /readyz, /metrics, /status, POST /hook\n');
     } catch (err) {
       return send(500, `${(err as Error).message}\n`);

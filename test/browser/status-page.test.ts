@@ -117,6 +117,7 @@ test('after a deploy: every release in sync and ready, the deploy succeeded, ima
   assert.match(hello, /ready/);
   assert.match(await text(page, '#h-deploys + table tbody tr'), /deploy succeeded/);
   assert.match(await text(page, '#h-images + table'), /nginx-unprivileged/);
+  assert.match(await text(page, '#agent'), /^no agent/, 'runlevel serve: no agent serves this page');
   await screenshot(page, 'cluster-deployed');
   await page.close();
 });

@@ -25,7 +25,11 @@ export interface Agent {
   kill(): Promise<void>;
 }
 
-export async function startAgent(args: string[], env: Record<string, string> = {}): Promise<Agent> {
+export async function startAgent(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { token?: string } = {},
+): Promise<Agent> {
   const child: ChildProcess = spawn(
     `${coreRoot}/bin/runlevel`,
     ['sync', '--listen', '127.0.0.1:0', ...args],
@@ -56,7 +60,9 @@ export async function startAgent(args: string[], env: Record<string, string> = {
   ]);
 
   const get = async (path: string) => {
-    const r = await fetch(`${base}${path}`);
+    // With --auth-file, /status and the pages need the token (the probes and /metrics do not).
+    const headers: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
+    const r = await fetch(`${base}${path}`, { headers });
     return { code: r.status, text: await r.text() };
   };
   const status = async () => JSON.parse((await get('/status')).text) as AgentStatus;

@@ -2,7 +2,7 @@
 // (--fleet), read on an interval into memory and served read-only on 127.0.0.1 unless told.
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../deploy/plan.js';
-import { emptyCounts, type Status, startServer, statusCache } from '../../serve/index.js';
+import { type ClusterStatus, emptyCounts, type Status, startServer, statusCache } from '../../serve/index.js';
 import { InterruptedError, UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
@@ -90,13 +90,14 @@ export const command: Command = {
   },
 };
 
-function emptyClusterStatus(cluster: string): Status {
+export function emptyClusterStatus(cluster: string): ClusterStatus {
   return {
     kind: 'cluster',
     cluster,
     refreshed: new Date().toISOString(),
     core: { serving: coreVersion() },
     commit: {},
+    agent: { running: false },
     inSync: false,
     counts: emptyCounts(),
     runlevels: [],
@@ -117,7 +118,7 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
-function readToken(file: string): string {
+export function readToken(file: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

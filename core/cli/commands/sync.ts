@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../../deploy/plan.js';
+import { bearerGuard, statusHandler } from '../../serve/index.js';
 import { UserError } from '../../shared/errors.js';
 import { log, type MarkName } from '../../shared/log.js';
 import { shutdown } from '../../shared/shutdown.js';
@@ -16,16 +17,19 @@ import { parseListen, startServer } from '../../sync/server.js';
 import type { DriftMode, SyncEvent, SyncMemory } from '../../sync/states.js';
 import type { Command, Flags } from '../command.js';
 import { connectCluster } from '../pipeline.js';
+import { agentPage } from '../sync-page.js';
 import { syncPorts } from '../sync-ports.js';
+import { readToken } from './serve.js';
 import { coreVersion } from './version.js';
 
 export const command: Command = {
   summary: 'follow a branch of the values repo: deploy each new good commit, report or repair drift',
   usage:
     'runlevel sync --repo URL --branch B --cluster C [--interval 1m] [--drift warn|correct] [--listen 127.0.0.1:8080]\n' +
-    '              [--verify-commits allowed_signers] [--git-credentials DIR] [--hook-secret-file FILE]\n\n' +
-    'Serves /healthz, /readyz (after the first sync), /metrics, /status and POST /hook (GitHub\n' +
-    'X-Hub-Signature-256, Gitea X-Gitea-Signature, GitLab X-Gitlab-Token). docs/gitops.md.',
+    '              [--verify-commits allowed_signers] [--git-credentials DIR] [--hook-secret-file FILE] [--auth-file F]\n\n' +
+    'Serves /healthz, /readyz (after the first sync), /metrics, /status, POST /hook (GitHub\n' +
+    "X-Hub-Signature-256, Gitea X-Gitea-Signature, GitLab X-Gitlab-Token) and the cluster's status\n" +
+    'page with its JSON (/, /api/v1/...). docs/gitops.md, docs/status-page.md.',
   options: {
     repo: {
       type: 'string',
@@ -65,6 +69,11 @@ export const command: Command = {
       env: 'RUNLEVEL_SYNC_BACKOFF_MAX',
       help: 'longest wait after failures (default 5m)',
     },
+    'auth-file': {
+      type: 'string',
+      env: 'RUNLEVEL_SYNC_AUTH_FILE',
+      help: 'file holding a bearer token the page, /api/v1 and /status need (probes and /metrics do not)',
+    },
     once: { type: 'boolean', env: 'RUNLEVEL_SYNC_ONCE', help: 'one pass, then exit (0 when in sync)' },
   },
   async run({ config, flags }) {
@@ -88,15 +97,21 @@ export const command: Command = {
       ? own?.selfUpgrade({ kc: conn.kc, store: conn.store, git, cluster, namespace })
       : undefined;
     const liveImage = namespace ? own?.liveImage({ kc: conn.kc, namespace }) : undefined;
+    const token = typeof flags['auth-file'] === 'string' ? readToken(flags['auth-file']) : undefined;
+    // The status page, read after each pass that changed something (sync-page.ts).
+    const page = agentPage({ config: { ...config, cluster }, conn, git, status: () => agent.status() });
     const agent = new SyncAgent(
-      syncPorts({ config: { ...config, cluster }, conn, git, upgrade, liveImage }),
+      {
+        ...syncPorts({ config: { ...config, cluster }, conn, git, upgrade, liveImage }),
+        afterPass: page.afterPass,
+      },
       {
         coreVersion: core,
         drift: o.drift,
         backoffBaseMs: Math.min(o.intervalMs, 5_000),
         backoffCapMs: o.backoffMaxMs,
       },
-      both(logListener(o.drift), metrics.listener),
+      both(both(logListener(o.drift), metrics.listener), page.listener),
     );
     const hookSecret = o.hookSecretFile ? readSecret(o.hookSecretFile) : undefined;
     if (hookSecret) log.redact(hookSecret);
@@ -106,6 +121,13 @@ export const command: Command = {
       registry: metrics.registry,
       status: () => ({ ...agent.status() }),
       hookSecret,
+      page: statusHandler({
+        source: page.current,
+        ...(token ? { auth: { token } } : {}),
+        refreshSeconds: Math.max(5, Math.round(o.intervalMs / 1000)),
+        mask: (text) => log.mask(text),
+      }),
+      ...(token ? { authorized: bearerGuard(token) } : {}),
       onHook(result, why) {
         metrics.hook(result);
         if (result === 'refused') log.warn(`hook refused (401): ${why}`, { kind: 'sync-hook' });

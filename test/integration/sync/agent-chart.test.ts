@@ -17,6 +17,7 @@ type Obj = Record<string, any>;
 
 let objects: Obj[] = [];
 let disabled: Obj[] = [];
+let noSso: Obj[] = [];
 
 async function render(agent: string | undefined): Promise<Obj[]> {
   const dir = await mkdtemp(join(tmpdir(), 'runlevel-agent-chart-'));
@@ -65,6 +66,17 @@ test.before(async () => {
     ].join('\n'),
   );
   disabled = await render(undefined);
+  noSso = await render(
+    [
+      'platform:',
+      '  sso: { enabled: false }',
+      '  agent:',
+      '    enabled: true',
+      '    image: registry.example.com/runlevel:0.1.0',
+      '    repo: https://git.example.com/platform/values.git',
+      '',
+    ].join('\n'),
+  );
 });
 
 const plural = (kind: string) => {
@@ -150,6 +162,42 @@ test('the Deployment: 1 replica, Recreate, probes, read-only, non-root, Secrets 
   assert.not.ok(
     objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata?.name === 'runlevel-agent'),
   );
+});
+
+test('the status page: on the ClusterIP Service; with SSO on, an Ingress behind the auth proxy for its paths only', () => {
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata?.name === 'runlevel-agent');
+  assert.is(svc?.spec.type, 'ClusterIP');
+  assert.equal(
+    svc?.spec.ports.map((p: Obj) => [p.name, p.port]),
+    [['http', 8080]],
+  );
+  const ing = objects.find((o) => o.kind === 'Ingress' && o.metadata?.name === 'runlevel-agent');
+  assert.ok(ing, 'platform.sso is on in the fixture: the page has its Ingress');
+  const domain = String(ing.spec.rules[0].host).replace(/^runlevel\./, '');
+  assert.is(ing.spec.rules[0].host, `runlevel.${domain}`);
+  const a = ing.metadata.annotations;
+  assert.is(
+    a['nginx.ingress.kubernetes.io/auth-url'],
+    'http://oauth2-proxy.sso-system.svc.cluster.local/oauth2/auth',
+  );
+  assert.match(a['nginx.ingress.kubernetes.io/auth-signin'], `://auth.${domain}/oauth2/start?rd=`);
+  // The auth proxy the annotations name is the one the platform renders.
+  assert.ok(
+    objects.find(
+      (o) =>
+        o.kind === 'Service' && o.metadata?.name === 'oauth2-proxy' && o.metadata?.namespace === 'sso-system',
+    ),
+  );
+  assert.equal(
+    ing.spec.rules[0].http.paths.map((p: Obj) => `${p.pathType} ${p.path}`),
+    ['Exact /', 'Prefix /api/v1/', 'Prefix /static/'],
+    'not /metrics, /status or /hook',
+  );
+  assert.not.ok(
+    noSso.find((o) => o.kind === 'Ingress' && o.metadata?.name === 'runlevel-agent'),
+    'SSO off: the Service only',
+  );
+  assert.ok(noSso.find((o) => o.kind === 'Service' && o.metadata?.name === 'runlevel-agent'));
 });
 
 test.run();

@@ -45,6 +45,17 @@ test('fetch: the head, shallow; a fast-forward is not a rewrite; a force-push is
   await rejects(readFile(join(tree, 'stray.txt'), 'utf8'));
 });
 
+test('describe: subject, author and date of a fetched commit (for the page); unknown: undefined', async () => {
+  const remote = gitRemote({ url: server.url, branch: 'main', dir: join(dir, 'g') });
+  const c = await server.commit({ 'g.yaml': 'g: 1\n' }, 'team blue: more memory');
+  await remote.fetch();
+  const d = await remote.describe?.(c);
+  assert.is(d?.subject, 'team blue: more memory');
+  assert.is(d?.author, 'dev');
+  assert.ok(!Number.isNaN(Date.parse(d?.date ?? '')), d?.date);
+  assert.is(await remote.describe?.('0'.repeat(40)), undefined);
+});
+
 test('a new agent on a kept directory knows the head it had (a restart)', async () => {
   const first = gitRemote({ url: server.url, branch: 'main', dir: join(dir, 'b') });
   const c1 = (await first.fetch()).commit;
