@@ -21,7 +21,7 @@ const core = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).ve
 
 const assertGolden = (name: string, actual: string) => assertGoldenFile('pin', name, actual);
 
-const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\n` });
+const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\ncontract: 2\n` });
 
 let sb: Sandbox;
 test.before(async () => {
