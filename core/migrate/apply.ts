@@ -93,7 +93,7 @@ function rewrite(original: string, doc: Document): { value: string; reformatted:
   const before = emit(parseDocument(original, { keepSourceTokens: true }), layout);
   const after = emit(doc, layout);
   const spliced = splice(original, before, after);
-  return spliced === undefined ? { value: after, reformatted: true } : { value: spliced, reformatted: false };
+  return { value: spliced.text, reformatted: spliced.reformatted };
 }
 
 type Entry = { file: ValuesFile; doc: Document; dirty: boolean };

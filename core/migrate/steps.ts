@@ -125,14 +125,34 @@ function ensureMap(doc: Document, keys: readonly string[]): YAMLMap | undefined 
   return isMap(node) ? node : undefined;
 }
 
-/** Removes the key, then every map above it that this left empty (a map written empty stays). */
+/**
+ * Removes the key, then every map above it that this left empty (a map written empty stays). The
+ * comment above a pruned parent, or above the first key of the file (its header), is kept: it
+ * goes to the key that follows, or to the end of the map; a deleted key's own comment goes with it.
+ */
 function deleteAndPrune(doc: Document, keys: readonly string[]): void {
-  doc.deleteIn(keys);
+  removePair(doc, keys, keys.length === 1);
   for (let n = keys.length - 1; n > 0; n--) {
     const parent = doc.getIn(keys.slice(0, n), true);
     if (!isMap(parent) || parent.items.length > 0) break;
-    doc.deleteIn(keys.slice(0, n));
+    removePair(doc, keys.slice(0, n), true);
   }
+}
+
+function removePair(doc: Document, keys: readonly string[], keepComment: boolean): void {
+  const parent = keys.length === 1 ? doc.contents : doc.getIn(keys.slice(0, -1), true);
+  if (!isMap(parent)) return void doc.deleteIn(keys);
+  const at = parent.items.findIndex((p) => keyOf(p as Pair) === keys[keys.length - 1]);
+  const pair = parent.items[at] as Pair | undefined;
+  const comment = pair && isScalar(pair.key) ? pair.key.commentBefore : undefined;
+  const header = at === 0 && keys.length === 1;
+  doc.deleteIn(keys);
+  if (!comment || !(keepComment || header)) return;
+  const next = parent.items[at] as Pair | undefined;
+  if (next && isScalar(next.key))
+    next.key.commentBefore = [comment, next.key.commentBefore].filter(Boolean).join('\n');
+  else if (header) doc.commentBefore = [doc.commentBefore, comment].filter(Boolean).join('\n');
+  else parent.comment = [parent.comment, comment].filter(Boolean).join('\n');
 }
 
 function conflict(file: FileInfo, pair: Pair, what: string): Conflict {

@@ -22,7 +22,13 @@ export type Step =
    */
   | { kind: 'setDefault'; path: ValuesPath; value: unknown; file?: string }
   /** Anything else, on one file's document; `placement` says where the file merges. */
-  | { kind: 'function'; describe: string; apply(doc: Document, file: FileInfo): void };
+  | {
+      kind: 'function';
+      describe: string;
+      apply(doc: Document, file: FileInfo): void;
+      /** The values paths whose schema change it answers (the contract test checks every change is answered). */
+      covers: readonly ValuesPath[];
+    };
 
 export interface FileInfo {
   /** Repo-relative path, e.g. common/apps/web.yaml. */
