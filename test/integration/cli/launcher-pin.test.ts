@@ -20,7 +20,7 @@ test.after(async () => {
 
 async function repoWith(lines: string[] | undefined): Promise<string> {
   const dir = await fixture(
-    lines ? { 'runlevel.yaml': `${lines.join('\n')}\ncontract: 2\n` } : { 'README.md': 'no repo\n' },
+    lines ? { 'runlevel.yaml': `${lines.join('\n')}\n` } : { 'README.md': 'no repo\n' },
   );
   dirs.push(dir);
   return dir;

@@ -21,7 +21,7 @@ const core = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8')).ve
 
 const assertGolden = (name: string, actual: string) => assertGoldenFile('pin', name, actual);
 
-const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\ncontract: 2\n` });
+const repoFile = (lines: string[]) => ({ 'runlevel.yaml': `${lines.join('\n')}\n` });
 
 let sb: Sandbox;
 test.before(async () => {
@@ -78,7 +78,14 @@ test('a branch name as a cluster pin is refused like a moving tag', async () => 
 test("a cluster pinned to this core works although the repo's default pins another (the canary runs here)", async () => {
   const repo = await valuesRepo(
     sb,
-    repoFile(['core: "0.0.1"', 'clusters:', '  dev:', '    environment: dev', `    core: "${core}"`]),
+    repoFile([
+      'core: "0.0.1"',
+      'contract: 2',
+      'clusters:',
+      '  dev:',
+      '    environment: dev',
+      `    core: "${core}"`,
+    ]),
   );
   const r = await cli(sb, repo, ['validate', '--cluster', 'dev']);
   assert.is(r.code, 0, r.stderr);
@@ -88,6 +95,7 @@ test('validate without --cluster validates the clusters pinned to this core and 
   const repo = await valuesRepo(sb, {
     ...repoFile([
       `core: "${core}"`,
+      'contract: 2',
       'clusters:',
       '  dev:',
       '    environment: dev',
