@@ -89,9 +89,17 @@ function assertNoLeak(what: string, r: CliResult & { made: string[] }, repo: str
   for (const name of r.made) assert.match(name, /^runlevel-/, `${what}: made ${name} in TMPDIR`);
 }
 
-test('a repo behind the core contract is refused by validate and template with the command to run (exit 2)', async () => {
+test('a repo behind the core contract is refused by validate, template and deploy with the command to run (exit 2)', async () => {
   const repo = await copyRepo();
-  for (const args of [['validate'], ['template', '--cluster', 'dev'], ['values', '--cluster', 'prod-eu']]) {
+  // deploy and diff are refused before they reach for a cluster: none is there.
+  const noCluster = ['--kubeconfig', join(home, 'no-such-kubeconfig')];
+  for (const args of [
+    ['validate'],
+    ['template', '--cluster', 'dev'],
+    ['values', '--cluster', 'prod-eu'],
+    ['deploy', '--cluster', 'dev', ...noCluster],
+    ['diff', '--cluster', 'prod-eu', ...noCluster],
+  ]) {
     const r = await run(repo, args);
     assert.is(r.code, 2, r.stderr);
     assert.is(r.stdout, '');
