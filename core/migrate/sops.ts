@@ -1,7 +1,7 @@
 // A migrated *.sops.yaml file is re-encrypted by sops itself, change by change (`sops set` and
 // `sops unset` on the ciphertext): the data key and recipients stay, and every value the migration
 // did not touch keeps its ciphertext byte for byte. The plaintext only ever goes to sops on stdin.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
@@ -79,8 +79,4 @@ export async function reencrypt(
     }
   }
   return readFile(path, 'utf8');
-}
-
-export async function writeCiphertext(dir: string, file: string, text: string): Promise<void> {
-  await writeFile(join(dir, file), text);
 }
