@@ -1,11 +1,13 @@
 // The migrate stage: read every layer (sops files decrypted in memory) → migrate (pure, apply.ts)
 // → re-encrypt the changed sops files change by change → validate a copy against the new schema →
 // write and commit, runlevel.yaml's contract moved in the same commit.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
+import { imageLockFile } from '../shared/images/lock.js';
 import { withScratchDir } from '../shared/scratch.js';
 import { contractVersion, repoContract } from '../values/contract.js';
 import { ValuesRepo } from '../values/index.js';
@@ -53,6 +55,9 @@ export interface MigrationPlan {
   pin: string;
 }
 
+/** What resolving the values reads: runlevel.yaml, the layers, the sops rules and the image lock. */
+const copied = [repoFileName, '.sops.yaml', imageLockFile, 'common', 'environments', 'clusters'];
+
 export async function planMigration(opts: MigrateOptions): Promise<MigrationPlan> {
   const repo = await readRepoFile(opts.valuesDir);
   const from = repoContract(repo);
@@ -99,10 +104,15 @@ export async function planMigration(opts: MigrateOptions): Promise<MigrationPlan
   const repoText = repo.texts.get(repoFileName) ?? (await readFile(join(repo.root, repoFileName), 'utf8'));
 
   await withScratchDir('migrate', async (scratch) => {
-    // A copy of the repo (ciphertext only: nothing decrypted is written) under the repo's own
-    // name, so the same age key is found for it.
+    // A copy of what the values are read from (ciphertext only: nothing decrypted is written;
+    // never a render the user keeps in the repo), under the repo's own name, so the same age key
+    // is found for it.
     const copy = join(scratch, basename(repo.root));
-    await cp(repo.root, copy, { recursive: true, filter: (src) => basename(src) !== '.git' });
+    await mkdir(copy);
+    for (const entry of copied) {
+      if (existsSync(join(repo.root, entry)))
+        await cp(join(repo.root, entry), join(copy, entry), { recursive: true });
+    }
     for (const f of result.changed) plan.changes.push(await change(f, copy, keys, files));
     const repoAfter = setContract(repoText, to);
     await writeFile(join(copy, repoFileName), repoAfter);
