@@ -1,7 +1,7 @@
 // Writing a migration into the values repo and committing it (simple-git): the migrated files and
 // runlevel.yaml's new contract in one commit, so the contract can never lag behind the files.
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { UserError } from '../shared/errors.js';
@@ -12,6 +12,8 @@ import type { MigrationPlan } from './index.js';
 
 export interface Written {
   files: string[];
+  /** The editor schemas under .schemas/ were refreshed for the new contract. */
+  schemas: boolean;
   /** The commit made, when the repo is in git. */
   commit?: string;
 }
@@ -47,14 +49,18 @@ export async function writeMigration(plan: MigrationPlan): Promise<Written> {
   }
   const files = plan.changes.map((c) => c.path);
   // The editor schemas `runlevel init` wrote describe the old contract: refreshed with the rest.
+  let schemas = false;
   if (existsSync(join(plan.root, editorSchemaDir))) {
     for (const [name, text] of Object.entries(editorSchemas(validators().schema as never))) {
-      await writeFile(join(plan.root, editorSchemaDir, name), text);
+      const file = join(plan.root, editorSchemaDir, name);
+      if ((await readFile(file, 'utf8').catch(() => '')) === text) continue;
+      await writeFile(file, text);
       files.push(`${editorSchemaDir}/${name}`);
+      schemas = true;
     }
   }
   const top = await workTree(plan.root);
-  if (!top) return { files };
+  if (!top) return { files, schemas };
   const probe = simpleGit({ baseDir: top });
   const email = (await probe.getConfig('user.email')).value;
   const name = (await probe.getConfig('user.name')).value;
@@ -64,11 +70,11 @@ export async function writeMigration(plan: MigrationPlan): Promise<Written> {
   const rel = files.map((f) => relative(top, join(plan.root, f)));
   await git.add(rel);
   const staged = (await git.diff(['--cached', '--name-only', '--', ...rel])).trim();
-  if (staged === '') return { files };
+  if (staged === '') return { files, schemas };
   // --no-verify: the values were validated by this core just now; the hook runs the pinned core,
   // which may be the older one that cannot read the new contract yet.
   const result = await git.commit(commitMessage(plan), rel, { '--no-verify': null });
-  return { files, commit: result.commit };
+  return { files, schemas, commit: result.commit };
 }
 
 function paths(plan: MigrationPlan): string[] {

@@ -48,6 +48,7 @@ export const command: Command = {
     }
     await refuseDirty(plan);
     const written = await writeMigration(plan);
+    if (written.schemas) log.generated('.schemas/: the editor schemas refreshed for the new contract');
     log.generated(
       `${plan.changes.length} file(s) migrated${written.commit ? `, committed ${written.commit} (contract ${plan.to})` : ' (not a git repo: not committed)'}`,
     );

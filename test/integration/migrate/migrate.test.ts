@@ -17,6 +17,7 @@ import { toolsBinDir } from '../../../core/shared/tools.js';
 import { type CliResult, runCli } from '../../helpers/cli.js';
 import { assertGoldenFile } from '../../helpers/golden.js';
 import { filesUnder, leakingFiles, leaks } from '../../helpers/secret-scan.js';
+import { initValuesRepo } from '../../helpers/values-repo.js';
 
 const fixture = join(coreRoot, 'test/fixtures/values-v0');
 const key = join(coreRoot, 'test/fixtures/values/large.age.key');
@@ -205,6 +206,55 @@ test('a file with uncommitted changes of its own is not migrated over (exit 2, n
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, 'common/apps/web.yaml has uncommitted changes');
   assert.equal(await snapshot(repo), before);
+});
+
+test('a repo made by runlevel init, taken back to contract 0: migrated and committed past its pre-commit hook', async () => {
+  const made = await initValuesRepo('dev');
+  try {
+    const { dir } = made;
+    const repoFile = join(dir, 'runlevel.yaml');
+    const text = await readFile(repoFile, 'utf8');
+    await writeFile(repoFile, text.replace(/^# The values contract[^\n]*\ncontract: 2\n/m, ''));
+    const app = join(dir, 'common/apps/hello.yaml');
+    const appText = `${await readFile(app, 'utf8')}autoscaling:\n  enabled: true\n  targetCPUUtilizationPercentage: 70 # written for contract 0\n`;
+    await writeFile(app, appText);
+    git(dir, 'add', '-A');
+    git(
+      dir,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '-q',
+      '--no-verify',
+      '-m',
+      'contract 0',
+    );
+    // The hook would run a runlevel found on PATH: here none is, so a commit through it would fail.
+    assert.is(git(dir, 'config', 'core.hooksPath'), '.githooks');
+    const r = await runCli(['migrate', '--values', dir], { env: { PATH: '/usr/bin:/bin' } });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      '-  targetCPUUtilizationPercentage: 70 # written for contract 0\n+  targetCPUPercent: 70 # written for contract 0\n',
+    );
+    assert.match(r.stdout, ' core: "0.1.0"\n+contract: 2\n clusters:\n');
+    assert.equal(
+      r.stdout.split('\n').filter((l) => l.startsWith('--- ')),
+      ['--- a/common/apps/hello.yaml', '--- a/runlevel.yaml'],
+    );
+    assert.is(
+      await readFile(app, 'utf8'),
+      appText.replace('targetCPUUtilizationPercentage', 'targetCPUPercent'),
+    );
+    assert.is(git(dir, 'status', '--porcelain'), '');
+    assert.match(git(dir, 'log', '-1', '--format=%s'), 'runlevel migrate: values contract 0 → 2');
+    const v = await runCli(['validate', '--values', dir]);
+    assert.is(v.code, 0, v.stderr);
+  } finally {
+    await made.remove();
+  }
 });
 
 test.run();
