@@ -163,6 +163,10 @@ test('migrate commits the migrated files with the contract bump; the repo then v
 
   const v = await run(repo, ['validate']);
   assert.is(v.code, 0, v.stderr);
+  // The renamed keys reach the charts: each app's own target, prod-eu's override of web's.
+  const t = await run(repo, ['template', '--cluster', 'prod-eu']);
+  assert.is(t.code, 0, t.stderr);
+  assert.equal([...t.stdout.matchAll(/averageUtilization: (\d+)/g)].map((m) => m[1]).sort(), ['60', '65']);
 
   const again = await run(repo, ['migrate']);
   assert.is(again.code, 0, again.stderr);
