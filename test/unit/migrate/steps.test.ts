@@ -215,6 +215,18 @@ test('a YAML error is a problem with its place, and nothing is migrated', () => 
   assert.is(r.problems[0]?.where?.file, 'common/settings.yaml');
 });
 
+test('where the library re-emits a neighbour of a changed line differently, the file says so', () => {
+  const text = '# odd\na:\n  list: [1,\n    2]\n  old: x\nb: 1\n';
+  const r = migrateFiles(
+    [file('common/settings.yaml', text)],
+    one([{ kind: 'rename', path: ['a', 'old'], to: 'new' }]),
+  );
+  assert.equal(
+    r.changed.map((f) => [f.text, f.reformatted]),
+    [['# odd\na:\n  list: [ 1, 2 ]\n  new: x\nb: 1\n', true]],
+  );
+});
+
 test('setContract: written after core:, or changed where it is', () => {
   const repo = '# pin\ncore: "0.1.0" # the release\n\nclusters:\n  dev: {environment: dev}\n';
   assert.is(
