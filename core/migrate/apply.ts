@@ -1,6 +1,6 @@
 // The pure middle of migrate: the files of every layer (plaintext) in, the migrated files out,
 // with what changed. No disk, no sops, no git: the upgrade rehearsal runs the same function in memory.
-import { type Document, isMap, LineCounter, Pair, parseDocument, Scalar } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, Pair, parseDocument, Scalar } from 'yaml';
 import type { Problem } from '../shared/errors.js';
 import { lineColAt } from '../shared/source.js';
 import { emit, layoutOf, splice } from './layout.js';
@@ -133,7 +133,9 @@ export function setContract(text: string, version: number): string {
   const root = doc.contents;
   if (!isMap(root)) return text;
   const pair = pairIn(root, 'contract');
-  if (pair) pair.value = new Scalar(version);
+  if (pair && isScalar(pair.value))
+    pair.value.value = version; // its comment stays
+  else if (pair) pair.value = new Scalar(version);
   else {
     const at = root.items.findIndex((p) => (p.key as Scalar | undefined)?.value === 'core');
     (root.items as Pair[]).splice(at + 1, 0, new Pair(new Scalar('contract'), new Scalar(version)));

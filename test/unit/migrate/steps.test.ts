@@ -234,6 +234,10 @@ test('setContract: written after core:, or changed where it is', () => {
     '# pin\ncore: "0.1.0" # the release\ncontract: 2\n\nclusters:\n  dev: {environment: dev}\n',
   );
   assert.is(setContract(setContract(repo, 1), 2), setContract(repo, 2));
+  assert.is(
+    setContract('core: "1.0.0"\ncontract: 1 # moved by migrate\n', 2),
+    'core: "1.0.0"\ncontract: 2 # moved by migrate\n',
+  );
 });
 
 test.run();
