@@ -7,7 +7,7 @@ import { defaultAgeKeyFile, encrypt } from '../../core/values/secrets.js';
 
 export async function writeBenchRepo(root: string, teams: number): Promise<void> {
   const files: Record<string, string> = {
-    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  bench:\n    environment: bench\n',
+    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  bench:\n    environment: bench\ncontract: 2\n',
     'clusters/bench/settings.yaml': 'cluster:\n  domain: bench.example.com\n',
     'environments/bench/settings.yaml': '# the bench environment has nothing of its own\n',
     'common/apps/web.yaml': [

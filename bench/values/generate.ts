@@ -63,7 +63,7 @@ export function generate(root: string, teams: number): Generated {
   };
   writeFileSync(
     join(mkdirp(rl), 'runlevel.yaml'),
-    'core: "0.1.0"\nclusters:\n  bench:\n    environment: perf\n',
+    'core: "0.1.0"\nclusters:\n  bench:\n    environment: perf\ncontract: 2\n',
   );
   put(
     'common',

@@ -10,6 +10,7 @@ import type { ClusterStore } from '../deploy/cluster.js';
 import { coreImageRepository } from '../images/core-image.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
+import { enforceContract } from '../values/contract.js';
 import { problemAt } from '../values/problems.js';
 import { type OpenedRepo, readRepoFile, repoFileName } from '../values/repo.js';
 import { coreVersion } from './commands/version.js';
@@ -146,7 +147,9 @@ export async function enforcePin(
     seen.clusters.push(cluster);
     refusals.set(pin.pointer, seen);
   }
-  if (refusals.size === 0) return;
+  // Pinned to this core: the values contract is checked before any cluster is reached (deploy
+  // connects first), so a repo behind it is refused with `runlevel migrate` to run (exit 2).
+  if (refusals.size === 0) return enforceContract(repo);
 
   const problems = [...refusals.values()].map(({ pin, clusters }) => {
     const o = repo.origins.get(pin.pointer);

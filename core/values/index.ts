@@ -1,6 +1,7 @@
 // The values stage: values repo in, merged and validated ResolvedValues out, with the origin of
 // every value. load → decrypt → merge (pure) → defaults + schema → cross-field rules.
 import { log } from '../shared/log.js';
+import { enforceContract } from './contract.js';
 import { type ImageLock, imageLockFile, readImageLock } from './image-lock.js';
 import { missingLayers, warningText } from './layer-dirs.js';
 import { type LayerEntry, listLayer, type Repo } from './load.js';
@@ -72,6 +73,7 @@ export class ValuesRepo {
     opts: { strict?: boolean } = {},
   ): Promise<ValuesRepo> {
     const repo = await readRepoFile(valuesDir);
+    enforceContract(repo);
     return new ValuesRepo(repo, new AgeKeys(repo.root, ageKeyFile), opts.strict === true);
   }
 
@@ -236,8 +238,9 @@ function deriveDefaults(values: { [key: string]: Value }, origins: Origins): voi
   const cluster = values.cluster;
   const platform = values.platform;
   const sso = isMap(platform) ? platform.sso : undefined;
-  if (isMap(sso) && sso.hostname === '' && isMap(cluster) && typeof cluster.domain === 'string') {
-    sso.hostname = `keycloak.${cluster.domain}`;
-    origins.set('/platform/sso/hostname', { file: schemaFile, line: 0, col: 0, layer: 'defaults' });
+  const keycloak = isMap(sso) ? sso.keycloak : undefined;
+  if (isMap(keycloak) && keycloak.hostname === '' && isMap(cluster) && typeof cluster.domain === 'string') {
+    keycloak.hostname = `keycloak.${cluster.domain}`;
+    origins.set('/platform/sso/keycloak/hostname', { file: schemaFile, line: 0, col: 0, layer: 'defaults' });
   }
 }

@@ -147,7 +147,7 @@ export function crossFieldProblems(values: Map_, at: Located): Problem[] {
       'set it in a *.sops.yaml file so it stays encrypted',
     );
   }
-  underDomain(['platform', 'sso', 'hostname'], get(sso, 'hostname'));
+  underDomain(['platform', 'sso', 'keycloak', 'hostname'], get(get(sso, 'keycloak'), 'hostname'));
 
   const pull = get(values, 'platform', 'registry', 'pullSecret');
   if (get(pull, 'enabled') === true) {

@@ -150,6 +150,8 @@ export interface Sso {
   keycloak: {
     /** Keycloak's image. */
     image: ImageOverride;
+    /** Host name of Keycloak (the OIDC issuer); empty means keycloak.<cluster.domain>. */
+    hostname: string;
   };
   /** The auth proxy in front of the platform's web UIs. */
   authProxy: {
@@ -160,8 +162,6 @@ export interface Sso {
   realm: DnsLabel;
   /** Initial admin password (secret: keep it in a *.sops.yaml file). Required when SSO is enabled. */
   adminPassword: string;
-  /** Host name of the SSO service; empty means keycloak.<cluster.domain>. */
-  hostname: string;
 }
 
 /** Output policies checked against every rendered manifest, each with its enforcement and exceptions. */
@@ -295,7 +295,7 @@ export interface App {
     /** Most pods; at least minReplicas (HorizontalPodAutoscaler spec.maxReplicas, an int32). */
     maxReplicas: number;
     /** Average CPU use to aim for, in percent of requests. */
-    targetCPUUtilizationPercentage: number;
+    targetCPUPercent: number;
   };
   /** Free-form overrides merged into the app chart's values. */
   values: Record<string, unknown>;
@@ -305,6 +305,8 @@ export interface App {
 export interface RunlevelFile {
   /** runlevel core version this values repo is written for: one release, x.y.z. A core of another version refuses to touch the repo's clusters (exit 7), and a moving tag such as latest is refused as a pin. */
   core: string;
+  /** The values contract this repo is written at (docs/migrations.md). A core reading another contract refuses the repo: one behind is brought forward by `runlevel migrate`, which also sets this; absent means 0, the contract before the first migration. */
+  contract?: number;
   /** Clusters by name, each with the environment whose layer it uses. */
   clusters: {
     [key: string]: {

@@ -21,7 +21,7 @@ export const cluster = 'dev';
 export function valuesRepo(): Promise<string> {
   return fixture(
     {
-      'runlevel.yaml': `core: "0.1.0"\nclusters:\n  ${cluster}:\n    environment: dev\n`,
+      'runlevel.yaml': `core: "0.1.0"\nclusters:\n  ${cluster}:\n    environment: dev\ncontract: 2\n`,
       // The app is rendered and checked, not synced: this test stops at runlevel 60.
       'common/teams/enforce.yaml': 'members: [ { name: alice@example.com, role: admin } ]\napps: [web]\n',
       'common/apps/web.yaml': 'image: { repository: docker.io/library/nginx, tag: "1.27.3" }\n',

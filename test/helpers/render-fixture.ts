@@ -77,7 +77,7 @@ export async function valuesRepo(settings: Record<string, unknown>): Promise<str
     platform: { sso: { enabled: false }, ...((settings.platform as object) ?? {}) },
   };
   return fixture({
-    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
     'clusters/dev/settings.yaml': JSON.stringify({ ...settings, ...base }),
     'common/teams/a.yaml': 'members:\n  - name: alice@example.com\n    role: admin\n',
   });

@@ -24,7 +24,7 @@ import { assertGoldenFile } from './golden.js';
 export const plaintextSecrets = ['sso-admin-Pa55word-8f3k2', 'pull-Pa55word-q9z1x'];
 
 export const baseRepo: Record<string, string> = {
-  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
   'common/settings.yaml': [
     'cluster:',
     '  domain: dev.example.com',

@@ -12,6 +12,8 @@ const rank: Record<string, number> = {
   values: 1,
   cluster: 1,
   render: 2,
+  // Values migrations: rewrite a values repo's files, below every stage that reads the values.
+  migrate: 2,
   check: 3,
   drift: 3,
   tasks: 3,

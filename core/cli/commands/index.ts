@@ -10,6 +10,10 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'merge and validate the values of every cluster',
     load: async () => (await import('./validate.js')).command,
   },
+  migrate: {
+    summary: "rewrite the values repo for this core's values contract (comments kept) and commit it",
+    load: async () => (await import('./migrate.js')).command,
+  },
   values: {
     summary: 'print the merged values of a cluster',
     load: async () => (await import('./values.js')).command,

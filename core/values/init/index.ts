@@ -10,6 +10,7 @@ import { log } from '../../shared/log.js';
 import { coreRoot } from '../../shared/paths.js';
 import { ageKeyFileText, generateAgeIdentity } from '../age-key.js';
 import { parseKeys } from '../age-keys.js';
+import { contractVersion } from '../contract.js';
 import { resolveValues } from '../index.js';
 import { defaultAgeKeyFile, encrypt } from '../secrets.js';
 import { schemaFile } from '../validate.js';
@@ -96,6 +97,7 @@ async function scaffold(
 
   const context = {
     core: o.coreVersion,
+    contract: contractVersion,
     repoName,
     cluster: o.cluster,
     environment: o.environment,

@@ -29,7 +29,7 @@ async function tokens(): Promise<string[]> {
 test.before(async () => {
   for (const ns of namespaces) await createNamespace(core, ns);
   valuesDir = await fixture({
-    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
     'clusters/dev/settings.yaml':
       'cluster:\n  domain: dev.example.com\nplatform:\n  sso:\n    enabled: false\n',
     ...Object.fromEntries(teams.map((t) => [`common/teams/${t}.yaml`, 'members: []\n'])),

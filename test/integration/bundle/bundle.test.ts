@@ -88,7 +88,7 @@ test.before(async () => {
   coreDigest = await buildImage(coreRef, [await layerTar(work, 'core', 50_000)]);
   await signedLayout(coreRef, coreDigest, keys, join(work, 'core-layout'));
   values = await fixture({
-    'runlevel.yaml': `core: "${version}"\nclusters:\n  dev:\n    environment: dev\n`,
+    'runlevel.yaml': `core: "${version}"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n`,
     'images.lock.yaml': `images:\n  quay.io/other/kept:1.0: sha256:${'a'.repeat(64)}\n`,
   });
   await writeFile(join(values, 'cosign.pub'), await readFile(keys.pub));
@@ -267,7 +267,7 @@ test('a bundle whose index was edited fails its signature; nothing is pushed', a
 
 test('no public key: refused with a hint, unless --insecure-skip-verify', async () => {
   const m = await mirror('bundle-nokey');
-  const empty = await fixture({ 'runlevel.yaml': `core: "${version}"\nclusters: {}\n` });
+  const empty = await fixture({ 'runlevel.yaml': `core: "${version}"\nclusters: {}\ncontract: 2\n` });
   const r = await runCli(['bundle', 'push', bundle, '--to', m.host, '--values', empty]);
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /no public key/);

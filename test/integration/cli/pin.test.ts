@@ -78,7 +78,14 @@ test('a branch name as a cluster pin is refused like a moving tag', async () => 
 test("a cluster pinned to this core works although the repo's default pins another (the canary runs here)", async () => {
   const repo = await valuesRepo(
     sb,
-    repoFile(['core: "0.0.1"', 'clusters:', '  dev:', '    environment: dev', `    core: "${core}"`]),
+    repoFile([
+      'core: "0.0.1"',
+      'contract: 2',
+      'clusters:',
+      '  dev:',
+      '    environment: dev',
+      `    core: "${core}"`,
+    ]),
   );
   const r = await cli(sb, repo, ['validate', '--cluster', 'dev']);
   assert.is(r.code, 0, r.stderr);
@@ -88,6 +95,7 @@ test('validate without --cluster validates the clusters pinned to this core and 
   const repo = await valuesRepo(sb, {
     ...repoFile([
       `core: "${core}"`,
+      'contract: 2',
       'clusters:',
       '  dev:',
       '    environment: dev',

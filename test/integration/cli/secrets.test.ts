@@ -28,7 +28,7 @@ test.before(async () => {
   const id = generateAgeIdentity();
   await writeFile(join(home, 'age.key'), ageKeyFileText(id), { mode: 0o600 });
   const files: Record<string, string> = {
-    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
     '.sops.yaml': `creation_rules:\n  - path_regex: \\.sops\\.yaml$\n    age: ${id.recipient}\n`,
     'common/settings.yaml': stringify({
       cluster: { domain: 'dev.example.com' },

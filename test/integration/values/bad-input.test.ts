@@ -47,7 +47,7 @@ const crashes: Record<string, Case> = {
   },
   'deep nesting in runlevel.yaml': {
     files: {
-      'runlevel.yaml': `core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\nx: ${'['.repeat(200)}${']'.repeat(200)}\n`,
+      'runlevel.yaml': `core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\nx: ${'['.repeat(200)}${']'.repeat(200)}\ncontract: 2\n`,
     },
     code: 2,
     where: /^runlevel\.yaml:5:\d+$/,
@@ -66,7 +66,10 @@ const crashes: Record<string, Case> = {
     message: 'alias *q is used inside the node it names',
   },
   'an alias cycle in runlevel.yaml': {
-    files: { 'runlevel.yaml': 'core: "0.1.0"\nclusters: &c\n  dev:\n    environment: dev\n    more: *c\n' },
+    files: {
+      'runlevel.yaml':
+        'core: "0.1.0"\nclusters: &c\n  dev:\n    environment: dev\n    more: *c\ncontract: 2\n',
+    },
     code: 2,
     where: 'runlevel.yaml:5:11',
     message: 'alias *c is used inside the node it names',
@@ -125,9 +128,9 @@ const silent: Record<string, Case> = {
     message: 'apps.web.autoscaling.maxReplicas: must be at most 2147483647',
   },
   'a CPU target over 100 percent': {
-    files: { 'common/apps/web.yaml': app('autoscaling:\n  targetCPUUtilizationPercentage: 150\n') },
+    files: { 'common/apps/web.yaml': app('autoscaling:\n  targetCPUPercent: 150\n') },
     code: 2,
-    where: 'common/apps/web.yaml:5:35',
+    where: 'common/apps/web.yaml:5:21',
     message: 'must be at most 100, not 150',
     also: ['hint: allowed: 1 to 100'],
   },
@@ -139,7 +142,7 @@ const silent: Record<string, Case> = {
     message: 'environment "dev" has no directory environments/dev/',
   },
   'a misspelt environment (--strict) is guessed': {
-    files: { 'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: deve\n' },
+    files: { 'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: deve\ncontract: 2\n' },
     args: ['validate', '--strict'],
     code: 2,
     where: 'runlevel.yaml:4:18',
@@ -155,7 +158,7 @@ const silent: Record<string, Case> = {
   'a cluster with no directory (--strict)': {
     files: {
       'runlevel.yaml':
-        'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n  qa:\n    environment: dev\n',
+        'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n  qa:\n    environment: dev\ncontract: 2\n',
     },
     args: ['validate', '--cluster', 'qa', '--strict'],
     code: 2,

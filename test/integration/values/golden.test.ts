@@ -98,7 +98,9 @@ const cases: Record<string, Case> = {
     code: 2,
   },
   'path-escape': {
-    files: { 'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: ../../../etc\n' },
+    files: {
+      'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: ../../../etc\ncontract: 2\n',
+    },
     code: 2,
   },
   'empty-file': { files: { 'common/teams/beta.yaml': '', 'environments/dev/settings.yaml': '' }, code: 0 },
@@ -169,7 +171,7 @@ const cases: Record<string, Case> = {
   'all-clusters-at-once': {
     files: {
       'runlevel.yaml':
-        'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n  prod:\n    environment: prod\n',
+        'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n  prod:\n    environment: prod\ncontract: 2\n',
       'environments/prod/settings.yaml': 'cluster:\n  provider: metal\n',
       'clusters/prod/settings.yaml': 'cluster:\n  domain: prod.example.com\n',
       'clusters/prod/teams/alpha.yaml': 'quota:\n  cpu: lots\n',

@@ -13,7 +13,7 @@ import { ajvOptions, schemaProblems } from '../../../core/values/validate.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 
 const repo = {
-  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
   'common/settings.yaml': 'cluster:\n  domain: example.com\nplatform:\n  sso:\n    enabled: false\n',
   'common/charts/hello-web.yaml': 'replicaCount: 2\nui:\n  message: hello\n',
   'clusters/dev/charts/hello-web.yaml': 'replicaCount: 1\n',

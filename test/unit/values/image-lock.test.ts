@@ -9,7 +9,7 @@ import { fixture, removeFixture } from '../../helpers/fixture.js';
 
 const digest = `sha256:${'e'.repeat(64)}`;
 const repo = {
-  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
   'common/settings.yaml': 'cluster:\n  domain: example.com\nplatform:\n  sso:\n    enabled: false\n',
 };
 

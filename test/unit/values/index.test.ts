@@ -6,7 +6,8 @@ import { ValuesRepo } from '../../../core/values/index.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 
 const files = {
-  'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n  prod:\n    environment: prod\n',
+  'runlevel.yaml':
+    'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n  prod:\n    environment: prod\ncontract: 2\n',
   'common/settings.yaml': 'cluster:\n  domain: example.com\nplatform:\n  sso:\n    enabled: false\n',
   'common/teams/alpha.yaml': 'members: []\n',
   'environments/dev/settings.yaml': 'platform:\n  ingress:\n    className: "dev"   # quoted\n',

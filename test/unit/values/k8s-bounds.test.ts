@@ -49,7 +49,7 @@ const mapped = [
     ],
   },
   {
-    value: ['autoscaling', 'targetCPUUtilizationPercentage'],
+    value: ['autoscaling', 'targetCPUPercent'],
     template: 'hpa.yaml',
     field: 'averageUtilization',
     k8s: [

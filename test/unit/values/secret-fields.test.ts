@@ -52,7 +52,7 @@ test('writeOnly beside a $ref, under additionalProperties and items, marks every
 
 test('a secret field set in a plain file is refused (encrypt it), and its value is masked all the same', async () => {
   const dir = await fixture({
-    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\n',
+    'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
     'common/settings.yaml':
       'cluster:\n  domain: example.com\nplatform:\n  sso:\n    adminPassword: plain-Adm1n-pw\n',
   });
