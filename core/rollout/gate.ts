@@ -37,7 +37,11 @@ export type GateReasonKind =
   | 'not-ready'
   | 'drifted'
   | 'failed-release'
-  | 'failed-deploy';
+  | 'failed-deploy'
+  // promote only: the stage before has not run the promoted core long enough
+  | 'not-deployed'
+  | 'other-core'
+  | 'not-soaked';
 
 export interface GateReason {
   kind: GateReasonKind;
