@@ -1,7 +1,7 @@
 // promote, pure: whether the stage before the target has held its gate long enough on the core
 // being promoted (read from each cluster's record and live state), and the pin moves themselves,
 // made on runlevel.yaml's YAML document so its comments, order and quoting survive.
-import { isMap, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { type GateReading, type GateVerdict, gateVerdict } from './gate.js';
 import type { Gate } from './plan.js';
 
@@ -36,25 +36,47 @@ export function promoteVerdict(
 }
 
 /**
- * runlevel.yaml with `clusters.<c>.core` set to `version` for each cluster whose pin is another;
- * everything else byte for byte. `moved` lists the clusters whose pin changed.
+ * runlevel.yaml with `clusters.<c>.core` set to `version` for each cluster whose pin is another:
+ * the edits are made on the source text at the positions the YAML document gives, so every other
+ * byte (comments, spacing, flow style, quoting) stays as written. `moved` lists what changed.
  */
 export function movePins(
   text: string,
   clusters: readonly string[],
   version: string,
 ): { text: string; moved: { cluster: string; from: string }[] } {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { keepSourceTokens: true });
   const repoCore = String(doc.get('core') ?? '');
   const moved: { cluster: string; from: string }[] = [];
+  const edits: { at: number; end: number; insert: string }[] = [];
   for (const cluster of clusters) {
-    const entry = doc.getIn(['clusters', cluster]);
-    if (!isMap(entry)) continue;
-    const own = entry.get('core');
-    const from = own === undefined ? repoCore : String(own);
+    const entry = doc.getIn(['clusters', cluster], true);
+    if (!isMap(entry) || !entry.range) continue;
+    const own = entry.get('core', true);
+    const from = own === undefined ? repoCore : String(isScalar(own) ? own.value : own);
     if (from === version) continue;
-    entry.set('core', version);
     moved.push({ cluster, from });
+    if (isScalar(own) && own.range) {
+      // The same quotes as the old pin, in the same place.
+      const q = text[own.range[0]];
+      const quote = q === '"' || q === "'" ? q : '"';
+      edits.push({ at: own.range[0], end: own.range[1], insert: `${quote}${version}${quote}` });
+    } else if (entry.flow) {
+      const close = text.lastIndexOf('}', entry.range[1]);
+      let at = close;
+      while (at > 0 && text[at - 1] === ' ') at--;
+      edits.push({ at, end: at, insert: `, core: "${version}"` });
+    } else {
+      // A new line after the entry's first pair, at its indentation.
+      const first = entry.items[0];
+      const keyStart = isScalar(first?.key) ? (first.key.range?.[0] ?? entry.range[0]) : entry.range[0];
+      const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+      const eol = text.indexOf('\n', keyStart);
+      const at = eol < 0 ? text.length : eol + 1;
+      edits.push({ at, end: at, insert: `${eol < 0 ? '\n' : ''}${' '.repeat(indent)}core: "${version}"\n` });
+    }
   }
-  return { text: moved.length > 0 ? doc.toString() : text, moved };
+  let out = text;
+  for (const e of edits.sort((x, y) => y.at - x.at)) out = out.slice(0, e.at) + e.insert + out.slice(e.end);
+  return { text: out, moved };
 }
