@@ -79,7 +79,7 @@ export function realDeps(
       const seconds = () => (Date.now() - started) / 1000;
       const cfg = clusterConfig(config, repo, cluster);
       const unreachable = await reach(cfg, bounds.probeMs);
-      if (unreachable)
+      if (unreachable !== undefined)
         return {
           outcome: 'unreachable',
           seconds: seconds(),
@@ -103,7 +103,7 @@ async function reach(config: ResolvedConfig, ms: number): Promise<string | undef
     await probe(loadKubeConfig(config.kubeconfig), ms);
     return undefined;
   } catch (err) {
-    return `unreachable: ${firstLine(err)}`;
+    return firstLine(err);
   }
 }
 
@@ -111,11 +111,11 @@ async function reach(config: ResolvedConfig, ms: number): Promise<string | undef
 export async function readGate(config: ResolvedConfig, bounds: Bounds): Promise<GateReading> {
   const cluster = config.cluster ?? '';
   const unreachable = await reach(config, bounds.probeMs);
-  if (unreachable)
+  if (unreachable !== undefined)
     return {
       cluster,
       reachable: false,
-      error: unreachable.replace(/^unreachable: /, ''),
+      error: unreachable,
       releases: [],
       deploys: [],
     };

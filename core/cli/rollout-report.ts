@@ -38,7 +38,7 @@ export function logRolloutEvent(e: RolloutEvent): void {
           ? `${e.cluster}: deploying (stage ${e.stage})`
           : e.state === 'deployed'
             ? `${e.cluster}: deployed (${r?.seconds.toFixed(1)}s)`
-            : `${e.cluster}: ${e.state}${where ? ` at ${where}` : ''}: ${r?.failure?.message ?? ''}`;
+            : `${e.cluster}: ${e.state}${where ? ` at ${where}` : ''}${r?.failure ? `: ${r.failure.message}` : ''}`;
       const mark = e.state === 'deploying' ? 'start' : e.state === 'deployed' ? 'done' : 'fail';
       log.event({ kind: 'cluster', mark, message, data: { ...e } });
       return;

@@ -126,11 +126,12 @@ async function runStage(
       s.seconds = r.seconds;
       s.state = r.outcome === 'deployed' ? 'deployed' : r.outcome === 'failed' ? 'deploy-failed' : r.outcome;
       if (r.failure) {
-        s.why = [r.failure.message];
-        s.at = {
-          ...(r.failure.runlevel ? { runlevel: r.failure.runlevel } : {}),
-          ...(r.failure.release ? { release: r.failure.release } : {}),
-        };
+        s.why = [r.outcome === 'unreachable' ? `unreachable: ${r.failure.message}` : r.failure.message];
+        if (r.failure.runlevel || r.failure.release)
+          s.at = {
+            ...(r.failure.runlevel ? { runlevel: r.failure.runlevel } : {}),
+            ...(r.failure.release ? { release: r.failure.release } : {}),
+          };
       }
       return r;
     }),
