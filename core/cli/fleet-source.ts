@@ -111,7 +111,7 @@ export function kubeconfigFor(
  * GET /version with its own deadline: the request is destroyed when the time is up, so a cluster
  * that never answers leaves no socket behind, refresh after refresh.
  */
-async function probe(kc: KubeConfig, ms: number): Promise<void> {
+export async function probe(kc: KubeConfig, ms: number): Promise<void> {
   const server = kc.getCurrentCluster()?.server ?? '';
   const url = new URL('/version', server);
   const options: RequestOptions = {};
@@ -131,7 +131,7 @@ async function probe(kc: KubeConfig, ms: number): Promise<void> {
   });
 }
 
-function within<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
+export function within<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
   work.catch(() => {}); // a late failure after the bound is not unhandled
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<never>((_, reject) => {
@@ -140,6 +140,6 @@ function within<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
   return Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }
 
-function firstLine(err: unknown): string {
+export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'failed';
 }

@@ -27,13 +27,19 @@ const actionMark: Record<ReleaseAction, 'done' | 'info' | 'fail' | 'warn'> = {
   skipped: 'warn',
 };
 
-export function logProgress(): Progress {
+/** `cluster`: several clusters deploy at once (rollout): each line and event names its cluster. */
+export function logProgress(cluster?: string): Progress {
   const ev = (
     kind: string,
     mark: Parameters<typeof log.event>[0]['mark'],
     message: string,
     data: Record<string, unknown>,
-  ) => log.event({ kind, mark, message, data });
+  ) =>
+    log.event(
+      cluster === undefined
+        ? { kind, mark, message, data }
+        : { kind, mark, message: `${cluster}: ${message.trimStart()}`, data: { cluster, ...data } },
+    );
   return {
     runlevelStart: (name, changes, total) =>
       ev('runlevel', 'start', `runlevel ${name}: ${changes} of ${total} releases to apply`, {

@@ -9,6 +9,7 @@ import { readFast } from '../shared/yaml/fast.js';
 import { openRepo, type Repo, readText } from './load.js';
 import { isMap, type Origins } from './model.js';
 import { plural, problemAt, sortProblems, yamlProblems } from './problems.js';
+import { rolloutProblems } from './repo-rollout.js';
 import type { RunlevelFile } from './types.generated.js';
 import { schemaProblems, validators } from './validate.js';
 
@@ -42,8 +43,10 @@ export async function readRepoFile(valuesDir: string): Promise<OpenedRepo> {
   if (text !== undefined && repo.problems.length === 0) {
     const check = validators().repoFile;
     const data = value ?? {};
-    if (check(data)) file = data;
-    else {
+    if (check(data)) {
+      file = data;
+      repo.problems.push(...rolloutProblems(data, origins, repo.texts));
+    } else {
       const fallback = new Map(origins);
       if (!fallback.has('')) fallback.set('', { file: repoFileName, line: 1, col: 1, layer: 'repo' });
       repo.problems.push(...schemaProblems(check.errors ?? [], { origins: fallback, texts: repo.texts }));

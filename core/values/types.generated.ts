@@ -322,4 +322,31 @@ export interface RunlevelFile {
       context?: string;
     };
   };
+  rollout?: Rollout;
+}
+
+/** How a change reaches the fleet: ordered stages of clusters (`runlevel rollout`, `runlevel promote`). Each stage deploys its clusters in parallel, then soaks: its health gate must hold for the whole soak before the next stage starts. */
+export interface Rollout {
+  /** The stages in the order they run, e.g. dev, then staging, then prod. */
+  stages: Array<{
+    /** The stage's name (`--from NAME`, `promote --to NAME`); unique. */
+    name: DnsLabel;
+    /** Clusters of runlevel.yaml deployed in parallel in this stage; a cluster belongs to one stage at most. */
+    clusters: DnsLabel[];
+    /** How long the stage's gate must hold after its deploys before the next stage starts (90s, 10m, 1h; 0s checks it once). */
+    soak: string;
+    gate?: RolloutGate;
+  }>;
+  /** How often the gate is read during a soak (default 15s). */
+  poll: string;
+}
+
+/** What must hold for every cluster of a stage during its soak. Each check is on unless turned off. */
+export interface RolloutGate {
+  /** Every deployed release is Ready (its gated objects: Deployments available, Jobs done, ...). */
+  ready: boolean;
+  /** No release drifted or out of sync: the live cluster is what the values render. */
+  noDrift: boolean;
+  /** No deploy of the cluster failed (or was interrupted) since the stage started. */
+  noFailedDeploy: boolean;
 }

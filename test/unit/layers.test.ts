@@ -24,6 +24,7 @@ const rank: Record<string, number> = {
   bundle: 5,
   // The agent's loop and the pages: above the stages they report on; the agent may serve the pages.
   serve: 5,
+  rollout: 5,
   sync: 6,
   cli: 7,
 };

@@ -1,18 +1,13 @@
-import { runDeploy } from '../../deploy/index.js';
 import { summaryTable } from '../../deploy/progress.js';
 import { deployProgress } from '../../deploy/progress-live.js';
-import { halt, shutdown } from '../../shared/exec.js';
 import { log } from '../../shared/log.js';
 import { formatTable } from '../../shared/table.js';
 import type { Command } from '../command.js';
-import { durationBounds, durationFlag } from '../durations.js';
-import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
-import { refuseDowngrade } from '../pin.js';
-import { connectCluster, planAgainstCluster, valuesCommit } from '../pipeline.js';
+import { deployRunOptions, prepareDeploy, runPrepared } from '../deploy-run.js';
+import { selectorOption } from '../flags.js';
+import { connectCluster } from '../pipeline.js';
 import { stoppedShort } from '../run-outcome.js';
 import { checkRunlevelHeaders } from '../runlevel-headers.js';
-import { taskRunner } from '../tasks.js';
-import { coreVersion } from './version.js';
 
 export const command: Command = {
   summary: 'validate, render, check and deploy every runlevel in order',
@@ -56,31 +51,11 @@ export const command: Command = {
   },
   async run({ config, flags, connection }) {
     const started = Date.now();
-    const selectorFlags = listFlag(flags, 'selector');
-    const waitLockMs = durationFlag(flags['wait-lock'], '--wait-lock', durationBounds.waitLock);
-    const ttl = durationFlag(flags['lock-ttl'], '--lock-ttl', durationBounds.lockTtl);
-    const timeoutMs = durationFlag(flags.timeout, '--timeout', durationBounds.timeout);
-    const concurrency = concurrencyFlag(flags);
-    const force = flags.force === true;
+    const o = deployRunOptions(flags);
     checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
     const conn = connection ?? (await connectCluster(config));
-    await refuseDowngrade(
-      conn.store,
-      coreVersion(),
-      flags['allow-downgrade'] === true,
-      process.argv.slice(2),
-    );
-    // What is deployed is read while the values load: unchanged releases are then not rendered
-    // again. The plan itself is made under the lock, from what the cluster holds then.
-    const step = await planAgainstCluster(config, conn, {
-      selectors: selectorFlags,
-      check: { strict: flags.strict === true },
-      state: force ? 'none' : 'reuse',
-      force,
-      prune: flags['no-prune'] !== true,
-      timeoutMs,
-    });
+    const step = await prepareDeploy(config, conn, o);
     const { resolved } = step;
 
     const dryRun = flags['dry-run'] === true;
@@ -99,25 +74,9 @@ export const command: Command = {
       return;
     }
     const progress = deployProgress();
-    let report: Awaited<ReturnType<typeof runDeploy>>;
+    let report: Awaited<ReturnType<typeof runPrepared>>;
     try {
-      report = await runDeploy({
-        ...step.input,
-        store: conn.store,
-        helm: conn.helm,
-        cluster: resolved.cluster,
-        coreVersion: coreVersion(),
-        valuesCommit: await valuesCommit(config.valuesDir),
-        started: new Date(started),
-        waitLockMs,
-        breakLock: flags['break-lock'] === true,
-        lockTtlSeconds: ttl === undefined ? undefined : Math.max(1, Math.round(ttl / 1000)),
-        concurrency,
-        runTask: taskRunner(conn.kc, resolved),
-        interrupted: () => shutdown.signal.aborted,
-        halted: () => halt.signal.aborted,
-        progress,
-      });
+      report = await runPrepared(config, conn, step, o, progress, new Date(started));
     } finally {
       progress.close(); // the final frame stays; the summary or the error prints below it
     }

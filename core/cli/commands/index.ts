@@ -78,6 +78,14 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: 'fleet status: every cluster of runlevel.yaml, one line each',
     load: async () => (await import('./fleet.js')).command,
   },
+  rollout: {
+    summary: 'deploy the fleet stage by stage (runlevel.yaml rollout.stages), each stage soaked and gated',
+    load: async () => (await import('./rollout.js')).command,
+  },
+  promote: {
+    summary: "move the next stage's pins in one commit, when the stage before it holds its gate (GitOps)",
+    load: async () => (await import('./promote.js')).command,
+  },
   task: {
     summary: 'run one lifecycle task, or list them (--list)',
     load: async () => (await import('./task.js')).command,

@@ -1,0 +1,116 @@
+// Rollout benchmark, in one run on the same values and machine: `runlevel rollout` over three
+// embedded clusters in two stages ([r1] then [r2, r3], soak 0s: the gate read once) against the
+// same three `runlevel deploy`s one after another, each on fresh clusters; then both again with
+// nothing to change. The three clusters' memory (RSS of their processes) and the load are noted.
+// Usage: node dist/bench/rollout/run.js [--teams 3] [--write-docs]
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { coreVersion } from '../../core/cli/commands/version.js';
+import { coreRoot } from '../../core/shared/paths.js';
+import { toolEnv } from '../../core/shared/tools.js';
+import { defaultAgeKeyFile } from '../../core/values/secrets.js';
+import {
+  clustersRssMiB,
+  type FleetCluster,
+  startClusters,
+  stopClusters,
+} from '../../test/helpers/fleet-clusters.js';
+import { writeBenchRepo } from '../render/generate.js';
+
+const argv = process.argv.slice(2);
+const teams = Number(argv[argv.indexOf('--teams') + 1] ?? '3') || 3;
+const writeDocs = argv.includes('--write-docs');
+const names = ['r1', 'r2', 'r3'];
+const load = async () => (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
+
+async function timed(label: string, args: string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  const r = await execa(join(coreRoot, 'bin/runlevel'), args, {
+    env: { ...toolEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
+    reject: false,
+    all: true,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.exitCode !== 0)
+    throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
+  console.error(`  ${label.padEnd(40)} ${seconds.toFixed(1)}s`);
+  return seconds;
+}
+
+async function writeRepo(repo: string, clusters: FleetCluster[]): Promise<void> {
+  await writeBenchRepo(repo, teams);
+  for (const c of clusters) {
+    await mkdir(join(repo, 'clusters', c.name), { recursive: true });
+    for (const f of ['settings.yaml', 'secrets.sops.yaml'])
+      await copyFile(join(repo, 'clusters/bench', f), join(repo, 'clusters', c.name, f));
+  }
+  await rm(join(repo, 'clusters/bench'), { recursive: true });
+  const entries = clusters.map(
+    (c) => `  ${c.name}:\n    environment: bench\n    kubeconfig: ${c.kubeconfig}\n`,
+  );
+  await writeFile(
+    join(repo, 'runlevel.yaml'),
+    `core: "${coreVersion()}"\nclusters:\n${entries.join('')}rollout:\n  stages:\n    - {name: one, clusters: [r1], soak: 0s}\n    - {name: two, clusters: [r2, r3], soak: 0s}\n`,
+  );
+}
+
+const work = await mkdtemp(join(tmpdir(), 'runlevel-bench-rollout-'));
+const loadAtStart = await load();
+const results: Record<string, number> = {};
+let rss = 0;
+let clusters: FleetCluster[] = [];
+try {
+  console.error(`rollout bench: ${teams} teams per cluster, load ${loadAtStart}`);
+  // (a) three deploys one after another, on fresh clusters.
+  clusters = await startClusters(join(work, 'a'), names);
+  await writeRepo(join(work, 'values'), clusters);
+  const repo = join(work, 'values');
+  const deployAll = async (label: string) => {
+    let total = 0;
+    for (const c of names)
+      total += await timed(`${label} ${c}`, [
+        'deploy',
+        '--values',
+        repo,
+        '--cluster',
+        c,
+        '--kubeconfig',
+        clusters.find((x) => x.name === c)?.kubeconfig ?? '',
+      ]);
+    return total;
+  };
+  results.deploys = await deployAll('deploy');
+  results.deploysNoop = await deployAll('deploy (no change)');
+  await stopClusters(clusters);
+  // (b) the rollout, on fresh clusters again.
+  clusters = await startClusters(join(work, 'b'), names);
+  await writeRepo(repo, clusters);
+  results.rollout = await timed('rollout', ['rollout', '--values', repo]);
+  rss = await clustersRssMiB(clusters);
+  results.rolloutNoop = await timed('rollout (no change)', ['rollout', '--values', repo]);
+} finally {
+  await stopClusters(clusters);
+  await rm(defaultAgeKeyFile(join(work, 'values')), { force: true });
+  await rm(work, { recursive: true, force: true });
+}
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const table = [
+  '| | three deploys, one after another | rollout (2 stages, soak 0s) | rollout ÷ deploys |',
+  '|---|---:|---:|---:|',
+  `| first deploy (fresh clusters) | ${results.deploys?.toFixed(1)} s | ${results.rollout?.toFixed(1)} s | ${ratio(results.rollout ?? 0, results.deploys ?? 1)} |`,
+  `| nothing changed | ${results.deploysNoop?.toFixed(1)} s | ${results.rolloutNoop?.toFixed(1)} s | ${ratio(results.rolloutNoop ?? 0, results.deploysNoop ?? 1)} |`,
+].join('\n');
+const section = `<!-- rollout:start (written by bench/rollout; do not edit by hand) -->\n## rollout\n\nCommand: \`node dist/bench/rollout/run.js --teams ${teams} --write-docs\` (${new Date().toISOString().slice(0, 10)}, 2 CPUs, load average ${loadAtStart} at the start, ${await load()} at the end). Three embedded clusters, ${teams} teams each (3 apps per team); the rollout validates all three, deploys r1, reads its gate once (soak 0s), then deploys r2 and r3 in parallel in one process and reads their gates; the deploys run one after another, each its own process. The three clusters took ${rss} MiB RSS (etcd, API server, controllers, kwok) once deployed.\n\n${table}\n<!-- rollout:end -->`;
+console.log(section);
+if (writeDocs) {
+  const doc = join(coreRoot, 'docs/benchmarks.md');
+  const text = await readFile(doc, 'utf8');
+  const marked = /<!-- rollout:start[\s\S]*?<!-- rollout:end -->/;
+  await writeFile(
+    doc,
+    marked.test(text) ? text.replace(marked, section) : `${text.trimEnd()}\n\n${section}\n`,
+  );
+}
