@@ -85,7 +85,20 @@ export function agentPage(opts: AgentPageOptions): AgentPage {
   return {
     current: () => shown,
     listener: {
-      event: () => compose(),
+      event: (e) => {
+        compose();
+        // A new head is described at once, not when its pass ends (a deploy takes minutes): `git
+        // show -s` only reads objects, beside whatever the pass does to the working tree.
+        if (e.kind === 'fetched' && !described.has(e.commit) && opts.git.describe) {
+          void opts.git
+            .describe(e.commit)
+            .then((d) => {
+              if (d) described.set(e.commit, d);
+              compose();
+            })
+            .catch(() => {});
+        }
+      },
       // Only a deploy that changed the cluster: failed attempts (an API down) must not each read it.
       deploy: ({ ok }) => {
         if (ok) deploys++;

@@ -53,7 +53,11 @@ test.after(async () => {
 test('after a sync, JavaScript off: the agent is Idle and shows the commit it deployed', async () => {
   await rig.until(
     'c1 deployed and read',
-    (x) => x.agent?.deployed?.commit === c1 && x.agent.state === 'Idle',
+    (x) =>
+      x.agent?.deployed?.commit === c1 &&
+      x.agent.state === 'Idle' &&
+      x.agent.deployed.subject !== undefined &&
+      x.runlevels.length > 0,
   );
   const page = await open();
   const agent = await text(page, '#agent');
@@ -69,7 +73,10 @@ test('after a sync, JavaScript off: the agent is Idle and shows the commit it de
 
 test('after an invalid push: the page says Invalid, the refused commit and why; the last good stays', async () => {
   const c2 = await rig.server.commit({ 'common/apps/hello.yaml': 'replicas: [oops\n' }, 'broken yaml');
-  await rig.until('c2 refused', (x) => x.agent?.refused?.commit === c2);
+  await rig.until(
+    'c2 refused',
+    (x) => x.agent?.refused?.commit === c2 && x.agent.newest?.subject !== undefined,
+  );
   const page = await open();
   const agent = await text(page, '#agent');
   assert.match(agent, /State ✗?\s*Invalid/);

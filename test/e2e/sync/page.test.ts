@@ -35,7 +35,11 @@ test.after(async () => {
 test('after the first sync: the deployed commit, the newest seen with subject and author, the state', async () => {
   const s = await rig.until(
     'c1 deployed and read',
-    (x) => x.agent?.deployed?.commit === c1 && x.agent.state === 'Idle' && x.runlevels.length > 0,
+    (x) =>
+      x.agent?.deployed?.commit === c1 &&
+      x.agent.state === 'Idle' &&
+      x.agent.deployed.subject !== undefined &&
+      x.runlevels.length > 0,
   );
   assert.is(s.agent?.running, true);
   assert.is(s.agent?.ready, true);
@@ -70,7 +74,8 @@ test('an invalid push: the page and JSON name the refused commit and why; the la
   const c2 = await rig.server.commit({ 'common/apps/hello.yaml': 'replicas: [oops\n' }, 'broken yaml');
   const s = await rig.until(
     'c2 refused',
-    (x) => x.agent?.refused?.commit === c2 && x.agent.state === 'Invalid',
+    (x) =>
+      x.agent?.refused?.commit === c2 && x.agent.state === 'Invalid' && x.agent.newest?.subject !== undefined,
   );
   assert.is(s.agent?.deployed?.commit, c1, 'the last good commit stays deployed');
   assert.is(s.agent?.newest?.commit, c2);
