@@ -2,7 +2,7 @@
 // embedded clusters in two stages ([r1] then [r2, r3], soak 0s: the gate read once) against the
 // same three `runlevel deploy`s one after another, each on fresh clusters; then both again with
 // nothing to change. The three clusters' memory (RSS of their processes) and the load are noted.
-// Usage: node dist/bench/rollout/run.js [--teams 3] [--write-docs]
+// Usage: node dist/bench/rollout/run.js [--teams 3,10] [--write-docs]
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,9 @@ import {
 import { writeBenchRepo } from '../render/generate.js';
 
 const argv = process.argv.slice(2);
-const teams = Number(argv[argv.indexOf('--teams') + 1] ?? '3') || 3;
+const teamCounts = (argv.includes('--teams') ? (argv[argv.indexOf('--teams') + 1] ?? '3') : '3')
+  .split(',')
+  .map(Number);
 const writeDocs = argv.includes('--write-docs');
 const names = ['r1', 'r2', 'r3'];
 const load = async () => (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
@@ -39,7 +41,7 @@ async function timed(label: string, args: string[]): Promise<number> {
   return seconds;
 }
 
-async function writeRepo(repo: string, clusters: FleetCluster[]): Promise<void> {
+async function writeRepo(repo: string, clusters: FleetCluster[], teams: number): Promise<void> {
   await writeBenchRepo(repo, teams);
   for (const c of clusters) {
     await mkdir(join(repo, 'clusters', c.name), { recursive: true });
@@ -56,54 +58,64 @@ async function writeRepo(repo: string, clusters: FleetCluster[]): Promise<void> 
   );
 }
 
-const work = await mkdtemp(join(tmpdir(), 'runlevel-bench-rollout-'));
 const loadAtStart = await load();
-const results: Record<string, number> = {};
-let rss = 0;
-let clusters: FleetCluster[] = [];
-try {
-  console.error(`rollout bench: ${teams} teams per cluster, load ${loadAtStart}`);
-  // (a) three deploys one after another, on fresh clusters.
-  clusters = await startClusters(join(work, 'a'), names);
-  await writeRepo(join(work, 'values'), clusters);
+const rows: string[] = [];
+const memory: string[] = [];
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+for (const teams of teamCounts) {
+  const work = await mkdtemp(join(tmpdir(), 'runlevel-bench-rollout-'));
   const repo = join(work, 'values');
-  const deployAll = async (label: string) => {
-    let total = 0;
-    for (const c of names)
-      total += await timed(`${label} ${c}`, [
-        'deploy',
-        '--values',
-        repo,
-        '--cluster',
-        c,
-        '--kubeconfig',
-        clusters.find((x) => x.name === c)?.kubeconfig ?? '',
-      ]);
-    return total;
-  };
-  results.deploys = await deployAll('deploy');
-  results.deploysNoop = await deployAll('deploy (no change)');
-  await stopClusters(clusters);
-  // (b) the rollout, on fresh clusters again.
-  clusters = await startClusters(join(work, 'b'), names);
-  await writeRepo(repo, clusters);
-  results.rollout = await timed('rollout', ['rollout', '--values', repo]);
-  rss = await clustersRssMiB(clusters);
-  results.rolloutNoop = await timed('rollout (no change)', ['rollout', '--values', repo]);
-} finally {
-  await stopClusters(clusters);
-  await rm(defaultAgeKeyFile(join(work, 'values')), { force: true });
-  await rm(work, { recursive: true, force: true });
+  const results: Record<string, number> = {};
+  let clusters: FleetCluster[] = [];
+  try {
+    console.error(`rollout bench: ${teams} teams per cluster, load ${await load()}`);
+    // (a) three deploys one after another, on fresh clusters.
+    clusters = await startClusters(join(work, 'a'), names);
+    await writeRepo(repo, clusters, teams);
+    const deployAll = async (label: string) => {
+      let total = 0;
+      for (const c of clusters)
+        total += await timed(`${label} ${c.name}`, [
+          'deploy',
+          '--values',
+          repo,
+          '--cluster',
+          c.name,
+          '--kubeconfig',
+          c.kubeconfig,
+        ]);
+      return total;
+    };
+    results.deploys = await deployAll('deploy');
+    results.deploysNoop = await deployAll('deploy (no change)');
+    await stopClusters(clusters);
+    // (b) the rollout, on fresh clusters again.
+    clusters = await startClusters(join(work, 'b'), names);
+    await writeRepo(repo, clusters, teams);
+    results.rollout = await timed('rollout', ['rollout', '--values', repo]);
+    memory.push(`${teams} teams: ${await clustersRssMiB(clusters)} MiB`);
+    results.rolloutNoop = await timed('rollout (no change)', ['rollout', '--values', repo]);
+  } finally {
+    await stopClusters(clusters);
+    await rm(defaultAgeKeyFile(repo), { force: true });
+    await rm(work, { recursive: true, force: true });
+  }
+  const d = results.deploys ?? 0;
+  const r = results.rollout ?? 0;
+  const dn = results.deploysNoop ?? 0;
+  const rn = results.rolloutNoop ?? 0;
+  rows.push(
+    `| ${teams} | first deploy (fresh clusters) | ${d.toFixed(1)} s | ${r.toFixed(1)} s | ${ratio(r, d)} |`,
+  );
+  rows.push(`| ${teams} | nothing changed | ${dn.toFixed(1)} s | ${rn.toFixed(1)} s | ${ratio(rn, dn)} |`);
 }
 
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const table = [
-  '| | three deploys, one after another | rollout (2 stages, soak 0s) | rollout ÷ deploys |',
-  '|---|---:|---:|---:|',
-  `| first deploy (fresh clusters) | ${results.deploys?.toFixed(1)} s | ${results.rollout?.toFixed(1)} s | ${ratio(results.rollout ?? 0, results.deploys ?? 1)} |`,
-  `| nothing changed | ${results.deploysNoop?.toFixed(1)} s | ${results.rolloutNoop?.toFixed(1)} s | ${ratio(results.rolloutNoop ?? 0, results.deploysNoop ?? 1)} |`,
+  '| teams per cluster | | three deploys, one after another | rollout (2 stages, soak 0s) | rollout ÷ deploys |',
+  '|---:|---|---:|---:|---:|',
+  ...rows,
 ].join('\n');
-const section = `<!-- rollout:start (written by bench/rollout; do not edit by hand) -->\n## rollout\n\nCommand: \`node dist/bench/rollout/run.js --teams ${teams} --write-docs\` (${new Date().toISOString().slice(0, 10)}, 2 CPUs, load average ${loadAtStart} at the start, ${await load()} at the end). Three embedded clusters, ${teams} teams each (3 apps per team); the rollout validates all three, deploys r1, reads its gate once (soak 0s), then deploys r2 and r3 in parallel in one process and reads their gates; the deploys run one after another, each its own process. The three clusters took ${rss} MiB RSS (etcd, API server, controllers, kwok) once deployed.\n\n${table}\n<!-- rollout:end -->`;
+const section = `<!-- rollout:start (written by bench/rollout; do not edit by hand) -->\n## rollout\n\nCommand: \`node dist/bench/rollout/run.js --teams ${teamCounts.join(',')} --write-docs\` (${new Date().toISOString().slice(0, 10)}, 2 CPUs, load average ${loadAtStart} at the start, ${await load()} at the end). Three embedded clusters, N teams each (3 apps per team); the rollout validates all three, deploys r1, reads its gate once (soak 0s), then deploys r2 and r3 in parallel in one process and reads their gates; the deploys run one after another, each its own process. The three clusters took, once deployed (RSS of etcd, API server, controllers, kwok and gatekeeper): ${memory.join(', ')}.\n\n${table}\n<!-- rollout:end -->`;
 console.log(section);
 if (writeDocs) {
   const doc = join(coreRoot, 'docs/benchmarks.md');

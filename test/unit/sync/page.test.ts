@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderCluster } from '../../../core/serve/render.js';
-import { bearerGuard, statusHandler } from '../../../core/serve/server.js';
+import { bearerGuard, startServer as startServe, statusHandler } from '../../../core/serve/server.js';
 import type { ClusterStatus } from '../../../core/serve/types.js';
 import type { AgentStatus } from '../../../core/sync/agent.js';
 import { syncMetrics } from '../../../core/sync/metrics.js';
@@ -154,6 +154,21 @@ test('without an agent (runlevel serve) the page and the JSON say "no agent"', (
   assert.match(page, /Sync agent no agent/);
   assert.match(page, /no agent: runlevel serve shows this page/);
   assert.not.match(page, /Newest seen/);
+});
+
+test('runlevel serve (no agent): /api/v1/agent says so, as the page does', async () => {
+  const s = await startServe({
+    source: () => ({ ...sampleStatus({ teams: 1 }), agent: { running: false } }),
+    listen: { port: 0 },
+    mask: (t) => t,
+  });
+  try {
+    const r = (await (await fetch(`${s.url}api/v1/agent`)).json()) as { agent: unknown };
+    assert.equal(r.agent, { running: false });
+    assert.match(await (await fetch(s.url)).text(), /no agent/);
+  } finally {
+    await s.close();
+  }
 });
 
 let server: Server;
