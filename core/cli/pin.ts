@@ -2,6 +2,7 @@
 // `clusters.<name>.core` for a canary). The image tag pins behaviour, so a core of another version
 // refuses to touch the cluster and says which image to run instead; a moving tag is no pin at all;
 // and a deploy never takes a cluster back to an older core than the last one that deployed it.
+
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -10,6 +11,7 @@ import type { ClusterStore } from '../deploy/cluster.js';
 import { coreImageRepository } from '../images/core-image.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
+import { compareVersions, releaseVersion } from '../shared/versions.js';
 import { enforceContract } from '../values/contract.js';
 import { problemAt } from '../values/problems.js';
 import { type OpenedRepo, readRepoFile, repoFileName } from '../values/repo.js';
@@ -31,8 +33,6 @@ export const pinnedCommands = new Set([
   'task',
 ]);
 
-const release = /^\d+\.\d+\.\d+$/;
-
 export interface Pin {
   version: string;
   /** Where it is written: the cluster's own `core`, or the repo's. */
@@ -44,14 +44,6 @@ export function pinOf(file: OpenedRepo['file'], cluster: string): Pin {
   return own === undefined
     ? { version: file.core, pointer: '/core' }
     : { version: own, pointer: `/clusters/${cluster}/core` };
-}
-
-/** -1, 0 or 1 for two x.y.z versions; undefined when either is not one. */
-export function compareVersions(a: string, b: string): number | undefined {
-  if (!release.test(a) || !release.test(b)) return undefined;
-  const [pa, pb] = [a.split('.').map(Number), b.split('.').map(Number)];
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) < (pb[i] ?? 0) ? -1 : 1;
-  return 0;
 }
 
 /** The image repository the launcher and our hints use (`registry.example.com/runlevel` behind a mirror). */
@@ -109,7 +101,7 @@ export function clustersPinnedElsewhere(
 ): { cluster: string; pin: Pin }[] {
   return Object.keys(file.clusters)
     .map((cluster) => ({ cluster, pin: pinOf(file, cluster) }))
-    .filter(({ pin }) => pin.version !== core && release.test(pin.version));
+    .filter(({ pin }) => pin.version !== core && releaseVersion.test(pin.version));
 }
 
 /**
@@ -142,7 +134,7 @@ export async function enforcePin(
   const refusals = new Map<string, { pin: Pin; clusters: string[] }>();
   for (const cluster of clusters) {
     const pin = pinOf(repo.file, cluster);
-    if (pin.version === core || (mixed && release.test(pin.version))) continue;
+    if (pin.version === core || (mixed && releaseVersion.test(pin.version))) continue;
     const seen = refusals.get(pin.pointer) ?? { pin, clusters: [] };
     seen.clusters.push(cluster);
     refusals.set(pin.pointer, seen);
@@ -158,7 +150,7 @@ export async function enforcePin(
     return problemAt(repo.texts, o, `pins ${who} to core ${JSON.stringify(pin.version)}`);
   });
   const pins = [...refusals.values()].map((r) => r.pin.version);
-  const moving = pins.find((v) => !release.test(v));
+  const moving = pins.find((v) => !releaseVersion.test(v));
   const subject = config.cluster ? `cluster ${config.cluster}` : 'this values repo';
   if (moving !== undefined) {
     throw new UserError(

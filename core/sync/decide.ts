@@ -1,5 +1,6 @@
 // The agent's one decision, pure: what it knows and what it just saw → what it does next. Every
 // state and transition is unit-tested here; the loop (agent.ts) only carries actions out.
+import { compareVersions } from '../shared/versions.js';
 import {
   type Action,
   type Decision,
@@ -194,13 +195,4 @@ export function backoffMs(
 
 function backoffEvent(failure: NonNullable<SyncMemory['failure']>, now: number): SyncEvent {
   return { kind: 'backoff', seconds: Math.round((failure.retryAt - now) / 1000), attempts: failure.attempts };
-}
-
-/** -1, 0 or 1 for two x.y.z versions; undefined when either is not one. */
-function compareVersions(a: string, b: string): number | undefined {
-  const re = /^\d+\.\d+\.\d+$/;
-  if (!re.test(a) || !re.test(b)) return undefined;
-  const [pa, pb] = [a.split('.').map(Number), b.split('.').map(Number)];
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) < (pb[i] ?? 0) ? -1 : 1;
-  return 0;
 }

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareVersions } from '../../../core/cli/pin.js';
 import { coreRoot } from '../../../core/shared/paths.js';
+import { compareVersions } from '../../../core/shared/versions.js';
 import { assertGoldenFile } from '../../helpers/golden.js';
 import {
   assertCleanFailure,
