@@ -50,7 +50,6 @@ async function setUp(): Promise<void> {
 }
 
 test.after(async () => {
-  if (process.env.KEEP) return console.error(`kept ${repo.dir}`);
   await silent?.close();
   await repo?.remove();
 });
