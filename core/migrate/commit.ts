@@ -1,11 +1,12 @@
 // Writing a migration into the values repo and committing it (simple-git): the migrated files and
 // runlevel.yaml's new contract in one commit, so the contract can never lag behind the files.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
+import { workTreeOf } from '../shared/work-tree.js';
 import { editorSchemaDir, editorSchemas } from '../values/init/editor-schemas.js';
 import { validators } from '../values/validate.js';
 import type { MigrationPlan } from './index.js';
@@ -26,7 +27,7 @@ export function commitMessage(plan: MigrationPlan): string {
 
 /** Refuses before writing when a file migrate changes has changes of its own not committed yet. */
 export async function refuseDirty(plan: MigrationPlan): Promise<void> {
-  const top = await workTree(plan.root);
+  const top = await workTreeOf(plan.root);
   if (!top) return;
   const status = await simpleGit({ baseDir: top }).status();
   const ours = new Set(paths(plan).map((p) => relative(top, join(plan.root, p))));
@@ -59,7 +60,7 @@ export async function writeMigration(plan: MigrationPlan): Promise<Written> {
       schemas = true;
     }
   }
-  const top = await workTree(plan.root);
+  const top = await workTreeOf(plan.root);
   if (!top) return { files, schemas };
   const probe = simpleGit({ baseDir: top });
   const email = (await probe.getConfig('user.email')).value;
@@ -79,14 +80,4 @@ export async function writeMigration(plan: MigrationPlan): Promise<Written> {
 
 function paths(plan: MigrationPlan): string[] {
   return plan.changes.map((c) => c.path);
-}
-
-async function workTree(dir: string): Promise<string | undefined> {
-  try {
-    const git = simpleGit({ baseDir: dir });
-    if (!(await git.checkIsRepo())) return undefined;
-    return realpathSync((await git.revparse(['--show-toplevel'])).trim());
-  } catch {
-    return undefined;
-  }
 }

@@ -9,19 +9,9 @@ import { simpleGit } from 'simple-git';
 import { isScalar, isMap as isYamlMap, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { Problem } from '../shared/errors.js';
 import { log } from '../shared/log.js';
+import { workTreeOf } from '../shared/work-tree.js';
 import { secretFieldPaths } from './plain-secrets.js';
 import { validators } from './validate.js';
-
-/** The work tree holding `dir`, or undefined when it is not in one (or git is missing). */
-async function workTreeOf(dir: string): Promise<string | undefined> {
-  try {
-    const git = simpleGit({ baseDir: dir });
-    if (!(await git.checkIsRepo())) return undefined;
-    return realpathSync((await git.revparse(['--show-toplevel'])).trim());
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Why `--out` may not be written where it points: inside the values repo's work tree and not

@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { clusterDown, clusterUp } from '../../core/cluster/index.js';
 import type { FleetStatus } from '../../core/serve/types.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
+import { beforeSaying } from '../helpers/before.js';
 import {
   launchBrowser,
   leaksIn,
@@ -35,15 +36,7 @@ let served: Served;
 let silent: Server;
 const sockets: Socket[] = [];
 
-// uvu does not print a failed before hook: say why, then fail every test of the file.
-test.before(async () => {
-  try {
-    await setUp();
-  } catch (err) {
-    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
-    throw err;
-  }
-});
+beforeSaying(test, setUp);
 
 async function setUp(): Promise<void> {
   assert.ok(kubeconfig, 'the browser tier sets KUBECONFIG to the shared local cluster');

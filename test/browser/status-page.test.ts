@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import type { ClusterStatus } from '../../core/serve/types.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { findTool, toolEnv } from '../../core/shared/tools.js';
+import { beforeSaying } from '../helpers/before.js';
 import {
   axeViolations,
   launchBrowser,
@@ -65,15 +66,7 @@ const text = (page: Page, selector: string) =>
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted
   page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
 
-// uvu does not print a failed before hook: say why, then fail every test of the file.
-test.before(async () => {
-  try {
-    await setUp();
-  } catch (err) {
-    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
-    throw err;
-  }
-});
+beforeSaying(test, setUp);
 
 async function setUp(): Promise<void> {
   assert.ok(kubeconfig, 'the browser tier sets KUBECONFIG to the shared local cluster');

@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { coreVersion } from '../../../core/cli/commands/version.js';
 import { coreRoot } from '../../../core/shared/paths.js';
+import { beforeSaying } from '../../helpers/before.js';
 import { runCli } from '../../helpers/cli.js';
 import {
   addClusters,
@@ -29,15 +30,7 @@ let repo: ValuesRepo;
 let silent: SilentServer;
 const kc = (name: string) => clusters.find((c) => c.name === name)?.kubeconfig ?? '';
 
-// uvu does not print a failed before hook: say why, then fail every test of the file.
-test.before(async () => {
-  try {
-    await setUp();
-  } catch (err) {
-    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
-    throw err;
-  }
-});
+beforeSaying(test, setUp);
 
 async function setUp(): Promise<void> {
   await mkdir(root, { recursive: true });

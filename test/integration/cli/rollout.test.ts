@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { beforeSaying } from '../../helpers/before.js';
 import { runCli } from '../../helpers/cli.js';
 import { type SilentServer, silentServer } from '../../helpers/silent-server.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
@@ -13,15 +14,7 @@ import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 let repo: ValuesRepo;
 let silent: SilentServer;
 
-// uvu does not print a failed before hook: say why, then fail every test of the file.
-test.before(async () => {
-  try {
-    await setUp();
-  } catch (err) {
-    console.error(`set-up failed: ${(err as Error).stack ?? String(err)}`);
-    throw err;
-  }
-});
+beforeSaying(test, setUp);
 
 async function setUp(): Promise<void> {
   repo = await initValuesRepo('a');
