@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type AgentPageRig, startAgentPage } from '../helpers/agent-page.js';
+import { type AgentPageRig, deployedAndRead, startAgentPage } from '../helpers/agent-page.js';
 import { axeViolations, launchBrowser, leaksIn, recordResponses, screenshot } from '../helpers/browser.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
@@ -51,14 +51,7 @@ test.after(async () => {
 });
 
 test('after a sync, JavaScript off: the agent is Idle and shows the commit it deployed', async () => {
-  await rig.until(
-    'c1 deployed and read',
-    (x) =>
-      x.agent?.deployed?.commit === c1 &&
-      x.agent.state === 'Idle' &&
-      x.agent.deployed.subject !== undefined &&
-      x.runlevels.length > 0,
-  );
+  await rig.until('c1 deployed and read', deployedAndRead(c1));
   const page = await open();
   const agent = await text(page, '#agent');
   assert.match(agent, /State ✔?\s*Idle/);

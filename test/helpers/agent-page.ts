@@ -92,3 +92,12 @@ export async function startAgentPage(kubeconfig: string): Promise<AgentPageRig &
     },
   };
 }
+
+/** The page once the agent is Idle with `commit` deployed and the cluster read (releases and the commit's subject). */
+export function deployedAndRead(commit: string): (s: ClusterStatus) => boolean {
+  return (x) =>
+    x.agent?.deployed?.commit === commit &&
+    x.agent.state === 'Idle' &&
+    x.agent.deployed.subject !== undefined &&
+    x.runlevels.length > 0;
+}

@@ -16,12 +16,13 @@ import { kubeClusterStore } from '../../core/deploy/cluster.js';
 import type { DeployRecord } from '../../core/deploy/record.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
 import { coreRoot } from '../../core/shared/paths.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv } from '../helpers/cli.js';
 import { removeFixture } from '../helpers/fixture.js';
 import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { metricValue } from '../helpers/sync-agent.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
+import { bootstrapAgent } from './agent-bootstrap.js';
 import { removeAgentContainers, startAgentContainer } from './agent-container.js';
 import { agentKubeconfig } from './agent-kubeconfig.js';
 import { docker, image, readableCopies, writableDir } from './docker.js';
@@ -156,27 +157,12 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
   // cosign.pub with it: the agent checks the pinned core against the key of the commit it reads.
   await git('add', '-A');
   await git('commit', '-q', '--no-verify', '-m', 'the mirror is an allowed registry; our signing key');
-  const bootstrap = () =>
-    runCli(
-      [
-        'bootstrap',
-        '--cluster',
-        'dev',
-        '--repo',
-        server.url,
-        '--values',
-        repo.dir,
-        '--kubeconfig',
-        hostKubeconfig,
-      ],
-      {
-        env: { RUNLEVEL_IMAGE_REPOSITORY: repository },
-        timeoutMs: 900_000,
-      },
-    );
-  let b = await bootstrap();
-  // As in sync-agent.test.ts: Gatekeeper may not serve its constraint kinds yet on a fresh cluster.
-  if (b.code === 5 && /resource mapping not found/.test(b.stderr)) b = await bootstrap();
+  const b = await bootstrapAgent({
+    repoUrl: server.url,
+    valuesDir: repo.dir,
+    kubeconfig: hostKubeconfig,
+    env: { RUNLEVEL_IMAGE_REPOSITORY: repository },
+  });
   assert.is(b.code, 0, b.stderr);
   assert.is(await agentImage(), `${repository}:${version}`);
   const copies = await readableCopies(repo.dir, hostKubeconfig);

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ClusterStatus } from '../../../core/serve/types.js';
-import { type AgentPageRig, startAgentPage } from '../../helpers/agent-page.js';
+import { type AgentPageRig, deployedAndRead, startAgentPage } from '../../helpers/agent-page.js';
 import { leaksIn } from '../../helpers/browser.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
@@ -33,14 +33,7 @@ test.after(async () => {
 });
 
 test('after the first sync: the deployed commit, the newest seen with subject and author, the state', async () => {
-  const s = await rig.until(
-    'c1 deployed and read',
-    (x) =>
-      x.agent?.deployed?.commit === c1 &&
-      x.agent.state === 'Idle' &&
-      x.agent.deployed.subject !== undefined &&
-      x.runlevels.length > 0,
-  );
+  const s = await rig.until('c1 deployed and read', deployedAndRead(c1));
   assert.is(s.agent?.running, true);
   assert.is(s.agent?.ready, true);
   assert.equal(s.agent?.newest, s.agent?.deployed);
