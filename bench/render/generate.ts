@@ -1,6 +1,6 @@
 // The reference platform for the render benchmark: N teams, each deploying the same 3 apps
 // (web with an ingress, api with autoscaling, worker without a service), SSO and TLS on.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ageKeyFileText, generateAgeIdentity } from '../../core/values/age-key.js';
 import { defaultAgeKeyFile, encrypt } from '../../core/values/secrets.js';
@@ -62,4 +62,20 @@ async function writeBenchSecrets(root: string): Promise<void> {
   const file = 'clusters/bench/secrets.sops.yaml';
   const plain = 'platform:\n  sso:\n    adminPassword: bench-admin-password\n';
   await writeFile(join(root, file), await encrypt(root, file, plain));
+}
+
+/**
+ * The same repo for a `--baseline` core from before the values contract (1a69dde): a copy without
+ * the `contract:` line, which that core does not know. The bench values use no key the contract
+ * changed, so both cores read the same values. Copied again before every baseline run, since the
+ * deploy bench edits the repo between runs.
+ */
+export async function baselineCopy(repo: string, dest: string): Promise<string> {
+  // Same base name: the age key is found by the repo's directory name.
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(dirname(dest), { recursive: true });
+  await cp(repo, dest, { recursive: true });
+  const file = join(dest, 'runlevel.yaml');
+  await writeFile(file, (await readFile(file, 'utf8')).replace(/^contract: .*\n/m, ''));
+  return dest;
 }

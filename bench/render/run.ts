@@ -18,7 +18,7 @@ import { coreRoot } from '../../core/shared/paths.js';
 import { mapLimit } from '../../core/shared/pool.js';
 import { findTool, toolEnv, toolsBinDir } from '../../core/shared/tools.js';
 import { resolveValues } from '../../core/values/index.js';
-import { writeBenchRepo } from './generate.js';
+import { baselineCopy, writeBenchRepo } from './generate.js';
 import { median, timeCommand } from './measure.js';
 
 interface Row {
@@ -88,7 +88,15 @@ async function bench(teams: number): Promise<Row> {
       if (baseline) {
         const old = await timeCommand(
           join(baseline, 'bin/runlevel'),
-          [...template, '--out', join(work, `b-${i}`)],
+          [
+            'template',
+            '--values',
+            await baselineCopy(repo, join(work, 'before', 'values')),
+            '--cluster',
+            'bench',
+            '--out',
+            join(work, `b-${i}`),
+          ],
           {
             env: baselineEnv,
           },
