@@ -133,6 +133,9 @@ async function benchOne(teams: number): Promise<Row> {
     // Each core's no-op and one change follow a deploy by that same core, so neither pays for
     // converging what the other core stored (a core's charts and manifests differ by version).
     const noopRunlevel = await runlevel('(b) runlevel deploy (no-op)');
+    // helmfile's no-op on its own cluster, before the values change below.
+    const helmfileApply = await helmfile('(b) helmfile apply (no-op)', 'apply');
+    const helmfileSync = await helmfile('(b) helmfile sync (no-op)', 'sync');
     // (c) one team's app changes: team001's solo app gets a new image tag, so its Deployment rolls
     // out a new Pod (a replica count change can pass helm's --wait before anything moved).
     await writeFile(
@@ -152,8 +155,8 @@ async function benchOne(teams: number): Promise<Row> {
     const noop = {
       runlevel: noopRunlevel,
       before: noopBefore,
-      helmfileApply: await helmfile('(b) helmfile apply (no-op)', 'apply'),
-      helmfileSync: await helmfile('(b) helmfile sync (no-op)', 'sync'),
+      helmfileApply,
+      helmfileSync,
     };
     const changeApply = await helmfile('(c) helmfile apply (1 app changed)', 'apply');
     // The floor: the one helm upgrade that change needs (one more replica change, on cluster B).
