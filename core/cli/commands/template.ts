@@ -7,6 +7,7 @@ import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { MASK } from '../../shared/mask.js';
 import { maskSecretDocuments } from '../../shared/secret-objects.js';
+import { mark } from '../../shared/timing.js';
 import { resolveValues } from '../../values/index.js';
 import { renderInRepoProblem } from '../../values/plaintext.js';
 import type { Command } from '../command.js';
@@ -49,6 +50,7 @@ export const command: Command = {
       cluster: config.cluster,
       ageKeyFile: config.ageKeyFile,
     });
+    mark('values resolved');
     const selectors = listFlag(flags, 'selector');
     const concurrency = concurrencyFlag(flags);
     log.start(`rendering ${resolved.cluster}`);
@@ -63,6 +65,7 @@ export const command: Command = {
     });
     // Not repeatable: said here and in index.json (objects[].varies), so no one mistakes the
     // difference between two renders (or a render and the cluster) for a change.
+    mark('rendered');
     const varying = varyingLines(result.releases);
     if (varying.length > 0) {
       log.warn(
@@ -76,6 +79,7 @@ export const command: Command = {
     const summary = `${result.releases.length} releases, ${objects} objects, ${result.runlevels.length} runlevels`;
     if (outDir !== undefined) {
       await writeRender(result, outDir, meta);
+      mark('written');
       log.done(`rendered ${summary} into ${flags.out} in ${seconds}s`);
       if (config.output === 'json') log.writeData(canonicalJson(renderIndex(result, meta), 2));
       return;
