@@ -11,7 +11,7 @@ import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
 import { codeFrame, lineColAt } from '../shared/source.js';
 import { findTool } from '../shared/tools.js';
-import { parseYamlStream } from '../shared/yaml/plain.js';
+import { loadDocuments } from '../shared/yaml/objects.js';
 import { helmfileProblem } from './errors.js';
 import { listRunlevels, type RunlevelFile } from './runlevels.js';
 import { type StateValues, stateValuesArgs } from './state-values.js';
@@ -137,7 +137,7 @@ export function parseBuild(stdout: string, runlevels: readonly RunlevelFile[]): 
   const byFile = new Map(runlevels.map((r) => [r.file, r]));
   const releases: PlannedRelease[] = [];
   const seenFiles = new Set<string>();
-  for (const doc of parseYamlStream(stdout)) {
+  for (const doc of loadDocuments(stdout)) {
     const state = doc as BuiltState | null;
     if (!state?.filepath) continue;
     // helmfile reports an absolute path for a directory and the bare name for a single file.

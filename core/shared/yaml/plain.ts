@@ -1,5 +1,5 @@
 // YAML without positions, through the `yaml` library: small files read whole (Chart.yaml, the
-// policy catalog, helmfile's build output, CRDs) and every YAML we write. Where positions are
+// policy catalog, CRDs) and every YAML we write. Where positions are
 // needed use full.ts; for many machine-written objects, objects.ts; for values files, fast.ts.
 import { parse, parseAllDocuments, stringify, type ToStringOptions } from 'yaml';
 
