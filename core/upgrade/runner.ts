@@ -16,6 +16,7 @@ import type { RenderIndex } from '../render/output.js';
 import { varyingOfChart } from '../render/varying.js';
 import { UserError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
+import { log } from '../shared/log.js';
 import { withScratchDir } from '../shared/scratch.js';
 import { ageKeyDir } from '../values/age-keys.js';
 import { resolveValues } from '../values/index.js';
@@ -87,6 +88,8 @@ export function imageRunner(version: string, image: string, ageKeyFile: string |
     const r = await docker(argv);
     const events = jsonLines(r.stderr);
     if (r.code !== 0) throw failed(version, what, r.code, events, r.stderr);
+    // Its warnings are the user's to read (a file whose layout migrate had to re-write, say).
+    for (const e of events) if (e.mark === 'warn' && e.message) log.warn(`core ${version}: ${e.message}`);
     return events;
   };
   return {
