@@ -20,12 +20,12 @@ import { readRepoFile, repoFileName } from '../values/repo.js';
 import { AgeKeys } from '../values/secrets.js';
 import { compareRenders } from './compare.js';
 import { changedFiles, copyRepo, type FileChange } from './files.js';
-import { refuseDirtyRepo } from './git.js';
 import type { CoreRunner } from './runner.js';
 import type { ReleaseRender, UpgradeReport } from './types.js';
 
 export { compareRenders } from './compare.js';
 export { formatUpgradeText } from './format.js';
+export { refuseDirtyRepo } from './git.js';
 export type * from './types.js';
 
 export interface UpgradeOptions {
@@ -39,12 +39,12 @@ export interface UpgradeOptions {
   verified: boolean;
   /** The manifest helm stored for a release; undefined when it has none. */
   deployedManifest(name: string, namespace: string): Promise<string | undefined>;
+  /** Also write the copy's changes into the repo as one commit (the caller refused a dirty tree first). */
   write: boolean;
 }
 
 export async function rehearseUpgrade(o: UpgradeOptions): Promise<UpgradeReport> {
   const repo = await readRepoFile(o.valuesDir);
-  if (o.write) await refuseDirtyRepo(repo.root);
   const keys = new AgeKeys(repo.root, o.ageKeyFile);
   return withScratchDir('upgrade', async (scratch) => {
     const copy = await copyRepo(repo.root, scratch);

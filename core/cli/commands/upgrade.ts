@@ -6,7 +6,7 @@ import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
 import { compareVersions, releaseVersion } from '../../shared/versions.js';
 import { coreReference, resolveCoreImage } from '../../upgrade/image.js';
-import { formatUpgradeText, rehearseUpgrade } from '../../upgrade/index.js';
+import { formatUpgradeText, refuseDirtyRepo, rehearseUpgrade } from '../../upgrade/index.js';
 import { type CoreRunner, imageRunner, selfRunner } from '../../upgrade/runner.js';
 import { resolveValues } from '../../values/index.js';
 import { clusterEntry, readRepoFile } from '../../values/repo.js';
@@ -61,6 +61,7 @@ export const command: Command = {
         },
       );
     }
+    if (flags.write === true) await refuseDirtyRepo(repo.root); // before any image is pulled or run
     const self = coreVersion();
     if ((pin !== self || to !== self) && process.env.RUNLEVEL_IN_IMAGE === 'true') {
       throw new UserError(
