@@ -111,10 +111,15 @@ test('the rehearsal names exactly what core 0.3.0 changes, shows no secret, and 
   const head = (await git('rev-parse', 'HEAD')).stdout;
   const pins = readFileSync(join(repo.dir, 'runlevel.yaml'), 'utf8');
   const revisions = await helmRevisions();
-  assert.ok(Object.keys(revisions).length > 5, JSON.stringify(revisions));
+  assert.ok(Object.keys(revisions).length > 2, JSON.stringify(revisions));
 
+  const started = Date.now();
   const r = await upgrade(['--to', newer, '--cluster', 'dev']);
   assert.is(r.code, 0, r.stderr);
+  // Not an assertion: the figure docs/rollout.md quotes.
+  console.log(
+    `  upgrade --to ${newer} (image pulled, migrate and render in it, render here, live read): ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
   assert.match(r.stderr, `${repository}:${newer} verified with ${join(repo.dir, 'cosign.pub')}`);
   assertGoldenFile('upgrade', 'dev-0.1.0-to-0.3.0', r.stdout);
   const secrets = secretLeaves(
