@@ -10,6 +10,7 @@
 // answered beside it). So in the image the rehearsal says it needs the host, and stops.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import { commitFiles } from '../migrate/commit.js';
 import { movePins } from '../rollout/promote.js';
 import { log } from '../shared/log.js';
@@ -53,7 +54,8 @@ export async function rehearseUpgrade(o: UpgradeOptions): Promise<UpgradeReport>
 
     log.start(`migrating a copy of the values with core ${o.to.version}`);
     const migrations = await o.to.migrate(copy);
-    const after = await readRepoFile(copy);
+    // Read plainly: its schema is the new core's, which this core may not know all of.
+    const after = parse(await readFile(file, 'utf8')) as RepoPins;
     const changes = await changedFiles(repo.root, copy, keys);
 
     log.start(`rendering ${o.cluster} with core ${o.from.version} and with core ${o.to.version}`);
@@ -68,7 +70,7 @@ export async function rehearseUpgrade(o: UpgradeOptions): Promise<UpgradeReport>
     const report: UpgradeReport = {
       cluster: o.cluster,
       from: { core: o.from.version, contract: repoContract(repo) },
-      to: { core: o.to.version, contract: repoContract(after) },
+      to: { core: o.to.version, contract: after.contract ?? 0 },
       newCore: { ...(o.to.image ? { image: o.to.image } : {}), verified: o.verified },
       migrations,
       values: changes.map(({ written: _w, ...c }) => c),
@@ -78,10 +80,10 @@ export async function rehearseUpgrade(o: UpgradeOptions): Promise<UpgradeReport>
       }),
       live: compareRenders(deployed, next.releases, { ...labels('deployed'), varying: current.varying }),
       otherClusters: otherClusters(
-        after.file,
+        after,
         o.cluster,
         o.to.version,
-        repoContract(repo) !== repoContract(after),
+        repoContract(repo) !== (after.contract ?? 0),
       ),
     };
     if (o.write) report.written = await writeUpgrade(repo.root, changes, report);
@@ -90,8 +92,14 @@ export async function rehearseUpgrade(o: UpgradeOptions): Promise<UpgradeReport>
 }
 
 /** When the contract moved, every other cluster pinned to another core than VERSION reads an older one. */
+interface RepoPins {
+  core: string;
+  contract?: number;
+  clusters: Record<string, { core?: string }>;
+}
+
 function otherClusters(
-  file: { core: string; clusters: Record<string, { core?: string }> },
+  file: RepoPins,
   cluster: string,
   version: string,
   contractMoved: boolean,
