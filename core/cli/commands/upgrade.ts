@@ -1,6 +1,7 @@
 // runlevel upgrade --to VERSION --cluster C: the rehearsal of a pin move (core/upgrade), and with
 // --write the move itself, migrated values and all, as one commit.
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { UserError } from '../../shared/errors.js';
 import { ExitCode } from '../../shared/exit-codes.js';
 import { log } from '../../shared/log.js';
@@ -103,6 +104,7 @@ export const command: Command = {
       write: flags.write === true,
     });
     if (config.output === 'json') log.writeData(`${JSON.stringify(report, null, 2)}\n`);
+    else if (config.output === 'yaml') log.writeData(stringify(report, { lineWidth: 0 }));
     else log.writeData(`${formatUpgradeText(report, (c, s) => log.paint(c, s))}\n`);
     if (report.written?.commit)
       log.done(`cluster ${cluster} moved to core ${to} in commit ${report.written.commit}`);
