@@ -23,7 +23,7 @@ test.before(async () => {
 });
 
 const upgrade = (args: string[], env: Record<string, string> = {}) =>
-  cli(sb, repo, ['upgrade', ...args], env);
+  cli(sb, repo, ['upgrade', '--values', repo, ...args], env);
 
 test('a version that is no release, or not newer than the pin: exit 2 with what to pass', async () => {
   const none = await upgrade(['--to', 'latest', '--cluster', 'dev']);
