@@ -3,10 +3,12 @@
 // --write, the rehearsal run inside the image (no Docker there), a mirror that does not answer.
 // Each: exit code, what and what to do, no stack trace, nothing on stdout, nothing written.
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { removeFixture } from '../../helpers/fixture.js';
 import { assertCleanFailure, cli, type Sandbox, sandbox, valuesRepo } from '../../helpers/values-harness.js';
 
 let sb: Sandbox;
@@ -20,6 +22,11 @@ test.before(async () => {
   await git('init', '-q');
   await git('add', '-A');
   await git('commit', '-q', '-m', 'values');
+});
+
+test.after(async () => {
+  if (repo) await removeFixture(repo);
+  if (sb) await rm(sb.home, { recursive: true, force: true });
 });
 
 const upgrade = (args: string[], env: Record<string, string> = {}) =>
