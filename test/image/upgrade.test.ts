@@ -4,18 +4,20 @@
 // cluster is deployed by the old core; the rehearsal must name exactly what 0.3.0 changes (the
 // golden report), show no secret, and change nothing: no file, no commit, no helm revision.
 // --write then makes one commit (pin moved, values migrated, contract 3) that core 0.3.0 validates.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cp, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
+import { coreRoot } from '../../core/shared/paths.js';
 import { findTool } from '../../core/shared/tools.js';
 import type { UpgradeReport } from '../../core/upgrade/types.js';
 import type { Value } from '../../core/values/model.js';
 import { AgeKeys, decrypt, secretLeaves } from '../../core/values/secrets.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { removeFixture } from '../helpers/fixture.js';
+import { fixture, removeFixture } from '../helpers/fixture.js';
 import { assertGoldenFile } from '../helpers/golden.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
@@ -60,17 +62,18 @@ test.before(async () => {
   made.push(...(await buildContractBump(newerTag(), newer, {})));
   mirror = await startRegistry('mirror');
   repository = `${mirror.host}/runlevel`;
-  const layout = join(signedDir(), `runlevel-${newer}`);
-  const load = await execa(tool('cosign'), ['load', '--dir', layout, `${repository}:${newer}`], {
-    env: cleanEnv(),
-    reject: false,
-  });
-  assert.is(load.exitCode, 0, String(load.stderr));
-  const meta = JSON.parse(readFileSync(join(layout, 'image.json'), 'utf8')) as {
-    digest: string;
-    publicKey: string;
-  };
-  pulled.push(`${repository}@${meta.digest}`);
+  // Both signed cores into the mirror, with their signatures (as a bundle push does).
+  let meta = { digest: '', publicKey: '' };
+  for (const v of [version, newer]) {
+    const layout = join(signedDir(), `runlevel-${v}`);
+    const load = await execa(tool('cosign'), ['load', '--dir', layout, `${repository}:${v}`], {
+      env: cleanEnv(),
+      reject: false,
+    });
+    assert.is(load.exitCode, 0, String(load.stderr));
+    meta = JSON.parse(readFileSync(join(layout, 'image.json'), 'utf8')) as typeof meta;
+    pulled.push(`${repository}@${meta.digest}`);
+  }
   // 0.5.0: in the mirror, never signed (one label more: another digest).
   const mutate = await execa(
     tool('crane'),
@@ -160,6 +163,40 @@ test('the rehearsal names exactly what core 0.3.0 changes, shows no secret, and 
       [['demo-hello', 'upgrade', ['Deployment/demo-hello']]],
     );
     assert.equal(c.objects, { added: 0, removed: 0, changed: 1 });
+  }
+});
+
+test('run by a third core (this checkout as 0.2.0), both cores come from the mirror: the same report', async () => {
+  // The current core now runs from its image too (the running core is neither): a differential
+  // check that the image path renders what the in-process one does.
+  const third = await fixture({}, 'runlevel-third-core-');
+  try {
+    for (const part of [
+      'dist/core',
+      'bin',
+      'schemas',
+      'policies',
+      'tools/pins.env',
+      'helmfile.d',
+      'charts',
+    ]) {
+      await cp(join(coreRoot, part), join(third, part), { recursive: true });
+    }
+    for (const link of ['node_modules', '.tools'])
+      await symlink(await realpath(join(coreRoot, link)), join(third, link));
+    const pkg = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8'));
+    writeFileSync(join(third, 'package.json'), JSON.stringify({ ...pkg, version: '0.2.0' }));
+    const r = await runCli(['upgrade', '--values', repo.dir, '--to', newer, '--cluster', 'dev'], {
+      core: third,
+      env: { RUNLEVEL_IMAGE_REPOSITORY: repository },
+      timeoutMs: 900_000,
+    });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stderr, `${repository}:${version} verified with`);
+    assert.match(r.stderr, `${repository}:${newer} verified with`);
+    assertGoldenFile('upgrade', 'dev-0.1.0-to-0.3.0', r.stdout);
+  } finally {
+    await removeFixture(third);
   }
 });
 
