@@ -40,6 +40,35 @@ function renamedSchema(): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
+/** What contract 3 changes, by path in the core (the image's /opt/runlevel, or a copy of the core). */
+export function contractBump(): Record<string, string> {
+  const m = 'dist/core/migrate/migrations';
+  return {
+    [`${m}/0003-app-replica-count.js`]: migration,
+    [`${m}/index.js`]: patch(
+      `${m}/index.js`,
+      'export const migrations = [m0001, m0002];',
+      "import { migration as m0003 } from './0003-app-replica-count.js';\nexport const migrations = [m0001, m0002, m0003];",
+    ),
+    'dist/core/values/contract.js': patch(
+      'dist/core/values/contract.js',
+      'export const contractVersion = 2;',
+      'export const contractVersion = 3;',
+    ),
+    'schemas/values.schema.json': renamedSchema(),
+    'helmfile.d/90-apps.yaml.gotmpl': patch(
+      'helmfile.d/90-apps.yaml.gotmpl',
+      '($app | get "replicas" 2)',
+      '($app | get "replicaCount" 2)',
+    ),
+    'charts/app/templates/deployment.yaml': patch(
+      'charts/app/templates/deployment.yaml',
+      'revisionHistoryLimit: 5',
+      'revisionHistoryLimit: 3',
+    ),
+  };
+}
+
 /** Builds TAG (core VERSION with contract 3) from BASE-TAG made by scripts/image.sh; returns the tags made. */
 export async function buildContractBump(
   tag: string,
@@ -53,32 +82,8 @@ export async function buildContractBump(
     timeout: 900_000,
   });
   assert.is(built.exitCode, 0, String(built.stderr));
-  const m = 'dist/core/migrate/migrations';
-  const files: Record<string, string> = {
-    Dockerfile: `FROM ${plain}\nCOPY opt/ /opt/\n`,
-    [`opt/runlevel/${m}/0003-app-replica-count.js`]: migration,
-    [`opt/runlevel/${m}/index.js`]: patch(
-      `${m}/index.js`,
-      'export const migrations = [m0001, m0002];',
-      "import { migration as m0003 } from './0003-app-replica-count.js';\nexport const migrations = [m0001, m0002, m0003];",
-    ),
-    'opt/runlevel/dist/core/values/contract.js': patch(
-      'dist/core/values/contract.js',
-      'export const contractVersion = 2;',
-      'export const contractVersion = 3;',
-    ),
-    'opt/runlevel/schemas/values.schema.json': renamedSchema(),
-    'opt/runlevel/helmfile.d/90-apps.yaml.gotmpl': patch(
-      'helmfile.d/90-apps.yaml.gotmpl',
-      '($app | get "replicas" 2)',
-      '($app | get "replicaCount" 2)',
-    ),
-    'opt/runlevel/charts/app/templates/deployment.yaml': patch(
-      'charts/app/templates/deployment.yaml',
-      'revisionHistoryLimit: 5',
-      'revisionHistoryLimit: 3',
-    ),
-  };
+  const files: Record<string, string> = { Dockerfile: `FROM ${plain}\nCOPY opt/ /opt/\n` };
+  for (const [path, text] of Object.entries(contractBump())) files[`opt/runlevel/${path}`] = text;
   const context = await fixture({}, 'runlevel-contract-bump-');
   try {
     for (const [path, text] of Object.entries(files)) {

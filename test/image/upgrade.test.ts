@@ -21,7 +21,7 @@ import { fixture, removeFixture } from '../helpers/fixture.js';
 import { assertGoldenFile } from '../helpers/golden.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
-import { buildContractBump } from './contract-bump.js';
+import { buildContractBump, contractBump } from './contract-bump.js';
 import { docker, dockerRun, image, readableCopies } from './docker.js';
 import { signedDir, tool, version } from './signed.js';
 
@@ -166,37 +166,39 @@ test('the rehearsal names exactly what core 0.3.0 changes, shows no secret, and 
   }
 });
 
-test('run by a third core (this checkout as 0.2.0), both cores come from the mirror: the same report', async () => {
-  // The current core now runs from its image too (the running core is neither): a differential
-  // check that the image path renders what the in-process one does.
-  const third = await fixture({}, 'runlevel-third-core-');
-  try {
-    for (const part of [
-      'dist/core',
-      'bin',
-      'schemas',
-      'policies',
-      'tools/pins.env',
-      'helmfile.d',
-      'charts',
-    ]) {
-      await cp(join(coreRoot, part), join(third, part), { recursive: true });
+/** This checkout copied as core VERSION (with `files` over it), for runCli's `core`. */
+async function coreAs(v: string, files: Record<string, string> = {}): Promise<string> {
+  const root = await fixture({}, 'runlevel-core-as-');
+  for (const part of ['dist/core', 'bin', 'schemas', 'policies', 'tools/pins.env', 'helmfile.d', 'charts']) {
+    await cp(join(coreRoot, part), join(root, part), { recursive: true });
+  }
+  for (const link of ['node_modules', '.tools'])
+    await symlink(await realpath(join(coreRoot, link)), join(root, link));
+  const pkg = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8'));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ ...pkg, version: v }));
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+  return root;
+}
+
+test('the same report whoever runs it: a third core (both cores from the mirror), or core 0.3.0 itself (it migrates and renders in memory)', async () => {
+  for (const [as, files, fromMirror] of [
+    ['0.2.0', {}, [version, newer]],
+    [newer, contractBump(), [version]],
+  ] as const) {
+    const core = await coreAs(as, files);
+    try {
+      const r = await runCli(['upgrade', '--values', repo.dir, '--to', newer, '--cluster', 'dev'], {
+        core,
+        env: { RUNLEVEL_IMAGE_REPOSITORY: repository },
+        timeoutMs: 900_000,
+      });
+      assert.is(r.code, 0, r.stderr);
+      for (const v of fromMirror) assert.match(r.stderr, `${repository}:${v} verified with`);
+      if (as === newer) assert.not.match(r.stderr, `${repository}:${newer}`, 'core 0.3.0 is the one running');
+      assertGoldenFile('upgrade', 'dev-0.1.0-to-0.3.0', r.stdout);
+    } finally {
+      await removeFixture(core);
     }
-    for (const link of ['node_modules', '.tools'])
-      await symlink(await realpath(join(coreRoot, link)), join(third, link));
-    const pkg = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8'));
-    writeFileSync(join(third, 'package.json'), JSON.stringify({ ...pkg, version: '0.2.0' }));
-    const r = await runCli(['upgrade', '--values', repo.dir, '--to', newer, '--cluster', 'dev'], {
-      core: third,
-      env: { RUNLEVEL_IMAGE_REPOSITORY: repository },
-      timeoutMs: 900_000,
-    });
-    assert.is(r.code, 0, r.stderr);
-    assert.match(r.stderr, `${repository}:${version} verified with`);
-    assert.match(r.stderr, `${repository}:${newer} verified with`);
-    assertGoldenFile('upgrade', 'dev-0.1.0-to-0.3.0', r.stdout);
-  } finally {
-    await removeFixture(third);
   }
 });
 
