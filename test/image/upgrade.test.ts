@@ -3,6 +3,8 @@
 // mirror (Debian's docker-registry) beside an unsigned 0.5.0; 0.4.0 is missing. The embedded
 // cluster is deployed by the old core; the rehearsal must name exactly what 0.3.0 changes (the
 // golden report), show no secret, and change nothing: no file, no commit, no helm revision.
+// The same report comes out when another core runs the rehearsal (both cores then from the mirror,
+// or both local against their signed layouts) and when core 0.3.0 runs it itself (in memory).
 // --write then makes one commit (pin moved, values migrated, contract 3) that core 0.3.0 validates.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cp, realpath, symlink } from 'node:fs/promises';
@@ -180,21 +182,25 @@ async function coreAs(v: string, files: Record<string, string> = {}): Promise<st
   return root;
 }
 
-test('the same report whoever runs it: a third core (both cores from the mirror), or core 0.3.0 itself (it migrates and renders in memory)', async () => {
-  for (const [as, files, fromMirror] of [
-    ['0.2.0', {}, [version, newer]],
-    [newer, contractBump(), [version]],
-  ] as const) {
-    const core = await coreAs(as, files);
+test('the same report whoever runs it: a third core (both cores from the mirror, or both local), or core 0.3.0 itself (it migrates and renders in memory)', async () => {
+  // Without a registry host in the repository, the local images, checked against their signed layouts.
+  const local = image.replace(/:[^:/]+$/, '');
+  for (const run of [
+    { as: '0.2.0', files: {}, from: repository, verified: [version, newer] },
+    { as: newer, files: contractBump(), from: repository, verified: [version] },
+    { as: '0.2.0', files: {}, from: local, verified: [version, newer] },
+  ]) {
+    const core = await coreAs(run.as, run.files);
     try {
       const r = await runCli(['upgrade', '--values', repo.dir, '--to', newer, '--cluster', 'dev'], {
         core,
-        env: { RUNLEVEL_IMAGE_REPOSITORY: repository },
+        env: { RUNLEVEL_IMAGE_REPOSITORY: run.from },
         timeoutMs: 900_000,
       });
       assert.is(r.code, 0, r.stderr);
-      for (const v of fromMirror) assert.match(r.stderr, `${repository}:${v} verified with`);
-      if (as === newer) assert.not.match(r.stderr, `${repository}:${newer}`, 'core 0.3.0 is the one running');
+      for (const v of run.verified) assert.match(r.stderr, `${run.from}:${v} verified with`);
+      if (run.as === newer)
+        assert.not.match(r.stderr, `${run.from}:${newer}`, 'core 0.3.0 is the one running');
       assertGoldenFile('upgrade', 'dev-0.1.0-to-0.3.0', r.stdout);
     } finally {
       await removeFixture(core);
