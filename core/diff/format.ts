@@ -9,18 +9,24 @@ export type Paint = (color: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold'
 const plain: Paint = (_c, text) => text;
 
 export function formatDiffText(report: DiffReport, paint: Paint = plain): string {
+  const lines = formatReleases(report.releases, paint);
+  if (report.releases.length > 0) lines.push('');
+  lines.push(summaryLine(report));
+  return lines.join('\n');
+}
+
+/** The releases under their runlevel headings, each with its objects (the upgrade rehearsal's too). */
+export function formatReleases(releases: readonly ReleaseDiff[], paint: Paint = plain): string[] {
   const lines: string[] = [];
   let runlevel = '';
-  for (const r of report.releases) {
+  for (const r of releases) {
     if (r.runlevel !== runlevel) {
       runlevel = r.runlevel;
       lines.push(paint('bold', `runlevel ${runlevel}`));
     }
     lines.push(...releaseLines(r, paint));
   }
-  if (report.releases.length > 0) lines.push('');
-  lines.push(summaryLine(report));
-  return lines.join('\n');
+  return lines;
 }
 
 function releaseLines(r: ReleaseDiff, paint: Paint): string[] {

@@ -75,11 +75,23 @@ export function identity(id: ObjectId): string {
   return `${group}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
 }
 
-/** `varying`: helm's # Source: path → why objects rendered from it are not repeatable, and where. */
+/** How the two sides are named in each object's diff header. */
+export interface DiffLabels {
+  from: string;
+  to: string;
+}
+
+const deployLabels: DiffLabels = { from: 'deployed', to: 'values on disk' };
+
+/**
+ * `varying`: helm's # Source: path → why objects rendered from it are not repeatable, and where.
+ * `labels`: what the two sides are (the upgrade rehearsal compares two cores' renders).
+ */
 export function diffManifests(
   deployed: string,
   desired: string,
   varying: ReadonlyMap<string, VaryingTemplate> = new Map(),
+  labels: DiffLabels = deployLabels,
 ): ManifestDiff {
   const before = parseObjects(deployed);
   const after = parseObjects(desired);
@@ -92,7 +104,7 @@ export function diffManifests(
       result.added.push(a.id);
       continue;
     }
-    const changed = diffObject(b.body, a.body, a.id);
+    const changed = diffObject(b.body, a.body, a.id, labels);
     if (!changed) continue;
     const why = varying.get(a.source);
     if (!why) {
@@ -101,7 +113,12 @@ export function diffManifests(
     }
     // Never hide a change: compare again without the varying fields; what still differs is one.
     const fields = why.fields.filter((f) => f.some((k) => k !== '*'));
-    const rest = diffObject(leaveOut(b.body, [], fields) as Obj, leaveOut(a.body, [], fields) as Obj, a.id);
+    const rest = diffObject(
+      leaveOut(b.body, [], fields) as Obj,
+      leaveOut(a.body, [], fields) as Obj,
+      a.id,
+      labels,
+    );
     if (!rest) varies.push({ ...changed, varies: [...why.varies] });
     else {
       const leftOut = { fields: fields.map((f) => f.join('.')), varies: [...why.varies] };
@@ -116,7 +133,7 @@ export function diffManifests(
   return result;
 }
 
-function diffObject(from: Obj, to: Obj, id: ObjectId): ChangedObject | undefined {
+function diffObject(from: Obj, to: Obj, id: ObjectId, labels: DiffLabels): ChangedObject | undefined {
   let secretKeys: Record<string, KeyChange> | undefined;
   if (isSecret(from) || isSecret(to)) {
     const m = maskSecretPair(from, to);
@@ -126,8 +143,8 @@ function diffObject(from: Obj, to: Obj, id: ObjectId): ChangedObject | undefined
   }
   const label = `${id.kind}/${id.name}`;
   const diff = unifiedDiff(yamlOf(from), yamlOf(to), {
-    fromLabel: `${label} (deployed)`,
-    toLabel: `${label} (values on disk)`,
+    fromLabel: `${label} (${labels.from})`,
+    toLabel: `${label} (${labels.to})`,
   });
   if (diff === '') return undefined;
   return { ...id, diff, ...(secretKeys ? { secretKeys } : {}) };

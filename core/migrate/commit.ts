@@ -60,22 +60,34 @@ export async function writeMigration(plan: MigrationPlan): Promise<Written> {
       schemas = true;
     }
   }
-  const top = await workTreeOf(plan.root);
-  if (!top) return { files, schemas };
+  return { files, schemas, ...(await commitFiles(plan.root, files, commitMessage(plan))) };
+}
+
+/**
+ * Commits `files` (relative to `root`) alone, when `root` is in git: the user's identity, else
+ * runlevel's own. The upgrade rehearsal's --write commits through here too.
+ */
+export async function commitFiles(
+  root: string,
+  files: readonly string[],
+  message: string,
+): Promise<{ commit?: string }> {
+  const top = await workTreeOf(root);
+  if (!top) return {};
   const probe = simpleGit({ baseDir: top });
   const email = (await probe.getConfig('user.email')).value;
   const name = (await probe.getConfig('user.name')).value;
   const identity =
     email && name ? [] : ['user.name=runlevel migrate', 'user.email=runlevel-migrate@localhost'];
   const git = simpleGit({ baseDir: top, config: identity });
-  const rel = files.map((f) => relative(top, join(plan.root, f)));
+  const rel = files.map((f) => relative(top, join(root, f)));
   await git.add(rel);
   const staged = (await git.diff(['--cached', '--name-only', '--', ...rel])).trim();
-  if (staged === '') return { files, schemas };
+  if (staged === '') return {};
   // --no-verify: the values were validated by this core just now; the hook runs the pinned core,
   // which may be the older one that cannot read the new contract yet.
-  const result = await git.commit(commitMessage(plan), rel, { '--no-verify': null });
-  return { files, schemas, commit: result.commit };
+  const result = await git.commit(message, rel, { '--no-verify': null });
+  return { commit: result.commit };
 }
 
 function paths(plan: MigrationPlan): string[] {

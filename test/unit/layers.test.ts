@@ -26,6 +26,8 @@ const rank: Record<string, number> = {
   serve: 5,
   rollout: 5,
   sync: 6,
+  // The upgrade rehearsal: two cores' renders (diff), their migrations, the pin move (rollout), the image check (bundle).
+  upgrade: 6,
   cli: 7,
 };
 

@@ -14,6 +14,11 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
     summary: "rewrite the values repo for this core's values contract (comments kept) and commit it",
     load: async () => (await import('./migrate.js')).command,
   },
+  upgrade: {
+    summary:
+      "what moving a cluster's pin to another core would change, before it changes; --write commits the move",
+    load: async () => (await import('./upgrade.js')).command,
+  },
   values: {
     summary: 'print the merged values of a cluster',
     load: async () => (await import('./values.js')).command,
