@@ -3,7 +3,8 @@
 // adds it) on one fresh embedded cluster; a first deploy, then `--runs` rounds of a no-op deploy and
 // a one-change deploy (team001's solo app gets a new image tag), each with --verbose, printing the
 // ⏱ marks (seconds since the process started) of the median run of each kind.
-// Usage: node dist/bench/deploy/breakdown.js [--teams 50] [--runs 3] [--state-dir DIR]
+// Usage: node dist/bench/deploy/breakdown.js [--teams 50] [--runs 3] [--state-dir DIR] [--core DIR]
+// --core: a built checkout whose bin/runlevel (and .tools/bin) deploys instead of this one.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const flag = (name: string, fallback: string) => {
 const teams = Number(flag('--teams', '50'));
 const runs = Number(flag('--runs', '3'));
 const stateDir = flag('--state-dir', join(coreRoot, '.runlevel/bench-breakdown'));
+const core = flag('--core', coreRoot);
 
 interface Timed {
   seconds: number;
@@ -31,8 +33,8 @@ interface Timed {
 async function deploy(repo: string, kubeconfig: string): Promise<Timed> {
   const started = process.hrtime.bigint();
   const args = ['deploy', '--cluster', 'bench', '--values', repo, '--kubeconfig', kubeconfig, '--verbose'];
-  const r = await execa(join(coreRoot, 'bin/runlevel'), args, {
-    env: { ...toolEnv(), RUNLEVEL_LOG_FORMAT: 'plain' },
+  const r = await execa(join(core, 'bin/runlevel'), args, {
+    env: { ...toolEnv(), RUNLEVEL_LOG_FORMAT: 'plain', RUNLEVEL_TOOLS_DIR: join(core, '.tools/bin') },
     reject: false,
     all: true,
   });
@@ -88,7 +90,7 @@ try {
       ...m.marks,
     ].join('\n');
   };
-  console.log(`${teams} teams, load average ${load.map((l) => l?.toFixed(2)).join(' → ')}`);
+  console.log(`${core}: ${teams} teams, load average ${load.map((l) => l?.toFixed(2)).join(' → ')}`);
   console.log(show('no-op deploy', noop));
   console.log(show('one-change deploy', change));
 } finally {
