@@ -13,6 +13,7 @@ import { execa } from 'execa';
 import { clusterDown, clusterUp } from '../../core/cluster/index.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { toolEnv } from '../../core/shared/tools.js';
+import { defaultAgeKeyFile } from '../../core/values/secrets.js';
 import { writeBenchRepo } from '../render/generate.js';
 
 const argv = process.argv.slice(2);
@@ -53,7 +54,8 @@ function median(xs: Timed[]): Timed {
 }
 
 const work = await mkdtemp(join(tmpdir(), 'runlevel-bench-breakdown-'));
-const repo = join(work, 'values');
+// A name of its own: the repo's age key sits at ~/.config/runlevel/age/<name>.key, shared by every run.
+const repo = join(work, `values-breakdown-${process.pid}`);
 await writeBenchRepo(repo, teams);
 const solo = (tag: string) =>
   writeFile(
@@ -96,4 +98,5 @@ try {
 } finally {
   await clusterDown({ stateDir, purge: true });
   await rm(work, { recursive: true, force: true });
+  await rm(defaultAgeKeyFile(repo), { force: true });
 }
