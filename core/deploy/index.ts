@@ -18,7 +18,7 @@ import {
 } from './plan.js';
 import { logProgress, type Progress } from './progress.js';
 import { type ClusterRecord, type DeployRecord, releaseKey } from './record.js';
-import { unchangedPlan } from './unchanged.js';
+import { reportUnchanged, unchangedPlan } from './unchanged.js';
 
 export type { DeployPlan } from './plan.js';
 export type { DeployRecord } from './record.js';
@@ -150,28 +150,6 @@ export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
   );
   mark('record written, lock released');
   return report;
-}
-
-/** The run of a deploy whose every input is the last one's: each release unchanged, nothing written. */
-function reportUnchanged(progress: Progress, plan: DeployPlan, run: Run): void {
-  for (const rl of plan.runlevels) {
-    const releases = rl.waves.flat();
-    progress.runlevelStart(rl.name, 0, releases.length);
-    for (const p of releases) {
-      const { runlevel, name, namespace } = p.release;
-      run.outcomes.push({
-        runlevel,
-        name,
-        namespace,
-        action: 'unchanged',
-        revision: p.previousRevision,
-        digest: p.digest,
-        seconds: 0,
-      });
-      progress.release(p, 'unchanged', 0);
-    }
-    progress.runlevelDone(rl.name, 0);
-  }
 }
 
 async function walkDeploy(

@@ -5,7 +5,9 @@
 // decided under the lock from what the cluster holds then, so it is never stale; any difference
 // sends the deploy down the full path.
 import type { HelmRelease } from '../shared/helm.js';
+import type { Run } from './locked-run.js';
 import type { DeployPlan, PlannedRelease, RunlevelPlan } from './plan.js';
+import type { Progress } from './progress.js';
 import type { ClusterRecord } from './record.js';
 
 /** Why the last deploy cannot stand for this one (the full path runs); undefined: it can. */
@@ -60,4 +62,26 @@ export function unchangedPlan(record: ClusterRecord): DeployPlan {
     waves: [byRunlevel.get(name) ?? []],
   }));
   return { runlevels, prune: [], changes: 0 };
+}
+
+/** The run of a deploy whose every input is the last one's: each release unchanged, nothing written. */
+export function reportUnchanged(progress: Progress, plan: DeployPlan, run: Run): void {
+  for (const rl of plan.runlevels) {
+    const releases = rl.waves.flat();
+    progress.runlevelStart(rl.name, 0, releases.length);
+    for (const p of releases) {
+      const { runlevel, name, namespace } = p.release;
+      run.outcomes.push({
+        runlevel,
+        name,
+        namespace,
+        action: 'unchanged',
+        revision: p.previousRevision,
+        digest: p.digest,
+        seconds: 0,
+      });
+      progress.release(p, 'unchanged', 0);
+    }
+    progress.runlevelDone(rl.name, 0);
+  }
 }
