@@ -3,14 +3,26 @@
 // rollout deploys each cluster exactly as a deploy of that cluster would.
 import { type DeployReport, runDeploy } from '../deploy/index.js';
 import type { Progress } from '../deploy/progress.js';
+import { changedSince } from '../deploy/unchanged.js';
 import { halt, shutdown } from '../shared/exec.js';
+import { mark } from '../shared/timing.js';
+import type { Resolved } from '../values/index.js';
 import type { Flags } from './command.js';
 import { coreVersion } from './commands/version.js';
 import type { ResolvedConfig } from './config.js';
+import { deployInputs, verifyUnchanged } from './deploy-inputs.js';
 import { durationBounds, durationFlag } from './durations.js';
 import { concurrencyFlag, listFlag } from './flags.js';
 import { refuseDowngrade } from './pin.js';
-import { type AgainstCluster, type ClusterConnection, planAgainstCluster, valuesCommit } from './pipeline.js';
+import {
+  type AgainstCluster,
+  type AgainstClusterOptions,
+  type ClusterConnection,
+  type ReadAgainst,
+  readAgainstCluster,
+  renderAgainstCluster,
+  valuesCommit,
+} from './pipeline.js';
 import { taskRunner } from './tasks.js';
 
 export interface DeployRunOptions {
@@ -42,36 +54,78 @@ export function deployRunOptions(flags: Flags): DeployRunOptions {
   };
 }
 
+/** A deploy ready for its lock: values read, and rendered and checked unless its inputs are the last deploy's. */
+export interface PreparedDeploy {
+  resolved: Resolved;
+  read: ReadAgainst;
+  /** Every input's digest (deploy-inputs.ts), recorded with the run; none with --selector. */
+  inputs?: string;
+  /** The inputs equal the last successful deploy's: render and check wait for the verdict under the lock. */
+  asBefore: boolean;
+  /** values → render → check (made once; at once unless `asBefore`). */
+  full(): Promise<AgainstCluster>;
+}
+
 /** Downgrade refusal, then values → render → check against what the cluster holds. */
 export async function prepareDeploy(
   config: ResolvedConfig,
   conn: ClusterConnection,
   o: DeployRunOptions,
-): Promise<AgainstCluster> {
+  { dryRun = false } = {},
+): Promise<PreparedDeploy> {
   await refuseDowngrade(conn.store, coreVersion(), o.allowDowngrade, process.argv.slice(2));
   // What is deployed is read while the values load: unchanged releases are then not rendered
   // again. The plan itself is made under the lock, from what the cluster holds then.
-  return planAgainstCluster(config, conn, {
+  const opts: AgainstClusterOptions = {
     selectors: o.selectors,
     check: { strict: o.strict },
     state: o.force ? 'none' : 'reuse',
     force: o.force,
     prune: o.prune,
     timeoutMs: o.timeoutMs,
-  });
+  };
+  const read = await readAgainstCluster(config, conn, opts);
+  const inputs = deployInputs(read, { ...o, coreVersion: coreVersion() });
+  let rendered: Promise<AgainstCluster> | undefined;
+  const full = () => {
+    rendered ??= renderAgainstCluster(read, conn, opts);
+    return rendered;
+  };
+  const asBefore =
+    !dryRun &&
+    !o.force &&
+    inputs !== undefined &&
+    read.state !== undefined &&
+    changedSince(read.state.record, inputs) === undefined;
+  if (asBefore) mark('inputs as the last deploy’s: render and check wait for the cluster’s verdict');
+  else await full();
+  return { resolved: read.resolved, read, inputs, asBefore, full };
 }
 
 /** The locked run of a prepared deploy: its own lock and record on its own cluster. */
 export async function runPrepared(
   config: ResolvedConfig,
   conn: ClusterConnection,
-  step: AgainstCluster,
+  step: PreparedDeploy,
   o: DeployRunOptions,
   progress: Progress,
   started: Date,
 ): Promise<DeployReport> {
+  const { inputs } = step;
+  const input =
+    step.asBefore && inputs
+      ? {
+          runlevels: [],
+          releases: [],
+          unchanged: {
+            verify: verifyUnchanged(step.read, conn, inputs),
+            full: async () => (await step.full()).input,
+          },
+        }
+      : (await step.full()).input;
   return runDeploy({
-    ...step.input,
+    ...input,
+    inputs,
     store: conn.store,
     helm: conn.helm,
     cluster: step.resolved.cluster,

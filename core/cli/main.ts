@@ -53,14 +53,6 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function dispatch(argv: string[]): Promise<number> {
-  // helm's --post-renderer during a deploy (shared/images/post-render.ts): stdin to stdout, no command.
-  if (argv[0] === '__post-render') {
-    const { postRender } = await import('../shared/images/post-render.js');
-    const out = postRender(await readStdin(), process.env);
-    if (out !== '') log.writeData(out, { showSecrets: true }); // helm's manifest ends in a newline
-
-    return ExitCode.ok;
-  }
   const name = commandName(argv);
   if (!name || name === 'help') {
     const topic = name === 'help' ? positionalsAfter(argv, 'help')[0] : undefined;
@@ -139,12 +131,6 @@ function commandName(argv: string[]): string | undefined {
     if (t.kind === 'option' && t.name === 'version') return '--version';
   }
   return undefined;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function positionalsAfter(argv: string[], word: string): string[] {

@@ -183,13 +183,24 @@ export async function planAgainstCluster(
   conn: ClusterConnection,
   opts: AgainstClusterOptions,
 ): Promise<AgainstCluster> {
-  const selectors = opts.selectors ?? [];
-  const parsed = parseSelectors(selectors); // a mistake in one is reported before any work
-  const [{ readDeployedState }, { planAgainst }, { detectDrift }] = await Promise.all([
-    import('../deploy/stored.js'),
-    import('../deploy/index.js'),
-    import('../drift/index.js'),
-  ]);
+  return renderAgainstCluster(await readAgainstCluster(config, conn, opts), conn, opts);
+}
+
+/** What a command knows before it renders: the values, what is deployed, what the cluster runs. */
+export interface ReadAgainst {
+  resolved: Resolved;
+  state: DeployedState | undefined;
+  capabilities: Capabilities;
+}
+
+/** resolve ‖ read the deployed state ‖ read the cluster's API versions. */
+export async function readAgainstCluster(
+  config: ResolvedConfig,
+  conn: ClusterConnection,
+  opts: AgainstClusterOptions,
+): Promise<ReadAgainst> {
+  parseSelectors(opts.selectors ?? []); // a mistake in one is reported before any work
+  const { readDeployedState } = await import('../deploy/stored.js');
   let deployed: Promise<DeployedState | undefined> = Promise.resolve(undefined);
   if (opts.state === 'compare') deployed = readDeployedState(conn.store);
   if (opts.state === 'reuse')
@@ -209,6 +220,21 @@ export async function planAgainstCluster(
   mark('deployed state read');
   const capabilities = renderCapabilities(resolved, await live);
   mark('cluster capabilities read');
+  return { resolved, state, capabilities };
+}
+
+/** render, reusing what is deployed → (check) → what the plan is made from. */
+export async function renderAgainstCluster(
+  { resolved, state, capabilities }: ReadAgainst,
+  conn: ClusterConnection,
+  opts: AgainstClusterOptions,
+): Promise<AgainstCluster> {
+  const selectors = opts.selectors ?? [];
+  const parsed = parseSelectors(selectors);
+  const [{ planAgainst }, { detectDrift }] = await Promise.all([
+    import('../deploy/index.js'),
+    import('../drift/index.js'),
+  ]);
   const helm = opts.state === 'compare' ? conn.helm.list() : undefined;
   helm?.catch(() => {}); // awaited by plan(); a render error must not leave it unhandled
   const rendered = await renderResolved(resolved, selectors, state?.reuse, capabilities);

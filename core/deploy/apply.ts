@@ -4,7 +4,7 @@
 // stopped it (helm marks it failed; it is left so for the next deploy to roll back).
 import { driftItems } from '../drift/describe.js';
 import type { Helm } from '../shared/helm.js';
-import { postRenderer } from '../shared/images/post-render.js';
+import { rewriteManifest } from '../shared/images/rewrite.js';
 import { shortError } from '../shared/kube.js';
 import { mapLimit } from '../shared/pool.js';
 import type { ClusterStore } from './cluster.js';
@@ -160,13 +160,15 @@ async function upgradeAll(ctx: ApplyContext, changed: PlannedRelease[], timeoutM
         } else if (p.recover === 'uninstall') {
           await ctx.helm.uninstall(p.release.name, p.release.namespace);
         }
+        // helm's post-renderer, in this process: the rewrite render applied, so helm stores what it showed.
+        const rewrite = p.release.imageRewrite;
         return ctx.helm.upgrade(
           {
             name: p.release.name,
             namespace: p.release.namespace,
             chartPath: p.release.chart.path,
             values: ctx.valuesOf(p),
-            ...(p.release.imageRewrite ? { postRenderer: postRenderer(p.release.imageRewrite) } : {}),
+            ...(rewrite ? { postRender: (manifest: string) => rewriteManifest(manifest, rewrite) } : {}),
           },
           timeoutMs,
         );

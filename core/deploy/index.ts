@@ -18,6 +18,7 @@ import {
 } from './plan.js';
 import { logProgress, type Progress } from './progress.js';
 import { type ClusterRecord, type DeployRecord, releaseKey } from './record.js';
+import { reportUnchanged, unchangedPlan } from './unchanged.js';
 
 export type { DeployPlan } from './plan.js';
 export type { DeployRecord } from './record.js';
@@ -95,6 +96,15 @@ export interface DeployOptions extends PlanInput, Omit<LockedRunOptions, 'comman
   /** Runs one lifecycle task; throws when it fails for good. */
   runTask?: (name: string) => Promise<string[]>;
   progress?: Progress;
+  /**
+   * This deploy's inputs equal the last deploy's (DeployRecord.inputs): nothing was rendered yet.
+   * Under the lock, `verify` says whether the cluster is as that deploy left it; if so the run
+   * records every release unchanged, else `full` renders and checks, and the deploy goes on as any.
+   */
+  unchanged?: {
+    verify(record: ClusterRecord, helm: HelmRelease[]): Promise<string | undefined>;
+    full(): Promise<PlanInput & { releases: DeployRelease[] }>;
+  };
 }
 
 export interface DeployReport {
@@ -105,18 +115,35 @@ export interface DeployReport {
 
 export async function runDeploy(opts: DeployOptions): Promise<DeployReport> {
   const progress = opts.progress ?? logProgress();
+  let input = opts;
+  let asBefore = false;
   mark('deploy starts: taking the lock');
   const report = await lockedRun(
     { ...opts, command: 'deploy' },
     {
       plan: async () => {
         mark('lock taken');
-        const { plan } = await planAgainst(opts, opts);
+        let seen: { record?: ClusterRecord; helm?: Promise<HelmRelease[]> } = {};
+        if (opts.unchanged) {
+          const [record, helm] = await Promise.all([opts.store.readRecord(), opts.helm.list()]);
+          const why = await opts.unchanged.verify(record, helm);
+          if (why === undefined) {
+            asBefore = true;
+            mark('unchanged since the last deploy (helm list, record, drift)');
+            return unchangedPlan(record);
+          }
+          log.debug(() => `deploying in full: ${why}`);
+          input = { ...opts, ...(await opts.unchanged.full()) };
+          seen = { record, helm: Promise.resolve(helm) };
+          mark('rendered and checked under the lock');
+        }
+        const { plan } = await planAgainst(input, input, seen);
         mark('planned (helm list, record, drift)');
         return plan;
       },
       walk: async (plan, run) => {
-        await walkDeploy(opts, progress, plan, run);
+        if (asBefore) reportUnchanged(progress, plan, run);
+        else await walkDeploy(input, progress, plan, run);
         mark('runlevels applied');
       },
     },

@@ -20,6 +20,8 @@ export interface LockedRunOptions {
   started?: Date;
   waitLockMs?: number;
   lockTtlSeconds?: number;
+  /** The deploy's inputs digest, kept in its record (DeployRecord.inputs). */
+  inputs?: string;
   /** --break-lock: take the lock whoever holds it (recorded). */
   breakLock?: boolean;
   /** True once a signal asked us to stop. */
@@ -80,6 +82,7 @@ export async function lockedRun<P>(
     started: started.toISOString(),
     ended: '',
     outcome: 'running',
+    ...(opts.inputs ? { inputs: opts.inputs } : {}),
     releases: [],
     ...(lock.tookOver ? { lock: recordedTakeover(lock.tookOver) } : {}),
   };

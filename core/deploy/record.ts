@@ -45,6 +45,12 @@ export interface DeployRecord {
   lock?: { tookOver: LockTakeover; from: string; waitedFor?: string[] };
   /** The sync agent handed the cluster over to another core (its own image moved to the pin). */
   handover?: { to: string; image: string };
+  /**
+   * Digest of every input of a full deploy (values, core, cluster API versions, flags; see
+   * cli/deploy-inputs.ts): the next deploy with the same digest, on a cluster helm and the live
+   * objects say is as this one left it, has nothing to render, check or apply (deploy/unchanged.ts).
+   */
+  inputs?: string;
   /** Where a failed deploy stopped and why. */
   failure?: { runlevel?: string; release?: string; step: string; message: string };
   releases: {

@@ -1,7 +1,8 @@
 // The Helm interface served by one long-lived helm-engine process (tools/go/helm-engine): the pinned
 // helm SDK started once, so a release costs its render or its API calls, not a helm start-up.
 // One JSON request per line on its stdin, one answer per line on its stdout; values travel inside
-// the request, never through a file. The process holds no state the core relies on: started on the
+// the request, never through a file. helm's post-renderer is the request's own function, which the
+// engine asks for over the same channel (helm-engine-post-render.ts). The process holds no state the core relies on: started on the
 // first request, it keeps the event loop alive only while a request is in flight, ends when the
 // core closes its stdin (stop, or the core's own exit), and a crash fails the requests in flight
 // as a tool failure; the next request starts a new one.
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { ToolError } from './errors.js';
 import { childGroupOptions, halt, trackGroup, trimStderr } from './exec.js';
 import { ExitCode } from './exit-codes.js';
-import type { Helm, HelmRelease, TemplateRequest, UpgradeRequest } from './helm.js';
+import type { Helm, HelmRelease, PostRender, TemplateRequest, UpgradeRequest } from './helm.js';
+import { answerPostRender, type PostRenderQuestion } from './helm-engine-post-render.js';
 import { log } from './log.js';
 import { coreRoot } from './paths.js';
 import { scratchRoot } from './scratch.js';
@@ -49,6 +51,7 @@ interface Pending {
   reject(e: Error): void;
   timer: NodeJS.Timeout;
   exitCode: ExitCode;
+  postRender?: PostRender;
 }
 
 /** How much of the engine's stderr is kept for a crash report. */
@@ -115,7 +118,13 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
         buffered = buffered.slice(nl + 1);
         nl = buffered.indexOf('\n');
         if (line.trim() === '') continue;
-        const answer = JSON.parse(line) as Answer;
+        const message = JSON.parse(line) as Answer | { postRender: PostRenderQuestion };
+        if ('postRender' in message) {
+          const q = message.postRender;
+          c.stdin?.write(answerPostRender(q, pending.get(q.request)?.postRender));
+          continue;
+        }
+        const answer = message;
         const p = pending.get(answer.id);
         if (!p) continue; // timed out already
         clearTimeout(p.timer);
@@ -152,7 +161,12 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
       ? ExitCode.deployFailed
       : ([...pending.values()][0]?.exitCode ?? ExitCode.unexpected);
 
-  const call = (req: Record<string, unknown>, timeoutMs: number, exitCode: ExitCode): Promise<Answer> => {
+  const call = (
+    req: Record<string, unknown>,
+    timeoutMs: number,
+    exitCode: ExitCode,
+    postRender?: PostRender,
+  ): Promise<Answer> => {
     if (!child) child = launch();
     const c = child;
     const id = nextId++;
@@ -164,9 +178,9 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
           new ToolError(`helm ${String(req.op)} ${String(req.name ?? '')} timed out`.trim(), { exitCode }),
         );
       }, timeoutMs);
-      pending.set(id, { resolve, reject, timer, exitCode });
+      pending.set(id, { resolve, reject, timer, exitCode, ...(postRender ? { postRender } : {}) });
       refs(true);
-      c.stdin?.write(`${JSON.stringify({ id, ...req })}\n`);
+      c.stdin?.write(`${JSON.stringify({ id, ...req, postRender: postRender !== undefined })}\n`);
     });
   };
 
@@ -193,6 +207,7 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
         },
         120_000,
         ExitCode.renderFailed,
+        rel.postRender,
       );
       return a.ok ? { ok: true, manifest: a.manifest ?? '' } : { ok: false, stderr: a.error ?? '' };
     },
@@ -206,11 +221,11 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
           chart: join(coreRoot, release.chartPath),
           values: release.values,
           timeoutSeconds: Math.ceil(timeoutMs / 1000),
-          postRenderer: release.postRenderer,
         },
         // helm's own --timeout bounds the waits inside; this only catches an engine that hangs.
         timeoutMs + 60_000,
         ExitCode.deployFailed,
+        release.postRender,
       );
       if (!a.ok) throw failure('upgrade', release.name, a);
       return a.revision ?? 0;

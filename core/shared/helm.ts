@@ -23,12 +23,20 @@ export interface Capabilities {
   apiVersions: string[];
 }
 
+/**
+ * helm's post-renderer, run in the core's own process: the release's manifest as helm hands it
+ * (hooks excepted) in, what helm goes on with (and stores) out. A throw fails that release.
+ */
+export type PostRender = (manifest: string) => string;
+
 export interface TemplateRequest {
   name: string;
   namespace: string;
   chartDir: string; // absolute
   values: Record<string, unknown>;
   capabilities?: Capabilities;
+  /** helm template --post-renderer. */
+  postRender?: PostRender;
 }
 
 /** helm template's stdout, or its stderr for the caller to explain (render/errors.ts does). */
@@ -39,11 +47,8 @@ export interface UpgradeRequest {
   namespace: string;
   chartPath: string; // relative to the core
   values: Record<string, unknown>;
-  /**
-   * helm's --post-renderer: the program (first word) and its arguments, and the environment it
-   * needs. helm pipes the release's manifest (hooks excepted) through it before storing it.
-   */
-  postRenderer?: { command: readonly string[]; env: Record<string, string> };
+  /** helm's post-renderer: helm passes the release's manifest (hooks excepted) through it before storing it. */
+  postRender?: PostRender;
 }
 
 export interface Helm {

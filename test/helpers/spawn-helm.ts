@@ -38,6 +38,8 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
   const kube = opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : [];
   return {
     async template(rel) {
+      if (rel.postRender)
+        throw new Error('the spawned helm reference cannot run an in-process post-renderer');
       const r = await run('helm', helmTemplateArgs(rel), {
         input: helmValuesInput(rel.values),
         reject: false,
@@ -61,12 +63,11 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
       // check already validated every object against the API server's own OpenAPI schemas; helm's
       // second validation fetches and parses the whole OpenAPI document per release (~60% of helm's CPU).
       args.push('--output', 'json', '--disable-openapi-validation');
-      const post = release.postRenderer;
-      const [program, ...programArgs] = post?.command ?? [];
-      if (program) {
-        args.push('--post-renderer', program);
-        for (const a of programArgs) args.push('--post-renderer-args', a);
-      }
+      // helm's CLI can only run a program as its post-renderer; the core's is a function in its
+      // own process, which only the engine can call (test/helpers/post-render-program.ts is the
+      // program form of the image rewrite, for tests that hold the two against each other).
+      if (release.postRender)
+        throw new Error('the spawned helm reference cannot run an in-process post-renderer');
       // Values can carry decrypted secrets: on stdin, they never touch disk. No --wait: the
       // deploy's own readiness gate waits per runlevel, for all releases at once.
       const r = await run('helm', args, {
@@ -74,7 +75,6 @@ export function pinnedHelm(opts: { kubeconfig?: string } = {}): Helm {
         reject: false,
         timeoutMs,
         uninterruptible: true,
-        ...(post ? { env: post.env } : {}),
       });
       if (r.failed) throw helmFailure('upgrade', release.name, r);
       return (JSON.parse(String(r.stdout)) as { version: number }).version;

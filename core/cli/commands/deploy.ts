@@ -55,13 +55,13 @@ export const command: Command = {
     checkRunlevelHeaders(); // before the lock: an unknown task must not stop a deploy half-way
 
     const conn = connection ?? (await connectCluster(config));
-    const step = await prepareDeploy(config, conn, o);
+    const dryRun = flags['dry-run'] === true;
+    const step = await prepareDeploy(config, conn, o, { dryRun });
     const { resolved } = step;
 
-    const dryRun = flags['dry-run'] === true;
     log.start(`${dryRun ? 'planning' : 'deploying'} ${resolved.cluster} (${conn.store.server})`);
     if (dryRun) {
-      const { plan } = await step.plan();
+      const { plan } = await (await step.full()).plan();
       const rows = formatTable([
         ...plan.runlevels.flatMap((rl) =>
           rl.waves.flat().map((p) => [rl.name, p.release.name, p.action, p.reason]),

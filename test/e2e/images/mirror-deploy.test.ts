@@ -1,6 +1,6 @@
 // The registry-mirror rewrite on the real local cluster: render and deploy agree. Deploy without
 // a mirror, set one (and pin a digest in images.lock.yaml): diff shows the image change; deploy
-// (helm runs our __post-render entry as its --post-renderer); then diff finds nothing to change,
+// (the helm engine's post-renderer asks the core for the rewrite); then diff finds nothing to change,
 // and the live Deployment runs the mirrored image, as helm stored it.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

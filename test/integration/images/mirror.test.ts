@@ -1,7 +1,8 @@
 // The registry-mirror rewrite with the real helm: a test chart with images in containers, a
 // declared args flag and custom resource field, a hook Job and an undeclared ConfigMap string.
-// Render rewrites in-process exactly what helm's --post-renderer (our __post-render entry) does on
-// the same manifest; hooks stay as they are; check refuses what the rewrite cannot reach.
+// Render rewrites in-process exactly what helm's post-renderer does on the same manifest, whether
+// helm's CLI runs the rewrite as its --post-renderer program or the helm engine asks the core for
+// it (what deploy does); hooks stay as they are; check refuses what the rewrite cannot reach.
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
@@ -11,10 +12,12 @@ import { checkRendered, renderInMemory } from '../../../core/check/index.js';
 import { collectImages } from '../../../core/images/collect.js';
 import { imageCheckContext } from '../../../core/images/index.js';
 import { type RenderResult, renderPlatform } from '../../../core/render/index.js';
+import { startHelmEngine } from '../../../core/shared/helm-engine.js';
 import { declaredImageFields } from '../../../core/shared/images/fields.js';
-import { postRenderer } from '../../../core/shared/images/post-render.js';
+import { rewriteManifest } from '../../../core/shared/images/rewrite.js';
 import { findTool } from '../../../core/shared/tools.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { postRenderProgram } from '../../helpers/post-render-program.js';
 import { resolvedValues } from '../../helpers/resolved-values.js';
 import { helmValuesInput } from '../../helpers/spawn-helm.js';
 import { testCharts, upstreamRunlevel } from '../../helpers/upstream-runlevel.js';
@@ -83,34 +86,45 @@ test('render rewrites containers, declared args and custom resources; hooks and 
   assert.equal(rel.imageRewrite?.fields, declaredImageFields(join(testCharts, 'mirror-images')));
 });
 
-test('helm’s --post-renderer with our __post-render entry gives the very manifest render made', async () => {
+test('helm’s CLI --post-renderer and the engine’s post-render give the very manifest render made', async () => {
   const result = await render();
   const rel = result.releases[0];
   assert.ok(rel?.imageRewrite);
+  const rw = rel.imageRewrite;
   const helm = findTool('helm');
   assert.ok(helm, 'helm is built (make tools)');
-  const post = postRenderer(rel.imageRewrite);
-  const [program, ...args] = post.command;
+  const post = postRenderProgram(rw);
+  const chartDir = join(testCharts, 'mirror-images');
   const r = await execa(
     helm,
-    [
-      'template',
-      rel.name,
-      join(testCharts, 'mirror-images'),
-      '--namespace',
-      rel.namespace,
-      '--values',
-      '-',
-      '--post-renderer',
-      program ?? '',
-      ...args.flatMap((a) => ['--post-renderer-args', a]),
-    ],
+    ['template', rel.name, chartDir, '--namespace', rel.namespace, '--values', '-', ...post.args],
     { input: helmValuesInput(rel.values), env: post.env },
   );
   assert.fixture(String(r.stdout), rel.manifest.replace(/\n$/, ''));
   // helm did run it: the Deployment is mirrored, and the hook it printed after is not.
   assert.match(String(r.stdout), `${mirror}/quay.io/example/reloader:v1.0`);
   assert.match(String(r.stdout), 'image: quay.io/example/migrate:3.0');
+  // The deploy's way: the engine's helm hands the manifest to the core's function over its channel.
+  const engine = startHelmEngine();
+  try {
+    const seen: string[] = [];
+    const e = await engine.template({
+      name: rel.name,
+      namespace: rel.namespace,
+      chartDir,
+      values: rel.values,
+      postRender: (m) => {
+        seen.push(m);
+        return rewriteManifest(m, rw);
+      },
+    });
+    assert.ok(e.ok, e.ok ? '' : e.stderr);
+    if (e.ok) assert.fixture(e.manifest, rel.manifest);
+    assert.is(seen.length, 1);
+    assert.not.match(seen[0] ?? '', 'migrate', 'helm keeps the hook from its post-renderer');
+  } finally {
+    await engine.stop();
+  }
 });
 
 test('check refuses the hook image and the undeclared image, with object, field and values line', async () => {

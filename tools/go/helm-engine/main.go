@@ -2,7 +2,8 @@
 // (Go runtime, scheme registration, client set-up) once per command instead of once per release.
 // It reads one JSON request per line on stdin and writes one JSON response per line on stdout;
 // requests run in parallel and answers carry the request's id. Values arrive inside the request,
-// so they never touch disk. Nothing is logged: stderr is for crashes only.
+// so they never touch disk. The one question the engine asks back is helm's post-render of a
+// release (postrender.go), answered on stdin. Nothing is logged: stderr is for crashes only.
 package main
 
 import (
@@ -30,14 +31,12 @@ type request struct {
 	KubeVersion string   `json:"kubeVersion"`
 	APIVersions []string `json:"apiVersions"`
 	// upgrade, uninstall: helm's --timeout.
-	TimeoutSeconds int            `json:"timeoutSeconds"`
-	PostRenderer   *postRenderReq `json:"postRenderer"`
-	Revision       int            `json:"revision"`
-}
-
-type postRenderReq struct {
-	Command []string          `json:"command"`
-	Env     map[string]string `json:"env"`
+	TimeoutSeconds int `json:"timeoutSeconds"`
+	// upgrade, template: helm's post-renderer is the core, asked over this channel (postrender.go).
+	PostRender bool `json:"postRender"`
+	Revision   int  `json:"revision"`
+	// Not a request: the core's answer to the engine's post-render question.
+	PostRendered *postRenderAnswer `json:"postRendered"`
 }
 
 // response: ok with the op's result, or the error text as helm's CLI would print it.
@@ -86,16 +85,16 @@ func main() {
 	}()
 	// helm's loader logs each symlinked sub-chart through the standard logger: noise here.
 	log.SetOutput(io.Discard)
-	e := newEngine(kubeconfig)
 	out := json.NewEncoder(os.Stdout)
 	out.SetEscapeHTML(false)
 	var mu sync.Mutex
-	reply := func(r response) {
+	send := func(v interface{}) {
 		mu.Lock()
 		defer mu.Unlock()
 		// A write error means the core is gone; what is in flight still finishes.
-		_ = out.Encode(r)
+		_ = out.Encode(v)
 	}
+	e := newEngine(kubeconfig, newAsker(send))
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	var wg sync.WaitGroup
 	for {
@@ -106,14 +105,21 @@ func main() {
 				fmt.Fprintf(os.Stderr, "helm-engine: unreadable request: %v\n", jerr)
 				os.Exit(2)
 			}
+			if req.PostRendered != nil {
+				e.asker.answer(*req.PostRendered)
+				continue
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				reply(e.handle(req))
+				send(e.handle(req))
 			}()
 		}
 		if err == io.EOF {
-			break // the core closed stdin: finish what is in flight, then exit
+			// The core closed stdin: no post-render can be answered any more, so the releases
+			// waiting for one fail at once; what else is in flight finishes, then the engine exits.
+			e.asker.close()
+			break
 		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "helm-engine: reading stdin: %v\n", err)

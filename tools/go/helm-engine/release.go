@@ -5,11 +5,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -20,20 +17,30 @@ import (
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/kube"
+	"helm.sh/helm/v3/pkg/postrender"
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
 	"k8s.io/client-go/discovery"
 )
 
 type engine struct {
+	asker       *asker
 	kube        *sharedKube
 	charts      *chartCache
 	renders     atomic.Int64
 	renderNanos atomic.Int64
 }
 
-func newEngine(kubeconfig string) *engine {
-	return &engine{kube: &sharedKube{kubeconfig: kubeconfig}, charts: newChartCache()}
+func newEngine(kubeconfig string, a *asker) *engine {
+	return &engine{asker: a, kube: &sharedKube{kubeconfig: kubeconfig}, charts: newChartCache()}
+}
+
+// postRenderer: the core as helm's post-renderer when the request asks for one.
+func (e *engine) postRenderer(req request) postrender.PostRenderer {
+	if !req.PostRender {
+		return nil
+	}
+	return corePostRenderer{asker: e.asker, request: req.ID, release: req.Name}
 }
 
 // stopping is cancelled when the core stops what is in flight (its second Ctrl-C, sent to us as
@@ -111,10 +118,7 @@ func (e *engine) upgrade(req request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var post *execPostRenderer
-	if req.PostRenderer != nil && len(req.PostRenderer.Command) > 0 {
-		post = &execPostRenderer{command: req.PostRenderer.Command, env: req.PostRenderer.Env}
-	}
+	post := e.postRenderer(req)
 	hist := action.NewHistory(cfg)
 	hist.Max = 1
 	versions, err := hist.Run(req.Name)
@@ -287,28 +291,6 @@ func (e *engine) getManifest(req request) (string, bool, error) {
 		b.WriteString("\n---\n# Source: " + h.Path + "\n" + h.Manifest + "\n")
 	}
 	return b.String(), true, nil
-}
-
-// execPostRenderer is helm's --post-renderer (pkg/postrender) with the program's own environment.
-type execPostRenderer struct {
-	command []string
-	env     map[string]string
-}
-
-func (p *execPostRenderer) Run(in *bytes.Buffer) (*bytes.Buffer, error) {
-	cmd := exec.Command(p.command[0], p.command[1:]...)
-	cmd.Env = os.Environ()
-	for k, v := range p.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stdin = in
-	var out, stderr bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, errors.Wrapf(err, "error while running command %s. error output:\n%s", p.command[0], stderr.String())
-	}
-	return &out, nil
 }
 
 func (e *engine) stats() *engineStats {

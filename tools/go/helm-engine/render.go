@@ -87,6 +87,10 @@ func (e *engine) template(req request) (string, error) {
 	client.APIVersions = chartutil.VersionSet(req.APIVersions)
 	client.IncludeCRDs = false
 	client.Namespace = req.Namespace
+	// helm template --post-renderer: the same hand-off as an upgrade's (postrender.go).
+	if post := e.postRenderer(req); post != nil {
+		client.PostRenderer = post
+	}
 	if req.KubeVersion != "" {
 		kv, err := chartutil.ParseKubeVersion(req.KubeVersion)
 		if err != nil {

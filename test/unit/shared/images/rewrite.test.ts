@@ -1,6 +1,5 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { postRender, postRenderSettings } from '../../../../core/shared/images/post-render.js';
 import { type ImageRewrite, rewriteManifest } from '../../../../core/shared/images/rewrite.js';
 
 const digest = `sha256:${'d'.repeat(64)}`;
@@ -104,11 +103,6 @@ template: {spec: {containers: [{name: c, image: "nginx:3"}]}}
 `;
   const out = rewriteManifest(kinds, { ...rw, digests: {} });
   for (const tag of ['1', '2', '3']) assert.match(out, `"m.example.com/docker.io/library/nginx:${tag}"`);
-});
-
-test('the post-renderer entry applies the same rewrite from its environment variable', () => {
-  assert.is(postRender(manifest, postRenderSettings(rw)), rewriteManifest(manifest, rw));
-  assert.throws(() => postRender(manifest, {}), /RUNLEVEL_IMAGE_REWRITE/);
 });
 
 test.run();
