@@ -25,6 +25,8 @@ export interface ChartTemplates {
   /** helm's `# Source:` path → the template. */
   files: Map<string, Template>;
   defines: Map<string, Define>;
+  /** A sub-chart's `# Source:` prefix (app/charts/<alias or name>) → its directory. */
+  dirs: Map<string, string>;
 }
 
 /** Actions that open a block closed by `end` (besides `define`). */
@@ -35,7 +37,7 @@ const loaded = new Map<string, ChartTemplates>();
 export function chartTemplates(chartDir: string): ChartTemplates {
   const known = loaded.get(chartDir);
   if (known) return known;
-  const out: ChartTemplates = { files: new Map(), defines: new Map() };
+  const out: ChartTemplates = { files: new Map(), defines: new Map(), dirs: new Map() };
   load(chartDir, chartName(chartDir), out);
   loaded.set(chartDir, out);
   return out;
@@ -57,12 +59,30 @@ function load(dir: string, prefix: string, out: ChartTemplates): void {
   if (existsSync(join(dir, 'templates'))) walk(join(dir, 'templates'), 'templates');
   const charts = join(dir, 'charts');
   if (!existsSync(charts)) return;
+  const aliases = dependencyAliases(dir);
   for (const name of readdirSync(charts).sort()) {
     const sub = join(charts, name);
-    if (statSync(sub).isDirectory() && existsSync(join(sub, 'Chart.yaml'))) {
-      load(sub, `${prefix}/charts/${chartName(sub)}`, out);
+    if (!statSync(sub).isDirectory() || !existsSync(join(sub, 'Chart.yaml'))) continue;
+    // helm names an aliased dependency's templates by its alias, once per alias it is given under.
+    for (const as of aliases.get(chartName(sub)) ?? [chartName(sub)]) {
+      out.dirs.set(`${prefix}/charts/${as}`, sub);
+      load(sub, `${prefix}/charts/${as}`, out);
     }
   }
+}
+
+/** Chart.yaml dependencies by chart name → the names helm gives them (the alias, else the name). */
+function dependencyAliases(dir: string): Map<string, string[]> {
+  const meta = parseYaml(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as {
+    dependencies?: { name?: unknown; alias?: unknown }[];
+  } | null;
+  const out = new Map<string, string[]>();
+  for (const d of Array.isArray(meta?.dependencies) ? meta.dependencies : []) {
+    if (typeof d?.name !== 'string') continue;
+    const as = typeof d.alias === 'string' && d.alias !== '' ? d.alias : d.name;
+    out.set(d.name, [...(out.get(d.name) ?? []), as]);
+  }
+  return out;
 }
 
 function parse(text: string, out: ChartTemplates): Template {
