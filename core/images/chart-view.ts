@@ -23,7 +23,7 @@ export interface ChartView {
 
 const files = new Map<string, string | undefined>();
 
-function readText(path: string): string | undefined {
+function readDisk(path: string): string | undefined {
   if (!files.has(path)) files.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
   return files.get(path);
 }
@@ -37,6 +37,8 @@ export function chartView(
   values: unknown,
 ): ChartView {
   const segs = source.split('/');
+  // A sub-chart kept as a .tgz: its files as chart-templates.ts read them from the archive.
+  const readText = (path: string) => templates.texts.get(path) ?? readDisk(path);
   let merged = merge(parseYaml(readText(join(dir, 'values.yaml')) ?? '') ?? {}, values);
   const defaults = [
     { file: join(shown, 'values.yaml'), text: readText(join(dir, 'values.yaml')) ?? '', prefix: '' },

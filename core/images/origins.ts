@@ -6,6 +6,7 @@
 // read explains, or that two items of a `range` explain alike, is an unknown origin, never a guess.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { readTgz } from '../check/chart-archive.js';
 import { chartTemplates } from '../render/chart-templates.js';
 import type { OriginMap } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
@@ -41,7 +42,7 @@ export function templateOrigin(
 ): TemplateOrigin | undefined {
   const dir = isAbsolute(rel.chart.path) ? rel.chart.path : join(coreRoot, rel.chart.path);
   if (!existsSync(join(dir, 'Chart.yaml'))) return undefined;
-  const templates = chartTemplates(dir);
+  const templates = chartTemplates(dir, readTgz);
   if (!templates.files.has(source)) return undefined;
   const view = chartView(templates, dir, rel.chart.path, source, rel.values);
   const candidates = fieldReads(templates, source, keys).flatMap((r) => expand(r, view.values));
