@@ -5,6 +5,11 @@
 /** A pointer segment standing for every item of a values list or map that `range` walks. */
 export const ITEM = '*';
 
+/** Functions whose result is no value of the chart's (a test, a count, a whole tree as text). */
+export const opaque = new Set(
+  'and or not eq ne len empty hasKey kindIs semverCompare toYaml toJson'.split(' '),
+);
+
 export type Sym =
   | { root: true }
   | { values: string }

@@ -1,12 +1,11 @@
 // Which values an image field's template reads: the actions on the lines that write the field
-// (render/template-paths.ts), followed through variables, `with` and `range` scopes, `include`
-// and `template` of helpers with the context they are given (`.`, `dict`, `tuple`/`list`,
-// `index`), to `.Values` paths and `.Chart.AppVersion`. A small symbolic reading of Go templates,
-// not a renderer: every branch is read, and origins.ts keeps the reads whose value the rendered
-// reference holds.
+// (render/template-paths.ts), followed through variables, `with` and `range` scopes (an item reads
+// `/list/*/field`), `include` and `template` of helpers with the context they are given (`.`,
+// `dict`, `tuple`/`list`, `index`), to `.Values` paths and `.Chart.AppVersion`. Symbolic, not a
+// renderer: every branch is read; origins.ts keeps the reads whose value the reference holds.
 import { blockWords, type ChartTemplates, type Template } from '../render/chart-templates.js';
 import type { Action, Token } from '../render/template-lexer.js';
-import { dotOf, element, field, path, type Scope, type Sym } from './template-sym.js';
+import { dotOf, element, field, opaque, path, type Scope, type Sym } from './template-sym.js';
 
 /** A value the template reads: a `.Values` pointer of the chart whose template it is, or its appVersion. */
 export type Read = { values: string } | { appVersion: true };
@@ -208,21 +207,8 @@ class Tracer {
         return { of: [...args.slice(-1), ...args.slice(0, -1)] };
       case 'required':
         return args[args.length - 1] ?? { of: [] };
-      case 'and':
-      case 'or':
-      case 'not':
-      case 'eq':
-      case 'ne':
-      case 'len':
-      case 'empty':
-      case 'hasKey':
-      case 'kindIs':
-      case 'semverCompare':
-      case 'toYaml':
-      case 'toJson':
-        return { of: [] };
       default:
-        return { of: args };
+        return opaque.has(head.text) ? { of: [] } : { of: args };
     }
   }
 
