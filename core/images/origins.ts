@@ -47,12 +47,16 @@ export function templateOrigin(
   const view = chartView(templates, dir, rel.chart.path, source, rel.values);
   const candidates = fieldReads(templates, source, keys).flatMap((r) => expand(r, view.values));
   const spans = partSpans(ref);
-  const parts: ImageOrigin[] = [];
-  for (const part of ['registry', 'repository', 'tag', 'digest'] as const) {
+  const found = (['registry', 'repository', 'tag', 'digest'] as const).flatMap((part) => {
     const span = spans[part];
-    if (!span) continue;
-    const best = bestFor(ref, span, candidates, view);
-    const chosen = best.length > 1 ? byName(best, item) : best[0];
+    return span ? [{ part, best: bestFor(ref, span, candidates, view) }] : [];
+  });
+  // The items another part was surely read from: of two items with one repository, the one whose tag it is.
+  const sure = new Set(found.flatMap((f) => (f.best.length === 1 ? [f.best[0]?.item?.ptr ?? ''] : [])));
+  const parts: ImageOrigin[] = [];
+  for (const { part, best } of found) {
+    const ofSure = best.filter((c) => sure.has(c.item?.ptr ?? ''));
+    const chosen = best.length > 1 ? (byName(ofSure, item) ?? byName(best, item)) : best[0];
     const where = chosen && readOrigin(rel, view, chosen.read, origins);
     parts.push(where ? { part, ...where } : { part, unknown: true });
   }
@@ -83,8 +87,9 @@ function bestFor(ref: string, span: [number, number], candidates: Candidate[], v
   return best.map((b) => b.c);
 }
 
-/** Of range items that spell a part alike, the one named as the field's list item; else none. */
+/** Of range items that spell a part alike, the only one, or the one named as the field's list item. */
 function byName(best: Candidate[], item: string | undefined): Candidate | undefined {
+  if (best.length === 1) return best[0];
   const name = item?.startsWith('name=') ? item.slice(5) : undefined;
   if (name === undefined) return undefined;
   const named = best.filter((c) => c.item?.key === name);

@@ -63,6 +63,8 @@ const defaults = {
   logs: 'docker.io/example/logs:0.4',
   'worker-0': 'docker.io/example/worker:7',
   'worker-1': 'docker.io/example/worker:7',
+  'job-0': 'docker.io/example/job:1',
+  'job-1': 'docker.io/example/job:2',
   metrics: 'docker.io/example/metrics:3.0',
   tracer: 'docker.io/example/tracer:1.0.0',
   collector: 'docker.io/example/agent:5.0',
@@ -81,6 +83,8 @@ test('range reads: any item of a list or a map, through a variable and two neste
   assert.equal(reads, [
     { values: '/sidecars/*/image' },
     { values: '/workers/*/image' },
+    { values: '/jobs/*/repository' },
+    { values: '/jobs/*/tag' },
     { values: '/containers/*/repository' },
     { values: '/containers/*/tag' },
     { appVersion: true },
@@ -172,6 +176,16 @@ test('two items that spell one image alike: unknown origin, not the first line',
   const text = formatImages(collectImages([release({}, defaults)]));
   assert.match(text, /containers\[name=worker-1\]\.image ← unknown origin/);
   assert.match(text, /containers\[name=logs\]\.image ← chart default \S+values\.yaml:6\n/);
+});
+
+test('two items with one repository: the item whose tag the reference holds wrote it', () => {
+  const u = uses(release({}, defaults));
+  assert.equal(u['Deployment/r job-1']?.parts, [
+    { part: 'registry', chart: `${shown}/values.yaml:29` },
+    { part: 'repository', chart: `${shown}/values.yaml:29` },
+    { part: 'tag', chart: `${shown}/values.yaml:30` },
+  ]);
+  assert.is(u['Deployment/r job-0']?.chartDefault, `${shown}/values.yaml:27`);
 });
 
 test.run();
