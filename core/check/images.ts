@@ -21,7 +21,11 @@ export interface ImageCheckContext {
    * The values line (or chart default) that set an image of a release, for the hint; `at`: the
    * rendered file and the key path of the field, so the template that wrote it is read.
    */
-  originOf?: (release: string, ref: string, at?: { file: string; keys: string[] }) => string | undefined;
+  originOf?: (
+    release: string,
+    ref: string,
+    at?: { file: string; keys: string[]; item?: string },
+  ) => string | undefined;
 }
 
 const hookRule = 'images/hook-outside-mirror';
@@ -48,9 +52,11 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
       message,
       hint,
     });
-    const setAt = (ref: string, path: readonly (string | number)[]) => {
+    const setAt = (ref: string, path: readonly (string | number)[], field = '') => {
       const keys = path.filter((k): k is string => typeof k === 'string');
-      const origin = ctx.originOf?.(key, ref, { file: o.ref.file, keys });
+      // The list item the field is in (`name=worker`) tells two `range` items alike apart.
+      const item = /\[([^\]]+)\]\.[^.[\]]+$/.exec(field)?.[1];
+      const origin = ctx.originOf?.(key, ref, { file: o.ref.file, keys, ...(item ? { item } : {}) });
       return origin ? ` (set at ${origin})` : '';
     };
     for (const site of imageSites(o.body, ctx.fieldsOf?.(key) ?? [])) {
@@ -65,7 +71,7 @@ export function imageFindings(objects: readonly RenderedObject[], ctx: ImageChec
             pointer,
             hookRule,
             `hook (${hook}) image "${site.ref}" at ${site.field} is outside the mirror ${ctx.mirror}: helm never passes hooks to its post-renderer, so the mirror rewrite cannot reach it`,
-            `set the image in values to ${target}${setAt(site.ref, site.path)}`,
+            `set the image in values to ${target}${setAt(site.ref, site.path, site.field)}`,
           ),
         );
       }

@@ -96,11 +96,13 @@ function useOrigin(
   source: string,
   site: { field: string; ref: string },
   ctx: CollectContext,
-): Pick<ImageUse, 'values' | 'chartDefault' | 'parts'> {
-  const keys = (parsePath(site.field) ?? []).flatMap((s) => ('key' in s ? [s.key] : []));
-  const traced = templateOrigin(rel, source, keys, site.ref, ctx.origins);
-  if (!traced) return imageOrigin(rel, site.ref, ctx.origins, ctx.chartDefault);
-  return summarise(traced.parts);
+): Pick<ImageUse, 'values' | 'chartDefault' | 'parts' | 'unknown'> {
+  const path = parsePath(site.field) ?? [];
+  const keys = path.flatMap((s) => ('key' in s ? [s.key] : []));
+  const items = path.flatMap((s) => ('item' in s ? [s.item] : []));
+  const traced = templateOrigin(rel, source, keys, site.ref, ctx.origins, items[items.length - 1]);
+  const o = traced ? summarise(traced.parts) : imageOrigin(rel, site.ref, ctx.origins, ctx.chartDefault);
+  return o.values || o.chartDefault ? o : { ...o, unknown: true };
 }
 
 /** `values`/`chartDefault` of the repository (or the first part), and every part. */
@@ -108,7 +110,8 @@ export function summarise(
   parts: readonly ImageOrigin[],
 ): Pick<ImageUse, 'values' | 'chartDefault' | 'parts'> {
   if (parts.length === 0) return {};
-  const main = parts.find((p) => p.part === 'repository') ?? (parts[0] as ImageOrigin);
+  const main = parts.find((p) => p.part === 'repository' && !p.unknown) ?? parts.find((p) => !p.unknown);
+  if (!main) return { parts: [...parts] };
   const values = main.values ?? parts.find((p) => p.values)?.values;
   return {
     ...(values ? { values } : main.chart ? { chartDefault: main.chart } : {}),

@@ -18,15 +18,20 @@ export function formatImages(images: readonly PlatformImage[]): string {
 export function useLine(use: ImageUse): string {
   const origin = originText(use);
   const hook = use.hook ? ` (hook ${use.hook}: not rewritten by helm)` : '';
-  return `${use.runlevel}/${use.release} ${use.object} ${use.field}${hook}${origin ? ` ← ${origin}` : ''}`;
+  return `${use.runlevel}/${use.release} ${use.object} ${use.field}${hook} ← ${origin}`;
 }
 
 /** One place when every part came from it; else each part with its own (`tag charts/x/Chart.yaml:6`). */
 function originText(use: ImageUse): string {
-  const place = (p: ImageOrigin) => (p.values ? where(p.values) : `chart default ${p.chart}`);
+  const place = (p: ImageOrigin) =>
+    p.values ? where(p.values) : p.chart ? `chart default ${p.chart}` : 'unknown origin';
   const parts = use.parts ?? [];
   if (new Set(parts.map(place)).size > 1) return parts.map((p) => `${p.part} ${place(p)}`).join(', ');
-  return use.values ? where(use.values) : use.chartDefault ? `chart default ${use.chartDefault}` : '';
+  return use.values
+    ? where(use.values)
+    : use.chartDefault
+      ? `chart default ${use.chartDefault}`
+      : 'unknown origin';
 }
 
 function where(w: { file: string; line: number; col: number }): string {

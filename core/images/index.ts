@@ -109,7 +109,11 @@ export function imageCheckContext(
 ): {
   digests: Readonly<Record<string, string>>;
   fieldsOf: (release: string) => readonly ImageField[];
-  originOf: (release: string, ref: string, at?: { file: string; keys: string[] }) => string | undefined;
+  originOf: (
+    release: string,
+    ref: string,
+    at?: { file: string; keys: string[]; item?: string },
+  ) => string | undefined;
 } {
   const byKey = new Map(releases.map((r) => [`${r.runlevel}/${r.name}`, r]));
   return {
@@ -124,7 +128,8 @@ export function imageCheckContext(
       const file = at
         ? rel.files.find((f) => `${rel.runlevel}/${rel.name}/${f.path}` === at.file)
         : undefined;
-      const traced = file && at ? templateOrigin(rel, file.source, at.keys, ref, origins) : undefined;
+      const traced =
+        file && at ? templateOrigin(rel, file.source, at.keys, ref, origins, at.item) : undefined;
       const o = traced ? summarise(traced.parts) : imageOrigin(rel, ref, origins, chartDefaultLine);
       if (o.values) return `${o.values.file}:${o.values.line}:${o.values.col}`;
       return o.chartDefault ? `the chart default ${o.chartDefault}` : undefined;

@@ -2,28 +2,35 @@
 // (template-trace.ts): of the values and appVersion that template reads, the ones whose value the
 // reference holds at a part's place set that part — the registry from global.imageRegistry, the
 // repository from a values file line, the tag from the chart's appVersion in Chart.yaml. No value
-// is matched against the whole values tree: only what the field's own template reads.
-import { existsSync, readFileSync } from 'node:fs';
+// is matched against the whole values tree: only what the field's own template reads. A part no
+// read explains, or that two items of a `range` explain alike, is an unknown origin, never a guess.
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { readTgz } from '../check/chart-archive.js';
 import { chartTemplates } from '../render/chart-templates.js';
 import type { OriginMap } from '../render/provenance.js';
-import { valuesPointers } from '../render/provenance.js';
 import type { RenderedRelease } from '../render/types.js';
 import { coreRoot } from '../shared/paths.js';
-import { lineOfPointer } from '../shared/yaml/full.js';
-import { parseYaml } from '../shared/yaml/plain.js';
+import { type ChartView, chartView, esc, isMap, pointerOrigin, valueAt } from './chart-view.js';
+import { ITEM } from './template-sym.js';
 import { fieldReads, type Read } from './template-trace.js';
 import type { ImageOrigin, ImagePart } from './types.js';
 
 export interface TemplateOrigin {
-  /** One per part the template's reads explain, in the order registry, repository, tag, digest. */
+  /** One per part of the reference, in the order registry, repository, tag, digest. */
   parts: ImageOrigin[];
+}
+
+/** A read made concrete: a `range` item's pointer with the item's index or key filled in. */
+interface Candidate {
+  read: Read;
+  item?: { ptr: string; key: string }; // the item of the range (/sidecars/1), and its key
 }
 
 /**
  * The origin of each part of `ref` as the template of `source` wrote it at the field whose key
- * path is `keys` (list items left out). Undefined when the template is not one of the release's
- * chart (nothing to read).
+ * path is `keys` (list items left out); `item`: the list item the field is in (`name=metrics`).
+ * Undefined when the template is not one of the release's chart (nothing to read).
  */
 export function templateOrigin(
   rel: RenderedRelease,
@@ -31,122 +38,104 @@ export function templateOrigin(
   keys: readonly string[],
   ref: string,
   origins: OriginMap | undefined,
+  item?: string,
 ): TemplateOrigin | undefined {
   const dir = isAbsolute(rel.chart.path) ? rel.chart.path : join(coreRoot, rel.chart.path);
   if (!existsSync(join(dir, 'Chart.yaml'))) return undefined;
-  const templates = chartTemplates(dir);
+  const templates = chartTemplates(dir, readTgz);
   if (!templates.files.has(source)) return undefined;
-  const reads = fieldReads(templates, source, keys);
-  const chain = subCharts(source);
-  const view = chartView(dir, rel.chart.path, chain, rel.values);
+  const view = chartView(templates, dir, rel.chart.path, source, rel.values);
+  const candidates = fieldReads(templates, source, keys).flatMap((r) => expand(r, view.values));
   const spans = partSpans(ref);
-  const parts: ImageOrigin[] = [];
-  for (const part of ['registry', 'repository', 'tag', 'digest'] as const) {
+  const found = (['registry', 'repository', 'tag', 'digest'] as const).flatMap((part) => {
     const span = spans[part];
-    if (!span) continue;
-    let best: { read: Read; overlap: number; exact: boolean } | undefined;
-    for (const read of reads) {
-      const value = 'values' in read ? valueAt(view.values, read.values) : view.appVersion;
-      if (typeof value !== 'string' && typeof value !== 'number') continue;
-      const text = String(value);
-      if (text === '') continue;
-      for (const at of aligned(ref, text)) {
-        const overlap = Math.min(at + text.length, span[1]) - Math.max(at, span[0]);
-        if (overlap <= 0) continue;
-        const exact = at === span[0] && at + text.length === span[1];
-        if (!best || overlap > best.overlap || (overlap === best.overlap && exact && !best.exact)) {
-          best = { read, overlap, exact };
-        }
-      }
-    }
-    if (!best) continue;
-    const where = readOrigin(rel, view, chain, best.read, origins);
-    if (where) parts.push({ part, ...where });
+    return span ? [{ part, best: bestFor(ref, span, candidates, view) }] : [];
+  });
+  // The items another part was surely read from: of two items with one repository, the one whose tag it is.
+  const sure = new Set(found.flatMap((f) => (f.best.length === 1 ? [f.best[0]?.item?.ptr ?? ''] : [])));
+  const parts: ImageOrigin[] = [];
+  for (const { part, best } of found) {
+    const ofSure = best.filter((c) => sure.has(c.item?.ptr ?? ''));
+    const chosen = best.length > 1 ? (byName(ofSure, item) ?? byName(best, item)) : best[0];
+    const where = chosen && readOrigin(rel, view, chosen.read, origins);
+    parts.push(where ? { part, ...where } : { part, unknown: true });
   }
   return { parts };
 }
 
-/** Sub-chart names from a source path: app/charts/sub/charts/lib/templates/x.yaml → [sub, lib]. */
-function subCharts(source: string): string[] {
-  const segs = source.split('/');
-  const out: string[] = [];
-  for (let i = 1; i + 1 < segs.length && segs[i] === 'charts'; i += 2) out.push(segs[i + 1] as string);
-  return out;
-}
-
-interface ChartView {
-  values: unknown; // .Values as the template sees it: chart defaults under the release's values
-  appVersion: string | undefined;
-  appVersionAt: string | undefined; // <chart>/Chart.yaml:<line>
-  defaults: { file: string; text: string; prefix: string }[]; // values.yaml files, nearest first
-}
-
-const files = new Map<string, string | undefined>();
-
-function readText(path: string): string | undefined {
-  if (!files.has(path)) files.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
-  return files.get(path);
-}
-
-function chartView(dir: string, shown: string, chain: readonly string[], values: unknown): ChartView {
-  const parentDefaults = parseYaml(readText(join(dir, 'values.yaml')) ?? '') ?? {};
-  let merged = merge(parentDefaults, values);
-  const defaults = [
-    { file: join(shown, 'values.yaml'), text: readText(join(dir, 'values.yaml')) ?? '', prefix: '' },
-  ];
-  let chartDir = dir;
-  let chartShown = shown;
-  let prefix = '';
-  for (const sub of chain) {
-    chartDir = join(chartDir, 'charts', sub);
-    chartShown = join(chartShown, 'charts', sub);
-    prefix += `/${sub}`;
-    const own = parseYaml(readText(join(chartDir, 'values.yaml')) ?? '') ?? {};
-    const global = isMap(merged) ? merged.global : undefined;
-    const given = isMap(merged) ? merged[sub] : undefined;
-    merged = merge(merge(own, given), global === undefined ? {} : { global });
-    defaults.unshift({
-      file: join(chartShown, 'values.yaml'),
-      text: readText(join(chartDir, 'values.yaml')) ?? '',
-      prefix,
-    });
+/** The candidates whose value covers most of the part (exact first); several only for range items. */
+function bestFor(ref: string, span: [number, number], candidates: Candidate[], view: ChartView): Candidate[] {
+  let best: { c: Candidate; overlap: number; exact: boolean }[] = [];
+  for (const c of candidates) {
+    const value = 'values' in c.read ? valueAt(view.values, c.read.values) : view.appVersion;
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    const text = String(value);
+    if (text === '') continue;
+    for (const at of aligned(ref, text)) {
+      const overlap = Math.min(at + text.length, span[1]) - Math.max(at, span[0]);
+      if (overlap <= 0) continue;
+      const exact = at === span[0] && at + text.length === span[1];
+      const top = best[0];
+      if (!top || overlap > top.overlap || (overlap === top.overlap && exact && !top.exact)) {
+        best = [{ c, overlap, exact }];
+      } else if (overlap === top.overlap && exact === top.exact && c.item && top.c.item) {
+        // Two items of one range spell this part alike: which one wrote it is decided by name.
+        if (!best.some((b) => b.c.item?.ptr === c.item?.ptr)) best.push({ c, overlap, exact });
+      }
+    }
   }
-  const chartText = readText(join(chartDir, 'Chart.yaml')) ?? '';
-  const meta = parseYaml(chartText) as { appVersion?: unknown } | null;
-  const appVersion = meta?.appVersion === undefined ? undefined : String(meta.appVersion);
-  return {
-    values: merged,
-    appVersion,
-    appVersionAt:
-      appVersion === undefined
-        ? undefined
-        : `${join(chartShown, 'Chart.yaml')}:${lineOfPointer(chartText, '/appVersion')}`,
-    defaults,
+  return best.map((b) => b.c);
+}
+
+/** Of range items that spell a part alike, the only one, or the one named as the field's list item. */
+function byName(best: Candidate[], item: string | undefined): Candidate | undefined {
+  if (best.length === 1) return best[0];
+  const name = item?.startsWith('name=') ? item.slice(5) : undefined;
+  if (name === undefined) return undefined;
+  const named = best.filter((c) => c.item?.key === name);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** Every item a `range` read may stand for in the view's values: /sidecars/[*]/image → /sidecars/0/image … */
+function expand(read: Read, values: unknown): Candidate[] {
+  if (!('values' in read)) return [{ read }];
+  const segs = read.values.split('/').slice(1);
+  const out: Candidate[] = [];
+  const walk = (i: number, ptr: string, node: unknown, item: Candidate['item']) => {
+    if (i === segs.length) {
+      out.push({ read: { values: ptr }, ...(item ? { item } : {}) });
+      return;
+    }
+    const seg = segs[i] as string;
+    if (seg !== ITEM) {
+      const next = `${ptr}/${seg}`;
+      walk(i + 1, next, valueAt(values, next), item);
+      return;
+    }
+    const entries = Array.isArray(node)
+      ? node.map((v, k) => [String(k), v] as const)
+      : isMap(node)
+        ? Object.entries(node)
+        : [];
+    for (const [k, v] of entries) {
+      const at = `${ptr}/${esc(k)}`;
+      // A list item is known by its `name`, a map item by its key (as containers are named).
+      const key = Array.isArray(node) ? (isMap(v) && typeof v.name === 'string' ? v.name : '') : k;
+      walk(i + 1, at, v, { ptr: at, key });
+    }
   };
+  walk(0, '', values, undefined);
+  return out;
 }
 
 function readOrigin(
   rel: RenderedRelease,
   view: ChartView,
-  chain: readonly string[],
   read: Read,
   origins: OriginMap | undefined,
 ): Omit<ImageOrigin, 'part'> | undefined {
   if (!('values' in read)) return view.appVersionAt ? { chart: view.appVersionAt } : undefined;
-  // A sub-chart's .Values is its parent's <sub> key; global is shared by all.
-  const inRelease = read.values.startsWith('/global')
-    ? read.values
-    : `${chain.map((c) => `/${esc(c)}`).join('')}${read.values}`;
-  for (const c of valuesPointers(rel, inRelease, origins)) {
-    const o = origins?.get(c);
-    if (o && o.layer !== 'defaults') return { values: { file: o.file, line: o.line, col: o.col } };
-  }
-  for (const d of view.defaults) {
-    const ptr = read.values.startsWith('/global') ? read.values : inRelease.slice(d.prefix.length);
-    if (d.text === '' || valueAt(parseYaml(d.text), ptr) === undefined) continue;
-    return { chart: `${d.file}:${lineOfPointer(d.text, ptr)}` };
-  }
-  return undefined;
+  return pointerOrigin(rel, view, read.values, origins);
 }
 
 /** Offsets of `ref`'s registry, repository, tag and digest: [start, end). */
@@ -176,34 +165,4 @@ function aligned(ref: string, text: string): number[] {
     if (before && edge(i + text.length)) out.push(i);
   }
   return out;
-}
-
-function valueAt(tree: unknown, pointer: string): unknown {
-  let node = tree;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (!isMap(node)) return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
-/** helm's coalesce, for reading: maps merge, the later scalar wins, null removes. */
-function merge(base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  if (!isMap(base) || !isMap(over)) return over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === null) delete out[k];
-    else out[k] = merge(base[k], v);
-  }
-  return out;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function esc(s: string): string {
-  return s.replaceAll('~', '~0').replaceAll('/', '~1');
 }

@@ -1,28 +1,14 @@
 // Which values an image field's template reads: the actions on the lines that write the field
-// (render/template-paths.ts), followed through variables, `with` and `range` scopes, `include`
-// and `template` of helpers with the context they are given (`.`, `dict`, `tuple`/`list`,
-// `index`), to `.Values` paths and `.Chart.AppVersion`. A small symbolic reading of Go templates,
-// not a renderer: every branch is read, and origins.ts keeps the reads whose value the rendered
-// reference holds.
+// (render/template-paths.ts), followed through variables, `with` and `range` scopes (an item reads
+// `/list/*/field`), `include` and `template` of helpers with the context they are given (`.`,
+// `dict`, `tuple`/`list`, `index`), to `.Values` paths and `.Chart.AppVersion`. Symbolic, not a
+// renderer: every branch is read; origins.ts keeps the reads whose value the reference holds.
 import { blockWords, type ChartTemplates, type Template } from '../render/chart-templates.js';
 import type { Action, Token } from '../render/template-lexer.js';
+import { dotOf, element, field, opaque, path, type Scope, type Sym } from './template-sym.js';
 
 /** A value the template reads: a `.Values` pointer of the chart whose template it is, or its appVersion. */
 export type Read = { values: string } | { appVersion: true };
-
-type Sym =
-  | { root: true }
-  | { values: string }
-  | { chart: true }
-  | { appVersion: true }
-  | { dict: Record<string, Sym> }
-  | { list: Sym[] }
-  | { of: Sym[] }; // computed from these (printf, default, quote …)
-
-interface Scope {
-  dot: Sym;
-  vars: Map<string, Sym>;
-}
 
 /**
  * The reads of the actions that write a field whose key path ends with `keys` (list items are
@@ -81,8 +67,9 @@ class Tracer {
       if (declared >= 0) {
         const names = toks.slice(blockWords.has(first) ? 1 : 0, declared).filter((k) => k.kind === 'var');
         const last = names[names.length - 1];
+        // `range $key, $item :=`: the key is no values line of its own; the item is one (ITEM).
         for (const n of names)
-          top().vars.set(n.text, first === 'range' && n === last ? element(value) : value);
+          top().vars.set(n.text, first !== 'range' ? value : n === last ? element(value) : { of: [] });
         continue;
       }
       if (blockWords.has(first) || first === 'else') continue;
@@ -220,21 +207,8 @@ class Tracer {
         return { of: [...args.slice(-1), ...args.slice(0, -1)] };
       case 'required':
         return args[args.length - 1] ?? { of: [] };
-      case 'and':
-      case 'or':
-      case 'not':
-      case 'eq':
-      case 'ne':
-      case 'len':
-      case 'empty':
-      case 'hasKey':
-      case 'kindIs':
-      case 'semverCompare':
-      case 'toYaml':
-      case 'toJson':
-        return { of: [] };
       default:
-        return { of: args };
+        return opaque.has(head.text) ? { of: [] } : { of: args };
     }
   }
 
@@ -277,29 +251,4 @@ class Tracer {
     }
     return { sym, next };
   }
-}
-
-function dotOf(scopes: Scope[]): Sym {
-  return scopes[scopes.length - 1]?.dot ?? { root: true };
-}
-
-function path(sym: Sym, text: string): Sym {
-  let out = sym;
-  for (const name of text.split('.').filter(Boolean)) out = field(out, name);
-  return out;
-}
-
-function field(sym: Sym, name: string): Sym {
-  if ('root' in sym)
-    return name === 'Values' ? { values: '' } : name === 'Chart' ? { chart: true } : { of: [] };
-  if ('chart' in sym) return name === 'AppVersion' ? { appVersion: true } : { of: [] };
-  if ('values' in sym) return { values: `${sym.values}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}` };
-  if ('dict' in sym) return sym.dict[name] ?? { of: [] };
-  return { of: [] };
-}
-
-/** What `range` gives `.`: an item of a values list or map has no single pointer. */
-function element(sym: Sym): Sym {
-  if ('list' in sym) return { of: sym.list };
-  return { of: [] };
 }

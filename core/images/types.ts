@@ -20,6 +20,8 @@ export interface ImageUse {
    * global.imageRegistry. `values` and `chartDefault` above are the repository's (or first part's).
    */
   parts?: ImageOrigin[];
+  /** Neither a values line nor a chart default is known to have set it: said, never guessed. */
+  unknown?: true;
   /**
    * helm.sh/hook of a hook object (pre-install, post-upgrade, …): helm's post-renderer never sees
    * hooks, so the mirror rewrite does not reach this use (check refuses it outside the mirror).
@@ -49,4 +51,6 @@ export interface ImageOrigin {
   values?: { file: string; line: number; col: number };
   /** charts/app/values.yaml:12, charts/cert-manager/Chart.yaml:5 */
   chart?: string;
+  /** No read of the template explains this part (a literal, a `tpl`), or two range items alike. */
+  unknown?: true;
 }
