@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { coreVersion } from '../../core/cli/commands/version.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { toolEnv } from '../../core/shared/tools.js';
+import { contractVersion } from '../../core/values/contract.js';
 import { defaultAgeKeyFile } from '../../core/values/secrets.js';
 import {
   clustersRssMiB,
@@ -78,7 +79,7 @@ async function writeRepo(repo: string, clusters: FleetCluster[], teams: number):
   );
   await writeFile(
     join(repo, 'runlevel.yaml'),
-    `core: "${coreVersion()}"\nclusters:\n${entries.join('')}rollout:\n  stages:\n    - {name: one, clusters: [r1], soak: 0s}\n    - {name: two, clusters: [r2, r3], soak: 0s}\n`,
+    `core: "${coreVersion()}"\ncontract: ${contractVersion}\nclusters:\n${entries.join('')}rollout:\n  stages:\n    - {name: one, clusters: [r1], soak: 0s}\n    - {name: two, clusters: [r2, r3], soak: 0s}\n`,
   );
 }
 
