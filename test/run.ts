@@ -7,6 +7,7 @@ import { clusterDown, clusterUp } from '../core/cluster/index.js';
 import { coreRoot } from '../core/shared/paths.js';
 import { findTool } from '../core/shared/tools.js';
 import { cleanEnv } from './helpers/cli.js';
+import { leftoverReport, leftoversRemoved, tierTmpdir } from './helpers/tier-tmp.js';
 
 interface TierResult {
   tier: string;
@@ -29,9 +30,38 @@ async function uvuTier(tier: string, env: Record<string, string> = {}): Promise<
   const started = Date.now();
   const dir = join(coreRoot, 'dist/test', tier);
   if (!existsSync(dir)) return crashed(tier, started, `no compiled tests in ${dir}`);
+  // A private TMPDIR per tier, empty at the end or the tier fails (test/helpers/tier-tmp.ts).
+  const tmp = await tierTmpdir(tier);
+  let result: TierResult | undefined;
+  try {
+    result = await uvu(tier, dir, { ...env, TMPDIR: tmp }, started);
+  } finally {
+    const left = await leftoversRemoved(tmp);
+    if (left.length > 0) {
+      console.error(leftoverReport(tier, left));
+      // One more failed test, named after the tier, whatever else failed.
+      if (result) result.failed += 1;
+    }
+  }
+  return result;
+}
+
+async function uvu(
+  tier: string,
+  dir: string,
+  env: Record<string, string>,
+  started: number,
+): Promise<TierResult> {
   const r = await execa(
     process.execPath,
-    [join(coreRoot, 'node_modules/uvu/bin.js'), dir, `${match ? `(${match}).*` : ''}\\.test\\.js$`],
+    [
+      // removes the test process's own scratch directory on exit, as the CLI does its own
+      '--import',
+      join(coreRoot, 'dist/test/helpers/tier-process.js'),
+      join(coreRoot, 'node_modules/uvu/bin.js'),
+      dir,
+      `${match ? `(${match}).*` : ''}\\.test\\.js$`,
+    ],
     {
       env: { ...cleanEnv(), ...env },
       extendEnv: false,

@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { coreVersion } from '../../core/cli/commands/version.js';
 import { coreRoot } from '../../core/shared/paths.js';
 import { toolEnv } from '../../core/shared/tools.js';
+import { contractVersion } from '../../core/values/contract.js';
 import { defaultAgeKeyFile } from '../../core/values/secrets.js';
 import {
   clustersRssMiB,
@@ -27,18 +28,42 @@ const writeDocs = argv.includes('--write-docs');
 const names = ['r1', 'r2', 'r3'];
 const load = async () => (await readFile('/proc/loadavg', 'utf8')).split(' ')[0];
 
-async function timed(label: string, args: string[]): Promise<number> {
+/** Seconds since the start of each stderr line (the rollout's gate readings are timed from them). */
+type Lines = { at: number; line: string }[];
+
+async function timed(label: string, args: string[], lines?: Lines): Promise<number> {
   const started = process.hrtime.bigint();
-  const r = await execa(join(coreRoot, 'bin/runlevel'), args, {
+  const since = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const child = execa(join(coreRoot, 'bin/runlevel'), args, {
     env: { ...toolEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
     reject: false,
     all: true,
   });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  let partial = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) lines?.push({ at: since(), line });
+  });
+  const r = await child;
+  const seconds = since();
   if (r.exitCode !== 0)
     throw new Error(`${label} failed (exit ${r.exitCode}):\n${String(r.all).slice(-3000)}`);
   console.error(`  ${label.padEnd(40)} ${seconds.toFixed(1)}s`);
   return seconds;
+}
+
+/** Per stage, from "soaking" to "gate held": with soak 0s, one gate reading of its clusters. */
+function gateSeconds(lines: Lines): number {
+  let total = 0;
+  const soaking = new Map<string, number>();
+  for (const { at, line } of lines) {
+    const soak = /stage (\S+): soaking/.exec(line)?.[1];
+    if (soak) soaking.set(soak, at);
+    const held = /stage (\S+): gate held/.exec(line)?.[1];
+    if (held && soaking.has(held)) total += at - (soaking.get(held) ?? at);
+  }
+  return total;
 }
 
 async function writeRepo(repo: string, clusters: FleetCluster[], teams: number): Promise<void> {
@@ -54,7 +79,7 @@ async function writeRepo(repo: string, clusters: FleetCluster[], teams: number):
   );
   await writeFile(
     join(repo, 'runlevel.yaml'),
-    `core: "${coreVersion()}"\nclusters:\n${entries.join('')}rollout:\n  stages:\n    - {name: one, clusters: [r1], soak: 0s}\n    - {name: two, clusters: [r2, r3], soak: 0s}\n`,
+    `core: "${coreVersion()}"\ncontract: ${contractVersion}\nclusters:\n${entries.join('')}rollout:\n  stages:\n    - {name: one, clusters: [r1], soak: 0s}\n    - {name: two, clusters: [r2, r3], soak: 0s}\n`,
   );
 }
 
@@ -92,9 +117,16 @@ for (const teams of teamCounts) {
     // (b) the rollout, on fresh clusters again.
     clusters = await startClusters(join(work, 'b'), names);
     await writeRepo(repo, clusters, teams);
-    results.rollout = await timed('rollout', ['rollout', '--values', repo]);
+    const first: Lines = [];
+    results.rollout = await timed('rollout', ['rollout', '--values', repo], first);
     memory.push(`${teams} teams: ${await clustersRssMiB(clusters)} MiB`);
-    results.rolloutNoop = await timed('rollout (no change)', ['rollout', '--values', repo]);
+    const again: Lines = [];
+    results.rolloutNoop = await timed('rollout (no change)', ['rollout', '--values', repo], again);
+    results.gates = gateSeconds(first);
+    results.gatesNoop = gateSeconds(again);
+    console.error(
+      `  gate readings (both stages): ${results.gates.toFixed(1)}s first, ${results.gatesNoop.toFixed(1)}s with nothing changed`,
+    );
   } finally {
     await stopClusters(clusters);
     await rm(defaultAgeKeyFile(repo), { force: true });
@@ -104,15 +136,18 @@ for (const teams of teamCounts) {
   const r = results.rollout ?? 0;
   const dn = results.deploysNoop ?? 0;
   const rn = results.rolloutNoop ?? 0;
+  const g = (k: string) => `${(results[k] ?? 0).toFixed(1)} s`;
   rows.push(
-    `| ${teams} | first deploy (fresh clusters) | ${d.toFixed(1)} s | ${r.toFixed(1)} s | ${ratio(r, d)} |`,
+    `| ${teams} | first deploy (fresh clusters) | ${d.toFixed(1)} s | ${r.toFixed(1)} s | ${g('gates')} | ${ratio(r, d)} |`,
   );
-  rows.push(`| ${teams} | nothing changed | ${dn.toFixed(1)} s | ${rn.toFixed(1)} s | ${ratio(rn, dn)} |`);
+  rows.push(
+    `| ${teams} | nothing changed | ${dn.toFixed(1)} s | ${rn.toFixed(1)} s | ${g('gatesNoop')} | ${ratio(rn, dn)} |`,
+  );
 }
 
 const table = [
-  '| teams per cluster | | three deploys, one after another | rollout (2 stages, soak 0s) | rollout ÷ deploys |',
-  '|---:|---|---:|---:|---:|',
+  '| teams per cluster | | three deploys, one after another | rollout (2 stages, soak 0s) | of it, gate readings | rollout ÷ deploys |',
+  '|---:|---|---:|---:|---:|---:|',
   ...rows,
 ].join('\n');
 const section = `<!-- rollout:start (written by bench/rollout; do not edit by hand) -->\n## rollout\n\nCommand: \`node dist/bench/rollout/run.js --teams ${teamCounts.join(',')} --write-docs\` (${new Date().toISOString().slice(0, 10)}, 2 CPUs, load average ${loadAtStart} at the start, ${await load()} at the end). Three embedded clusters, N teams each (3 apps per team); the rollout validates all three, deploys r1, reads its gate once (soak 0s), then deploys r2 and r3 in parallel in one process and reads their gates; the deploys run one after another, each its own process. The three clusters took, once deployed (RSS of etcd, API server, controllers, kwok and gatekeeper): ${memory.join(', ')}.\n\n${table}\n<!-- rollout:end -->`;

@@ -36,6 +36,7 @@ import { agentImage } from '../sync/agent-image.js';
 import { type Resolved, resolveValues } from '../values/index.js';
 import { readRepoFile } from '../values/repo.js';
 import type { ResolvedConfig } from './config.js';
+import { liveDrift } from './live-drift.js';
 
 export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolved> {
   const resolved = await resolveValues({
@@ -279,41 +280,6 @@ function maskReplacedSecrets(rendered: RenderResult, state: DeployedState): void
     const deployed = state.stored.get(releaseKey(rel))?.values;
     for (const old of replacedSecrets(rel.values, deployed, (text) => log.reveals(text))) log.redact(old);
   }
-}
-
-/**
- * The drift check of a plan: the live objects of each release against the manifest helm stored
- * with its deployed revision, exactly what was applied (a new render of a chart that draws random
- * values or looks the cluster up would differ from it without any drift). When the objects cannot
- * be read, diff and status (asked to compare) fail; a deploy warns and goes on with what the
- * values changed, as it did before drift was checked.
- */
-function liveDrift(
-  state: DeployedState | undefined,
-  resolved: Resolved,
-  store: ClusterStore,
-  detect: typeof import('../drift/index.js').detectDrift,
-  onError: 'fail' | 'warn',
-): PlanInput['drift'] {
-  const ignore = resolved.values.platform.drift.ignore;
-  return async (planned) => {
-    if (!state) {
-      log.warn('live drift not checked: the deployed manifests could not be read');
-      return new Map();
-    }
-    const subjects = planned.flatMap(({ release, previousRevision }) => {
-      const key = `${release.namespace}/${release.name}`;
-      const stored = state.stored.get(key);
-      // Another deploy since the state was read: its manifest is not the one to compare with.
-      if (!stored || stored.revision !== previousRevision) return [];
-      return [{ key, namespace: release.namespace, manifest: stored.manifest }];
-    });
-    return detect(subjects, store, ignore).catch((err: Error) => {
-      if (onError === 'fail') throw err;
-      log.warn(`live drift not checked: ${err.message}`);
-      return new Map();
-    });
-  };
 }
 
 /**

@@ -14,7 +14,8 @@ import type { ResolvedConfig } from './config.js';
 import { type DeployRunOptions, prepareDeploy, runPrepared } from './deploy-run.js';
 import { firstLine, kubeconfigFor, probe, within } from './fleet-source.js';
 import { pinOf } from './pin.js';
-import { connectCluster } from './pipeline.js';
+import { type AgainstCluster, type ClusterConnection, connectCluster } from './pipeline.js';
+import { serverIdentity } from './server-identity.js';
 import { readClusterStatus } from './status-source.js';
 
 export interface Bounds {
@@ -54,6 +55,8 @@ export function realDeps(
   emit: RolloutDeps['emit'],
 ): RolloutDeps {
   let values: Promise<ValuesRepo> | undefined;
+  // What each cluster's deploy rendered and applied, for its gate reads (readGate).
+  const deployed = new Map<string, Deployed>();
   return {
     emit,
     clock: realClock,
@@ -74,6 +77,19 @@ export function realDeps(
         return p ? `${err.message}: ${where}${p.path ? `${p.path}: ` : ''}${p.message}` : err.message;
       }
     },
+    async identify(cluster) {
+      const entry = repo.file.clusters[cluster];
+      const cfg = clusterConfig(config, repo, cluster); // a bad context: validate says so
+      return serverIdentity(
+        loadKubeConfig(cfg.kubeconfig),
+        {
+          cluster,
+          kubeconfig: entry?.kubeconfig ?? config.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config',
+          ...(entry?.context ? { context: entry.context } : {}),
+        },
+        bounds.probeMs,
+      );
+    },
     async deploy(cluster) {
       const started = Date.now();
       const seconds = () => (Date.now() - started) / 1000;
@@ -88,12 +104,13 @@ export function realDeps(
       const conn = await connectCluster(cfg);
       const step = await prepareDeploy(cfg, conn, deploy);
       const report = await runPrepared(cfg, conn, step, deploy, logProgress(cluster), new Date(started));
+      deployed.set(cluster, { conn, step });
       const r = report.record;
       const outcome: DeployResult['outcome'] =
         r.outcome === 'succeeded' ? 'deployed' : r.outcome === 'interrupted' ? 'interrupted' : 'failed';
       return { outcome, seconds: seconds(), ...(r.failure ? { failure: r.failure } : {}) };
     },
-    read: (cluster) => readGate(clusterConfig(config, repo, cluster), bounds),
+    read: (cluster) => readGate(clusterConfig(config, repo, cluster), bounds, deployed.get(cluster)),
   };
 }
 
@@ -107,8 +124,24 @@ async function reach(config: ResolvedConfig, ms: number): Promise<string | undef
   }
 }
 
-/** One reading of a cluster for its gate: releases, readiness, drift and deploy records. */
-export async function readGate(config: ResolvedConfig, bounds: Bounds): Promise<GateReading> {
+/** A cluster's deploy in this run: its connection and the render it applied. */
+export interface Deployed {
+  conn: ClusterConnection;
+  step: AgainstCluster;
+}
+
+/**
+ * One reading of a cluster for its gate: releases, readiness, drift and deploy records. After a
+ * deploy of this run, its render is planned against the cluster again: the gate judges what was
+ * applied, and nothing is rendered. Without one (promote reads a stage it did not deploy, in a
+ * process of its own) the values are rendered for the plan: in sync or not is the render against
+ * what helm holds. The images listing the status page shows is never made here: no gate reads it.
+ */
+export async function readGate(
+  config: ResolvedConfig,
+  bounds: Bounds,
+  deployed?: Deployed,
+): Promise<GateReading> {
   const cluster = config.cluster ?? '';
   const unreachable = await reach(config, bounds.probeMs);
   if (unreachable !== undefined)
@@ -121,7 +154,11 @@ export async function readGate(config: ResolvedConfig, bounds: Bounds): Promise<
     };
   try {
     const s = await within(
-      readClusterStatus(config, { deploys: 20 }),
+      readClusterStatus(config, {
+        deploys: 20,
+        images: async () => [],
+        ...(deployed ? { conn: deployed.conn, rendered: deployed.step } : {}),
+      }),
       bounds.readMs,
       `its status took longer than ${bounds.readMs / 1000} s`,
     );

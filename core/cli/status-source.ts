@@ -11,7 +11,13 @@ import { readRepoFile } from '../values/repo.js';
 import { coreVersion } from './commands/version.js';
 import type { ResolvedConfig } from './config.js';
 import { pinOf } from './pin.js';
-import { type ClusterConnection, connectCluster, planAgainstCluster } from './pipeline.js';
+import {
+  type AgainstCluster,
+  type ClusterConnection,
+  connectCluster,
+  planAgainstCluster,
+} from './pipeline.js';
+import { planRendered } from './replan.js';
 
 export interface StatusReadOptions {
   deploys?: number;
@@ -23,6 +29,11 @@ export interface StatusReadOptions {
   newest?: ClusterStatus['commit']['newest'];
   /** What only a sync agent knows; default: no agent. */
   agent?: AgentFacts;
+  /**
+   * A render already made of these values for this cluster (a deploy's, just applied): planned
+   * against the cluster as it is now instead of rendering again (replan.ts).
+   */
+  rendered?: AgainstCluster;
 }
 
 export async function readClusterStatus(
@@ -31,7 +42,7 @@ export async function readClusterStatus(
 ): Promise<ClusterStatus> {
   const cluster = config.cluster ?? '';
   const conn = opts.conn ?? (await connectCluster(config));
-  const step = await planAgainstCluster(config, conn, { state: 'compare' });
+  const step = opts.rendered ?? (await planAgainstCluster(config, conn, { state: 'compare' }));
   const images = (
     opts.images ??
     (() =>
@@ -42,7 +53,7 @@ export async function readClusterStatus(
       }))
   )();
   images.catch(() => {}); // awaited below
-  const { plan, record, helm } = await step.plan();
+  const { plan, record, helm } = await (opts.rendered ? planRendered(conn, opts.rendered) : step.plan());
   const deployed = new Set(helm.map(releaseKey));
   const notReady = new Map<string, string[]>();
   await Promise.all(

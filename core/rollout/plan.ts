@@ -24,6 +24,11 @@ export interface RolloutPlan {
   stages: StagePlan[];
   /** Stages before --from: not touched by this run. */
   skipped: string[];
+  /**
+   * The rollout's clusters this run does not deploy (stages before --from, left out by --only):
+   * a deployed cluster must not reach the API server of one of these either.
+   */
+  others: string[];
   pollMs: number;
 }
 
@@ -85,9 +90,11 @@ export function planRollout(
       gate: resolveGate(s.gate),
     }))
     .filter((s) => s.clusters.length > 0);
+  const deployed = new Set(stages.flatMap((s) => s.clusters));
   return {
     stages,
     skipped: names.slice(0, start),
+    others: [...new Set(rollout.stages.flatMap((s) => s.clusters))].filter((c) => !deployed.has(c)),
     pollMs: parseDuration(rollout.poll ?? '') ?? defaultPollMs,
   };
 }

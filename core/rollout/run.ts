@@ -4,6 +4,7 @@
 // cluster, time) come in through RolloutDeps, so the unit tests drive it with fakes.
 import { type GateReading, type GateVerdict, gateVerdict } from './gate.js';
 import type { RolloutPlan, StagePlan } from './plan.js';
+import { type ServerIdentity, sharedServerMessage, sharedServers } from './same-server.js';
 
 export interface DeployResult {
   outcome: 'deployed' | 'failed' | 'unreachable' | 'interrupted';
@@ -20,6 +21,8 @@ export interface Clock {
 export interface RolloutDeps {
   /** Everything that can be checked before any change: values, pin, kubeconfig. Undefined: ok. */
   validate(cluster: string): Promise<string | undefined>;
+  /** The API server the cluster's kubeconfig reaches; undefined when it did not answer (not compared). */
+  identify(cluster: string): Promise<ServerIdentity | undefined>;
   deploy(cluster: string, stage: string): Promise<DeployResult>;
   read(cluster: string): Promise<GateReading>;
   clock: Clock;
@@ -53,7 +56,7 @@ export interface RolloutResult {
   /** The stage it stopped in (resume with --from it). */
   stoppedAt?: string;
   /** Invalid clusters, each with why (nothing was deployed). */
-  invalid?: { cluster: string; why: string }[];
+  invalid?: { cluster: string; why: string; sameServerAs?: string }[];
   clusters: ClusterSummary[];
 }
 
@@ -79,9 +82,30 @@ export async function runRollout(plan: RolloutPlan, deps: RolloutDeps): Promise<
     clusters: [...summaries.values()],
   });
 
-  // One bad cluster anywhere stops everything before the first change.
+  // One bad cluster anywhere stops everything before the first change; so does one that reaches
+  // the API server of another cluster of the rollout (each deploy would overwrite the other's).
   const all = plan.stages.flatMap((s) => s.clusters);
-  const checks = await Promise.all(all.map(async (c) => ({ cluster: c, why: await deps.validate(c) })));
+  const [checks, ids] = await Promise.all([
+    Promise.all(
+      all.map(async (c) => ({
+        cluster: c,
+        why: await deps.validate(c),
+        sameServerAs: undefined as string | undefined,
+      })),
+    ),
+    Promise.all([...all, ...plan.others].map((c) => deps.identify(c).catch(() => undefined))),
+  ]);
+  for (const shared of sharedServers(ids.filter((id) => id !== undefined))) {
+    // Said at the cluster this run deploys (the later one when it deploys both).
+    const [at, other] = all.includes(shared.second.cluster)
+      ? [shared.second, shared.first]
+      : [shared.first, shared.second];
+    const check = checks.find((c) => c.cluster === at.cluster);
+    if (!check) continue; // neither is deployed by this run
+    const why = sharedServerMessage(shared);
+    check.why = check.why ? `${check.why}; ${why}` : why;
+    check.sameServerAs = other.cluster;
+  }
   for (const c of checks)
     deps.emit({
       kind: 'validated',
@@ -89,7 +113,9 @@ export async function runRollout(plan: RolloutPlan, deps: RolloutDeps): Promise<
       ok: c.why === undefined,
       ...(c.why ? { why: c.why } : {}),
     });
-  const invalid = checks.flatMap((c) => (c.why === undefined ? [] : [{ cluster: c.cluster, why: c.why }]));
+  const invalid = checks.flatMap(({ cluster, why, sameServerAs }) =>
+    why === undefined ? [] : [{ cluster, why, ...(sameServerAs ? { sameServerAs } : {}) }],
+  );
   if (invalid.length > 0) return result('invalid', { invalid });
 
   for (const stage of plan.stages) {

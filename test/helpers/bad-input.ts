@@ -10,6 +10,7 @@ import {
   assertCleanFailure,
   assertNoPlaintext,
   cli,
+  removeSandbox,
   type Sandbox,
   sandbox,
   valuesRepo,
@@ -39,6 +40,7 @@ export function runCorpus(cases: Record<string, Case>): void {
   test.before(async () => {
     sb = await sandbox();
   });
+  test.after(() => removeSandbox(sb));
   for (const [name, c] of Object.entries(cases)) {
     test(`bad input: ${name}`, async () => {
       const repo = await valuesRepo(sb, c.files);

@@ -19,3 +19,17 @@ export async function fixture(
 export async function removeFixture(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
 }
+
+/** A fixture tree for the length of `fn`, removed when it settles (a failed assertion included). */
+export async function withFixture<T>(
+  tree: Record<string, string | Buffer>,
+  fn: (root: string) => T | Promise<T>,
+  prefix?: string,
+): Promise<T> {
+  const root = await fixture(tree, prefix);
+  try {
+    return await fn(root);
+  } finally {
+    await removeFixture(root);
+  }
+}

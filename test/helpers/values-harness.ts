@@ -4,13 +4,14 @@
 import {
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -54,6 +55,8 @@ export interface Sandbox {
   home: string; // HOME and TMPDIR of the CLI: scanned after each run
   keyFile: string;
   recipient: string;
+  /** What was made for this sandbox outside HOME (its values repos): removeSandbox removes it too. */
+  made: string[];
 }
 
 export async function sandbox(): Promise<Sandbox> {
@@ -62,7 +65,21 @@ export async function sandbox(): Promise<Sandbox> {
   const id = generateAgeIdentity();
   const keyFile = join(home, 'age.key');
   await writeFile(keyFile, ageKeyFileText(id), { mode: 0o600 });
-  return { home, keyFile, recipient: id.recipient };
+  return { home, keyFile, recipient: id.recipient, made: [] };
+}
+
+/** A directory outside HOME made for this sandbox (a link target outside the repo), removed with it. */
+export function sandboxDir(sb: Sandbox, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  sb.made.push(dir);
+  return dir;
+}
+
+/** Remove the sandbox's HOME and every values repo made for it; in `test.after`, so a failure removes them too. */
+export async function removeSandbox(sb: Sandbox | undefined): Promise<void> {
+  if (!sb) return;
+  for (const dir of [...sb.made, sb.home]) await rm(dir, { recursive: true, force: true });
+  sb.made.length = 0;
 }
 
 /**
@@ -79,6 +96,7 @@ export async function valuesRepo(
   for (const [k] of secret) delete tree[k];
   tree['.sops.yaml'] = `creation_rules:\n  - path_regex: \\.sops\\.yaml$\n    age: ${sb.recipient}\n`;
   const dir = realpathSync(await fixture(tree, 'runlevel-values-'));
+  sb.made.push(dir);
   for (const [k, v] of secret) {
     const file = join(dir, k);
     mkdirSync(dirname(file), { recursive: true });

@@ -102,17 +102,21 @@ test('template to stdout, and to --out on the one writable mount', async () => {
   assert.is(r.stdout.length, host.stdout.length);
   assert.ok(r.stdout === host.stdout, 'the container renders what the host renders');
   // The render is written beside its target first and renamed into place: the mount is its parent.
-  const out = await writableDir();
-  const w = await inImage(['template', '--out', '/out/rendered'], {
-    mounts: { [out]: '/out' },
-    writable: ['/out'],
-  });
-  assert.is(w.code, 0, w.stderr);
-  const runlevels = readdirSync(join(out, 'rendered'))
-    .filter((f) => f !== 'index.json')
-    .sort();
-  assert.ok(runlevels.length >= 5, runlevels.join(' '));
-  assert.is(w.stdout, '');
+  const { dir, out } = await writableDir();
+  try {
+    const w = await inImage(['template', '--out', '/out/rendered'], {
+      mounts: { [out]: '/out' },
+      writable: ['/out'],
+    });
+    assert.is(w.code, 0, w.stderr);
+    const runlevels = readdirSync(join(out, 'rendered'))
+      .filter((f) => f !== 'index.json')
+      .sort();
+    assert.ok(runlevels.length >= 5, runlevels.join(' '));
+    assert.is(w.stdout, '');
+  } finally {
+    await removeFixture(dir);
+  }
 });
 
 test('check passes the rendered platform through the schemas and policies', async () => {
@@ -214,7 +218,13 @@ test('a deploy by an older core than the last recorded one is refused (exit 7) u
   assert.is(refused.code, 7, refused.stderr);
   assert.is(refused.stdout, '');
   const core = image.split(':')[1] ?? '';
-  const golden = [`$ docker run ${image} deploy`, `exit ${refused.code}`, '--- stderr', refused.stderr]
+  // The image as the golden names it, whatever tag this run built (a helper's own, say).
+  const golden = [
+    `$ docker run runlevel:${core} deploy`,
+    `exit ${refused.code}`,
+    '--- stderr',
+    refused.stderr,
+  ]
     .join('\n')
     .replace(/\(\d{4}-\d\d-\d\dT[\d:.]+Z, values [\w-]+\)/, '(<time>, values <commit>)')
     .replaceAll(core, '<core>');

@@ -75,6 +75,7 @@ export async function readableCopies(
   const flat = await run('kubectl', ['config', 'view', '--flatten', '--minify', '--kubeconfig', kubeconfig]);
   writeFileSync(join(dir, 'kubeconfig'), String(flat.stdout));
   const ageKey = join(dir, 'age.key');
+  // the caller removes dir when done
   copyFileSync(join(homedir(), '.config/runlevel/age', `${basename(valuesDir)}.key`), ageKey);
   openUp(dir);
   return { dir, values, kubeconfig: join(dir, 'kubeconfig'), ageKey };
@@ -87,11 +88,14 @@ function openUp(path: string): void {
   if (st.isDirectory()) for (const e of readdirSync(path)) openUp(join(path, e));
 }
 
-/** An empty directory 65532 may write to: the one writable mount, for `template --out`. */
-export async function writableDir(): Promise<string> {
+/**
+ * An empty directory 65532 may write to (`out`): the one writable mount, for `template --out`.
+ * The caller removes `dir`, which holds it, when done (what the container wrote included).
+ */
+export async function writableDir(): Promise<{ dir: string; out: string }> {
   const dir = await fixture({}, 'runlevel-out-');
   mkdirSync(join(dir, 'out'));
   chmodSync(dir, 0o755);
   chmodSync(join(dir, 'out'), 0o777);
-  return join(dir, 'out');
+  return { dir, out: join(dir, 'out') };
 }

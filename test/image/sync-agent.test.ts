@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { kubeClusterStore } from '../../core/deploy/cluster.js';
 import { loadKubeConfig } from '../../core/shared/kube.js';
+import { removeFixture } from '../helpers/fixture.js';
 import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { initValuesRepo, type ValuesRepo } from '../helpers/values-repo.js';
 import { bootstrapAgent } from './agent-bootstrap.js';
@@ -19,6 +20,7 @@ import { dockerRun, image, readableCopies, writableDir } from './docker.js';
 const kubeconfig = process.env.KUBECONFIG ?? '';
 let repo: ValuesRepo;
 let server: GitServer;
+const scratch: string[] = []; // the test's copies and the agent's work directory
 
 test.before(async () => {
   assert.ok(image, 'the image tier sets RUNLEVEL_TEST_IMAGE');
@@ -27,6 +29,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  for (const dir of scratch) await removeFixture(dir);
   await server?.remove();
   await repo?.remove();
 });
@@ -37,8 +40,10 @@ test('bootstrap installs the agent; the image runs sync with only the agent Serv
   assert.match(b.stderr, /runlevel-agent/);
 
   const copies = await readableCopies(repo.dir, kubeconfig);
+  scratch.push(copies.dir);
   const agentConfig = await agentKubeconfig(kubeconfig, copies.dir);
-  const work = await writableDir();
+  const { dir: workParent, out: work } = await writableDir();
+  scratch.push(workParent);
   const sync = () =>
     dockerRun(
       [

@@ -7,7 +7,7 @@
 // a hand-over moves the Deployment by digest, is recorded, and the agent exits; the core it
 // handed over to deploys the commit and keeps that image; a downgrade needs the commit's switch.
 import { copyFileSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
@@ -166,8 +166,8 @@ test('refusals, a hand-over to the newer core through the mirror, its deploy, an
   assert.is(b.code, 0, b.stderr);
   assert.is(await agentImage(), `${repository}:${version}`);
   const copies = await readableCopies(repo.dir, hostKubeconfig);
-  const work = await writableDir();
-  scratch.push(copies.dir, dirname(work));
+  const { dir: workParent, out: work } = await writableDir();
+  scratch.push(copies.dir, workParent);
   mounts = {
     [await agentKubeconfig(hostKubeconfig, copies.dir)]: '/kube/config',
     [copies.ageKey]: '/keys/age.key',

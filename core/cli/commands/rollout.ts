@@ -101,7 +101,9 @@ function ending(result: RolloutResult): ExitCode | undefined {
         {
           exitCode: ExitCode.invalid,
           problems: (result.invalid ?? []).map((i) => ({ message: `${i.cluster}: ${i.why}` })),
-          hint: 'fix each cluster (`runlevel validate --cluster C` shows every problem), then run rollout again',
+          hint: result.invalid?.some((i) => i.sameServerAs)
+            ? 'give each cluster of runlevel.yaml the kubeconfig and context of its own API server, then run rollout again'
+            : 'fix each cluster (`runlevel validate --cluster C` shows every problem), then run rollout again',
         },
       );
     default: {

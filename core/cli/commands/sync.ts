@@ -1,24 +1,20 @@
 // runlevel sync: the pull-based agent. One cluster follows one branch of the values repo: every
 // interval (or at once on a signed hook) it fetches the head, skips a commit that does not change
 // this cluster's inputs, deploys one that does with the deploy engine, and checks live drift.
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseDuration } from '../../deploy/plan.js';
-import { bearerGuard, statusHandler } from '../../serve/index.js';
 import { UserError } from '../../shared/errors.js';
-import { log, type MarkName } from '../../shared/log.js';
+import { log } from '../../shared/log.js';
 import { shutdown } from '../../shared/shutdown.js';
-import { type AgentListener, SyncAgent } from '../../sync/agent.js';
-import { gitRemote, publicUrl } from '../../sync/git.js';
+import { SyncAgent } from '../../sync/agent.js';
+import { gitRemote } from '../../sync/git.js';
 import { syncMetrics } from '../../sync/metrics.js';
-import { parseListen, startServer } from '../../sync/server.js';
-import type { DriftMode, SyncEvent, SyncMemory } from '../../sync/states.js';
-import type { Command, Flags } from '../command.js';
+import type { Command } from '../command.js';
 import { connectCluster } from '../pipeline.js';
+import { both, logListener } from '../sync-log.js';
+import { syncOptions } from '../sync-options.js';
 import { agentPage } from '../sync-page.js';
 import { syncPorts } from '../sync-ports.js';
+import { serveAgent } from '../sync-serve.js';
 import { readToken } from './serve.js';
 import { coreVersion } from './version.js';
 
@@ -113,38 +109,22 @@ export const command: Command = {
       },
       both(both(logListener(o.drift), metrics.listener), page.listener),
     );
-    const hookSecret = o.hookSecretFile ? readSecret(o.hookSecretFile) : undefined;
-    if (hookSecret) log.redact(hookSecret);
-    const { server, address } = await startServer({
-      ...o.listen,
-      branch: o.branch,
-      registry: metrics.registry,
-      status: () => ({ ...agent.status() }),
-      hookSecret,
-      page: statusHandler({
-        source: page.current,
-        ...(token ? { auth: { token } } : {}),
-        refreshSeconds: Math.max(5, Math.round(o.intervalMs / 1000)),
-        mask: (text) => log.mask(text),
-      }),
-      ...(token ? { authorized: bearerGuard(token) } : {}),
-      onHook(result, why) {
-        metrics.hook(result);
-        if (result === 'refused') log.warn(`hook refused (401): ${why}`, { kind: 'sync-hook' });
-        if (result === 'ignored') log.info(`hook ignored: ${why}`);
-        if (result === 'accepted') {
-          log.info('hook accepted: syncing now');
-          wake();
-          void agent.trigger('hook');
-        }
+    let wakeUp: (() => void) | undefined;
+    const { server, address } = await serveAgent({
+      options: o,
+      agent,
+      metrics,
+      page,
+      token,
+      onHook() {
+        wakeUp?.();
+        void agent.trigger('hook');
       },
     });
     log.start(
       `syncing ${cluster} from ${git.where} every ${o.intervalText}, drift ${o.drift}; serving http://${address}`,
     );
 
-    let wakeUp: (() => void) | undefined;
-    const wake = () => wakeUp?.();
     try {
       await agent.trigger('start');
       // A hand-over is a pass that did its part: the new core deploys.
@@ -175,151 +155,7 @@ export const command: Command = {
   },
 };
 
-interface SyncOptions {
-  repo: string;
-  branch: string;
-  intervalMs: number;
-  intervalText: string;
-  drift: DriftMode;
-  listen: { host: string; port: number };
-  verifyCommits?: string;
-  credentials?: string;
-  hookSecretFile?: string;
-  workDir: string;
-  backoffMaxMs: number;
-  once: boolean;
-}
-
-/** Every flag checked before anything starts; all mistakes at once. */
-function syncOptions(flags: Flags): SyncOptions {
-  const problems: { message: string }[] = [];
-  const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
-  const repo = str('repo');
-  if (!repo) problems.push({ message: '--repo URL is required (RUNLEVEL_SYNC_REPO)' });
-  else if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(repo)) {
-    problems.push({
-      message: `--repo ${publicUrl(repo)} carries a password in the URL`,
-    });
-  }
-  const duration = (k: string, fallback: string) => {
-    const text = str(k) ?? fallback;
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0)
-      problems.push({ message: `--${k} ${text} is not a duration (90s, 5m, 1h)` });
-    return { ms: ms ?? 0, text };
-  };
-  const interval = duration('interval', '1m');
-  const backoffMax = duration('backoff-max', '5m');
-  const drift = str('drift') ?? 'warn';
-  if (drift !== 'warn' && drift !== 'correct')
-    problems.push({ message: `--drift ${drift} is not warn or correct` });
-  const listenText = str('listen') ?? '127.0.0.1:8080';
-  const listen = parseListen(listenText);
-  if (!listen) problems.push({ message: `--listen ${listenText} is not host:port` });
-  if (problems.length > 0) {
-    throw new UserError('sync cannot start', {
-      problems,
-      hint: 'a token goes in a file named by --git-credentials (a basic-auth Secret), never in the URL; see `runlevel sync --help`',
-    });
-  }
-  const path = (k: string) => (str(k) ? resolve(str(k) as string) : undefined);
-  return {
-    repo: repo as string,
-    branch: str('branch') ?? 'main',
-    intervalMs: interval.ms,
-    intervalText: interval.text,
-    drift: drift as DriftMode,
-    listen: listen as { host: string; port: number },
-    verifyCommits: path('verify-commits'),
-    credentials: path('git-credentials'),
-    hookSecretFile: path('hook-secret-file'),
-    workDir: path('work-dir') ?? join(tmpdir(), 'runlevel-sync'),
-    backoffMaxMs: backoffMax.ms,
-    once: flags.once === true,
-  };
-}
-
 /** A getter, so the compiler does not narrow it across awaits. */
 function handedOver(agent: SyncAgent): boolean {
   return agent.state.state === 'Upgrading';
-}
-
-function readSecret(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new UserError(
-      `cannot read the hook secret ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-      {
-        hint: 'mount the Secret holding it there, or leave --hook-secret-file out (hooks are then refused)',
-      },
-    );
-  }
-}
-
-function both(a: AgentListener, b: AgentListener): AgentListener {
-  return {
-    event: (e, m) => {
-      a.event(e, m);
-      b.event(e, m);
-    },
-    pass: (p) => {
-      a.pass?.(p);
-      b.pass?.(p);
-    },
-    deploy: (p) => {
-      a.deploy?.(p);
-      b.deploy?.(p);
-    },
-  };
-}
-
-/** One line per event on stderr (plain, tty) or one JSON event of kind "sync" (--log-format json). */
-function logListener(mode: DriftMode): AgentListener {
-  const short = (c?: string) => (c ? c.slice(0, 12) : '-');
-  return {
-    event(e: SyncEvent, m: SyncMemory) {
-      const say = (mark: MarkName, message: string) =>
-        log.event({ kind: 'sync', mark, message, data: { event: e.kind, state: m.state, ...e } });
-      switch (e.kind) {
-        case 'state':
-          // Every pass goes through Fetching and back: only the other transitions are news.
-          if (e.to === 'Fetching' || (e.from === 'Fetching' && e.to === 'Idle'))
-            return log.debug(() => `state ${e.from} → ${e.to}`);
-          return say('info', `state ${e.from} → ${e.to}`);
-        case 'fetched':
-          if (e.rewritten)
-            return say('warn', `history was rewritten (force-push): the new head is ${short(e.commit)}`);
-          return log.debug(() => `fetched ${short(e.commit)}`);
-        case 'skipped':
-          return say(
-            'info',
-            `commit ${short(e.commit)} does not change this cluster's inputs: nothing to deploy`,
-          );
-        case 'invalid':
-          return say(
-            'fail',
-            `commit ${short(e.commit)} refused, ${short(m.deployed?.commit)} stays deployed: ${e.reason}`,
-          );
-        case 'deployed':
-          return say('done', `deployed ${short(e.commit)}`);
-        case 'failed':
-          return say('fail', `${e.cause} failure${e.commit ? ` at ${short(e.commit)}` : ''}: ${e.reason}`);
-        case 'backoff':
-          return say('waiting', `backing off ${e.seconds}s (attempt ${e.attempts})`);
-        case 'drift':
-          return say(
-            'warn',
-            `${e.objects} live object${e.objects === 1 ? '' : 's'} drifted${mode === 'correct' ? ': repairing' : ' (--drift warn: reported only)'}`,
-          );
-        case 'upgrade':
-          return say('start', `commit ${short(e.commit)} pins core ${e.to}: handing over from ${e.from}`);
-        case 'handed-over':
-          return say('done', `our Deployment now runs ${e.image}: the new core deploys ${short(e.commit)}`);
-      }
-    },
-    pass({ trigger, seconds, memory }) {
-      log.debug(() => `pass (${trigger}) ended in ${seconds.toFixed(1)}s: ${memory.state}`);
-    },
-  };
 }

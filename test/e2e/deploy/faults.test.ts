@@ -3,14 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { clusterDown, clusterUp } from '../../../core/cluster/index.js';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
-import { coreRoot } from '../../../core/shared/paths.js';
-import { findTool, toolEnv } from '../../../core/shared/tools.js';
-import { cleanEnv, runCli } from '../../helpers/cli.js';
+import { deployArgs, recordsOf, runDeploy, setNodeTaint, startDeploy } from '../../helpers/deploy-child.js';
 import { fixture, removeFixture } from '../../helpers/fixture.js';
 import { deployLeaseExists, helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
@@ -19,66 +16,24 @@ let stateDir = '';
 let kubeconfig = '';
 let repo: ValuesRepo;
 
-const args = (...extra: string[]) => [
-  'deploy',
-  '--cluster',
-  'dev',
-  '--values',
-  repo.dir,
-  '--kubeconfig',
-  kubeconfig,
-  ...extra,
-];
-const deploy = (...extra: string[]) => runCli(args(...extra), { timeoutMs: 300_000 });
+const target = () => ({ cluster: 'dev', values: repo.dir, kubeconfig });
+const deploy = (...extra: string[]) => runDeploy(target(), ...extra);
 
-/** A deploy as a child process we can signal, resolved once its stderr shows `marker`. */
-function startDeploy(marker: RegExp, ...extra: string[]) {
-  const child = execa(join(coreRoot, 'bin/runlevel'), args(...extra), {
-    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
-    extendEnv: false,
-    reject: false,
-  });
-  let stderr = '';
-  const seen = new Promise<void>((resolve) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (marker.test(stderr)) resolve();
-    });
-  });
-  return { child, seen, stderr: () => stderr };
+/** A deploy as a child process we can signal, and a promise that its stderr showed `marker`. */
+function startDeployUntil(marker: RegExp, ...extra: string[]) {
+  const run = startDeploy(deployArgs(target(), ...extra));
+  return { ...run, seen: run.saw(marker) };
 }
 
 const helmRevisions = () => helmReleasesByName(kubeconfig);
 
-async function allRecords() {
-  const cm = await loadKubeConfig(kubeconfig)
-    .makeApiClient(CoreV1Api)
-    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
-  return JSON.parse(cm.data?.['deploys.json'] ?? '[]') as {
-    id: string;
-    outcome: string;
-    failure?: { runlevel?: string; release?: string; step: string; message: string };
-  }[];
-}
-
-async function lastRecord() {
-  const cm = await loadKubeConfig(kubeconfig)
-    .makeApiClient(CoreV1Api)
-    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
-  return JSON.parse(cm.data?.['deploys.json'] ?? '[]')[0] as {
-    outcome: string;
-    failure?: { runlevel?: string; release?: string; step: string; message: string };
-  };
-}
-
-async function setNodeTaint(on: boolean): Promise<void> {
-  const taint = on
-    ? ['kwok-node-0', 'runlevel-test=blocked:NoSchedule', '--overwrite']
-    : ['kwok-node-0', 'runlevel-test-'];
-  await execa(findTool('kubectl') ?? 'kubectl', ['taint', 'nodes', ...taint, '--kubeconfig', kubeconfig], {
-    env: toolEnv(),
-  });
-}
+type Recorded = {
+  id: string;
+  outcome: string;
+  failure?: { runlevel?: string; release?: string; step: string; message: string };
+};
+const allRecords = () => recordsOf<Recorded>(kubeconfig);
+const lastRecord = async () => (await allRecords())[0] as Recorded;
 
 test.before(async () => {
   stateDir = await fixture({}, 'runlevel-faults-');
@@ -96,7 +51,7 @@ test.after(async () => {
 
 test('a runlevel that never becomes ready is rolled back, later runlevels are untouched, exit 5', async () => {
   const before = await helmRevisions();
-  await setNodeTaint(true); // new Pods cannot be scheduled anywhere
+  await setNodeTaint(kubeconfig, true); // new Pods cannot be scheduled anywhere
   try {
     await repo.edit('common/settings.yaml', (s) => {
       s.platform.ingress.className = 'nginx-internal'; // new controller Pods in 20-ingress; new Ingress classes in 90
@@ -123,7 +78,7 @@ test('a runlevel that never becomes ready is rolled back, later runlevels are un
     assert.is(record.failure?.release, 'ingress');
     assert.not.ok(await deployLeaseExists(kubeconfig), 'lock released');
   } finally {
-    await setNodeTaint(false);
+    await setNodeTaint(kubeconfig, false);
   }
   const fixed = await deploy();
   assert.is(fixed.code, 0, fixed.stderr);
@@ -151,7 +106,7 @@ test('a task that fails stops the deploy at its runlevel with the task error', a
 });
 
 test('SIGINT during a deploy: the release in flight finishes, nothing new starts, lock released, exit 130', async () => {
-  const run = startDeploy(/► runlevel 20-ingress/, '--force');
+  const run = startDeployUntil(/► runlevel 20-ingress/, '--force');
   await run.seen;
   run.child.kill('SIGINT');
   const r = await run.child;
@@ -165,7 +120,7 @@ test('SIGINT during a deploy: the release in flight finishes, nothing new starts
 });
 
 test('the API server stops mid-deploy: bounded retries, exit 5; once it is back a re-run converges', async () => {
-  const run = startDeploy(/► runlevel 30-sso/, '--force', '--lock-ttl', '10s'); // the shortest TTL allowed
+  const run = startDeployUntil(/► runlevel 30-sso/, '--force', '--lock-ttl', '10s'); // the shortest TTL allowed
   await run.seen;
   const state = JSON.parse(await readFile(join(stateDir, 'cluster.json'), 'utf8'));
   const apiserver = state.daemons.find((d: { name: string }) => d.name === 'kube-apiserver');

@@ -4,32 +4,29 @@
 // only with --break-lock, which the deploy record keeps; a deploy whose lock is broken while it
 // runs writes nothing more (fencing), and helm's history shows one writer at a time.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { CoordinationV1Api, CoreV1Api, V1MicroTime } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
-import { coreRoot } from '../../../core/shared/paths.js';
 import { findTool, toolEnv } from '../../../core/shared/tools.js';
-import { cleanEnv, runCli } from '../../helpers/cli.js';
+import {
+  type DeployChild,
+  deployArgs,
+  recordsOf,
+  runDeploy,
+  setNodeTaint,
+  startDeploy,
+} from '../../helpers/deploy-child.js';
 import { helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
 let repo: ValuesRepo;
 
-const args = (...extra: string[]) => [
-  'deploy',
-  '--cluster',
-  repo.cluster,
-  '--values',
-  repo.dir,
-  '--kubeconfig',
-  kubeconfig,
-  ...extra,
-];
-const deploy = (...extra: string[]) => runCli(args(...extra), { timeoutMs: 300_000 });
+const target = () => ({ cluster: repo.cluster, values: repo.dir, kubeconfig });
+const args = (...extra: string[]) => deployArgs(target(), ...extra);
+const deploy = (...extra: string[]) => runDeploy(target(), ...extra);
 
 interface Recorded {
   id: string;
@@ -39,12 +36,7 @@ interface Recorded {
   releases: { runlevel: string; name: string; action: string }[];
 }
 
-async function records(): Promise<Recorded[]> {
-  const cm = await loadKubeConfig(kubeconfig)
-    .makeApiClient(CoreV1Api)
-    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
-  return JSON.parse(cm.data?.['deploys.json'] ?? '[]') as Recorded[];
-}
+const records = () => recordsOf<Recorded>(kubeconfig);
 
 test.before(async () => {
   assert.ok(kubeconfig, 'the e2e tier sets KUBECONFIG to the shared local cluster');
@@ -59,13 +51,7 @@ test.after(async () => {
 
 test('a deploy killed with SIGKILL: the next one takes its lock at once and records it as failed', async () => {
   // Its own process group, so helm under it dies with it, as with a kill -9 of a CI job.
-  const child = execa(join(coreRoot, 'bin/runlevel'), args('--force'), {
-    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
-    extendEnv: false,
-    reject: false,
-    detached: true,
-  });
-  const pid = child.pid ?? 0;
+  const { child, pid } = startDeploy(args('--force'), { detached: true });
   let killed: Recorded | undefined;
   while (!killed) {
     killed = (await records()).find((r) => r.outcome === 'running' && r.id.endsWith(`-${pid}`));
@@ -133,37 +119,6 @@ test('a live lock held from another machine stops a deploy (exit 6); --break-loc
   assert.is(latest?.outcome, 'succeeded');
 });
 
-/** A deploy as a child process, with its stderr as it comes. */
-function startDeploy(...extra: string[]) {
-  const child = execa(join(coreRoot, 'bin/runlevel'), args(...extra), {
-    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
-    extendEnv: false,
-    reject: false,
-  });
-  let stderr = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const w of waiters) if (w.re.test(stderr)) w.resolve();
-  });
-  const saw = (re: RegExp) =>
-    new Promise<void>((resolve) => {
-      if (re.test(stderr)) resolve();
-      waiters.push({ re, resolve });
-      child.finally(() => resolve()).catch(() => undefined);
-    });
-  return { child, pid: child.pid ?? 0, stderr: () => stderr, saw };
-}
-
-async function setNodeTaint(on: boolean): Promise<void> {
-  const taint = on
-    ? ['kwok-node-0', 'runlevel-test=blocked:NoSchedule', '--overwrite']
-    : ['kwok-node-0', 'runlevel-test-'];
-  await execa(findTool('kubectl') ?? 'kubectl', ['taint', 'nodes', ...taint, '--kubeconfig', kubeconfig], {
-    env: toolEnv(),
-  });
-}
-
 /** The pid the deploy lock's holder annotation names, if the lease exists. */
 async function leaseHolderPid(): Promise<number | undefined> {
   const leases = loadKubeConfig(kubeconfig).makeApiClient(CoordinationV1Api);
@@ -201,24 +156,24 @@ test('--break-lock while a deploy runs: the displaced one writes nothing more (e
   const before = await helmReleasesByName(kubeconfig);
   // New ingress controller Pods that cannot be scheduled: the first deploy waits in 20-ingress's
   // readiness gate, holding the lock, until the test lets them run.
-  await setNodeTaint(true);
+  await setNodeTaint(kubeconfig, true);
   let tainted = true;
-  let a: ReturnType<typeof startDeploy> | undefined;
-  let b: ReturnType<typeof startDeploy> | undefined;
+  let a: DeployChild | undefined;
+  let b: DeployChild | undefined;
   try {
     await repo.edit('common/settings.yaml', (s) => {
       s.platform.ingress.className = 'nginx-fenced';
     });
     // A lock TTL of 10 minutes renews every 150 s: only fencing can stop this deploy in time.
-    a = startDeploy('--force', '--lock-ttl', '600s');
+    a = startDeploy(args('--force', '--lock-ttl', '600s'));
     await a.saw(/waiting for \d+ objects of 20-ingress/);
     assert.is(a.child.exitCode, null, `the first deploy ended early: ${a.stderr()}`);
-    b = startDeploy('--force', '--break-lock');
+    b = startDeploy(args('--force', '--break-lock'));
     while ((await leaseHolderPid()) !== b.pid) {
       if (b.child.exitCode !== null) assert.unreachable(`--break-lock ended first: ${b.stderr()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await setNodeTaint(false); // both gates may pass now
+    await setNodeTaint(kubeconfig, false); // both gates may pass now
     tainted = false;
     const [ra, rb] = await Promise.all([a.child, b.child]);
 
@@ -271,7 +226,7 @@ test('--break-lock while a deploy runs: the displaced one writes nothing more (e
       `the displaced run applied after the breaker started: ${new Date(Math.max(...startsA)).toISOString()} >= ${new Date(Math.min(...startsB)).toISOString()}`,
     );
   } finally {
-    if (tainted) await setNodeTaint(false);
+    if (tainted) await setNodeTaint(kubeconfig, false);
     for (const run of [a, b]) if (run?.child.exitCode === null) run.child.kill('SIGKILL');
   }
   await repo.edit('common/settings.yaml', (s) => {

@@ -6,33 +6,27 @@
 // release failed, the lock is released, the record says where. Nothing the deploy started (its
 // helm engine, in a process group of its own) outlives it either way.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { execa } from 'execa';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadKubeConfig } from '../../../core/shared/kube.js';
-import { coreRoot } from '../../../core/shared/paths.js';
 import { processAlive } from '../../../core/shared/proc.js';
-import { holdCreates } from '../../helpers/admission-hold.js';
-import { cleanEnv, runCli } from '../../helpers/cli.js';
+import { type AdmissionHold, holdCreates } from '../../helpers/admission-hold.js';
+import {
+  type DeployChild,
+  deployArgs,
+  recordsOf,
+  runDeploy,
+  startDeploy,
+} from '../../helpers/deploy-child.js';
 import { deployLeaseExists, helmReleasesByName } from '../../helpers/kube.js';
 import { initValuesRepo, type ValuesRepo } from '../../helpers/values-repo.js';
 
 const kubeconfig = process.env.KUBECONFIG ?? '';
 let repo: ValuesRepo;
 
-const args = (...extra: string[]) => [
-  'deploy',
-  '--cluster',
-  repo.cluster,
-  '--values',
-  repo.dir,
-  '--kubeconfig',
-  kubeconfig,
-  ...extra,
-];
+const target = () => ({ cluster: repo.cluster, values: repo.dir, kubeconfig });
 
 interface Recorded {
   id: string;
@@ -41,41 +35,10 @@ interface Recorded {
   releases: { runlevel: string; name: string; action: string }[];
 }
 
-async function records(): Promise<Recorded[]> {
-  const cm = await loadKubeConfig(kubeconfig)
-    .makeApiClient(CoreV1Api)
-    .readNamespacedConfigMap({ name: 'runlevel-state', namespace: 'runlevel-system' });
-  return JSON.parse(cm.data?.['deploys.json'] ?? '[]') as Recorded[];
-}
+const records = () => recordsOf<Recorded>(kubeconfig);
 
 /** The deploy as a terminal runs it: the leader of its own process group, which we signal whole. */
-function startDeploy(...extra: string[]) {
-  const child = execa(join(coreRoot, 'bin/runlevel'), args(...extra), {
-    env: { ...cleanEnv(), NO_COLOR: '1', RUNLEVEL_LOG_FORMAT: 'plain' },
-    extendEnv: false,
-    reject: false,
-    detached: true,
-  });
-  let stderr = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const w of waiters) if (w.re.test(stderr)) w.resolve();
-  });
-  return {
-    child,
-    pid: child.pid ?? 0,
-    stderr: () => stderr,
-    /** Resolves once stderr matches (or the deploy ended, which the assertions after it catch). */
-    saw: (re: RegExp) =>
-      new Promise<void>((resolve) => {
-        if (re.test(stderr)) resolve();
-        waiters.push({ re, resolve });
-        child.finally(() => resolve()).catch(() => undefined);
-      }),
-    group: (signal: NodeJS.Signals) => process.kill(-(child.pid ?? 0), signal),
-  };
-}
+const start = (...extra: string[]) => startDeploy(deployArgs(target(), ...extra), { detached: true });
 
 /** One of sso's Deployments deleted: the next helm upgrade of sso has to create it again. */
 async function deleteAnSsoDeployment(): Promise<string> {
@@ -124,10 +87,39 @@ async function noneLeft(children: { pid: number; start: string; cmd: string }[])
   assert.equal(left, [], 'nothing the deploy started outlives it');
 }
 
+/**
+ * A deploy (--force) started while helm's create of an sso Deployment is held at the API server:
+ * `fn` runs once the write is held, with helm's releases from before; the hold is closed after.
+ */
+async function whileSsoHeld(
+  fn: (s: {
+    before: Awaited<ReturnType<typeof laterReleases>>;
+    hold: AdmissionHold;
+    run: DeployChild;
+    children: ReturnType<typeof childrenOf>;
+  }) => Promise<void>,
+): Promise<void> {
+  const before = await laterReleases();
+  await deleteAnSsoDeployment();
+  const hold = await holdCreates(kubeconfig, {
+    namespace: 'sso-system',
+    group: 'apps',
+    resources: ['deployments'],
+  });
+  try {
+    const run = start('--force');
+    const held = await Promise.race([hold.arrived, run.child.then(() => undefined)]);
+    assert.ok(held, `helm never reached sso: ${run.stderr()}`);
+    await fn({ before, hold, run, children: childrenOf(run.pid) });
+  } finally {
+    await hold.close();
+  }
+}
+
 test.before(async () => {
   assert.ok(kubeconfig, 'the e2e tier sets KUBECONFIG to the shared local cluster');
   repo = await initValuesRepo('dev');
-  const first = await runCli(args(), { timeoutMs: 300_000 });
+  const first = await runDeploy(target());
   assert.is(first.code, 0, first.stderr);
 });
 
@@ -137,18 +129,7 @@ test.after(async () => {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`one ${signal} to the process group while helm applies sso: it finishes, nothing new starts, lock released, exit ${signal === 'SIGINT' ? 130 : 143}`, async () => {
-    const before = await laterReleases();
-    await deleteAnSsoDeployment();
-    const hold = await holdCreates(kubeconfig, {
-      namespace: 'sso-system',
-      group: 'apps',
-      resources: ['deployments'],
-    });
-    try {
-      const run = startDeploy('--force');
-      const held = await Promise.race([hold.arrived, run.child.then(() => undefined)]);
-      assert.ok(held, `helm never reached sso: ${run.stderr()}`);
-      const children = childrenOf(run.pid);
+    await whileSsoHeld(async ({ before, hold, run, children }) => {
       run.group(signal); // the whole group, as a terminal does
       await run.saw(new RegExp(`${signal} received`));
       hold.release(); // helm, not told to stop, completes sso
@@ -174,25 +155,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       );
       assert.ok(last?.releases.some((x) => x.name === 'sso' && x.action === 'upgraded'));
       await noneLeft(children);
-    } finally {
-      await hold.close();
-    }
+    });
   });
 }
 
 test('two SIGINTs to the process group while helm applies sso: helm is told to stop and marks it failed, the lock is released, the record says where; the next deploy repairs it', async () => {
-  const before = await laterReleases();
-  await deleteAnSsoDeployment();
-  const hold = await holdCreates(kubeconfig, {
-    namespace: 'sso-system',
-    group: 'apps',
-    resources: ['deployments'],
-  });
-  try {
-    const run = startDeploy('--force');
-    const held = await Promise.race([hold.arrived, run.child.then(() => undefined)]);
-    assert.ok(held, `helm never reached sso: ${run.stderr()}`);
-    const children = childrenOf(run.pid);
+  await whileSsoHeld(async ({ before, hold, run, children }) => {
     run.group('SIGINT');
     await run.saw(/SIGINT received/);
     run.group('SIGINT');
@@ -221,11 +189,9 @@ test('two SIGINTs to the process group while helm applies sso: helm is told to s
       { runlevel: '30-sso', release: 'sso', step: 'interrupted' },
     );
     await noneLeft(children);
-  } finally {
-    await hold.close();
-  }
+  });
   // No --wait-lock, no --break-lock: the lock is free, and the failed release is put right.
-  const next = await runCli(args(), { timeoutMs: 300_000 });
+  const next = await runDeploy(target());
   assert.is(next.code, 0, next.stderr);
   assert.is((await laterReleases()).sso?.status, 'deployed');
 });

@@ -79,6 +79,32 @@ const rollout = (...args: string[]) =>
     timeoutMs: 900_000,
   });
 
+test('a cluster whose kubeconfig reaches another one’s API server is refused before any deploy, exit 2', async () => {
+  // The last cluster pointed at the one before it (three clusters: two of one stage).
+  const [twin, last] = names.slice(-2) as [string, string];
+  await repo.edit('runlevel.yaml', (doc) => {
+    doc.clusters[last].kubeconfig = kc(twin);
+  });
+  try {
+    const r = await rollout();
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, `rollout refused: 1 cluster(s) invalid, nothing was deployed: ${last}`);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${twin} \\(context "[^"]+" in ${kc(twin)}\\) and ${last} \\(context "[^"]+" in ${kc(twin)}\\) reach the same API server \\(the same kube-system namespace UID [0-9a-f-]{36}\\)`,
+      ),
+    );
+    assert.match(r.stderr, 'the kubeconfig and context of its own API server');
+    assert.not.match(r.stderr, /deploying/);
+    for (const c of names) assert.equal(await deployRecords(kc(c)), [], `${c}: no record`);
+  } finally {
+    await repo.edit('runlevel.yaml', (doc) => {
+      doc.clusters[last].kubeconfig = clusters.find((c) => c.name === last)?.kubeconfig;
+    });
+  }
+});
+
 test('a release never Ready in stage one stops the rollout there: stage two untouched, exit 5', async () => {
   const r = await rollout();
   assert.is(r.code, 5, r.stderr);

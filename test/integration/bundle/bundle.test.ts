@@ -268,23 +268,26 @@ test('a bundle whose index was edited fails its signature; nothing is pushed', a
 test('no public key: refused with a hint, unless --insecure-skip-verify', async () => {
   const m = await mirror('bundle-nokey');
   const empty = await fixture({ 'runlevel.yaml': `core: "${version}"\nclusters: {}\ncontract: 2\n` });
-  const r = await runCli(['bundle', 'push', bundle, '--to', m.host, '--values', empty]);
-  assert.is(r.code, 2, r.stderr);
-  assert.match(r.stderr, /no public key/);
-  assert.equal(await m.catalog(), []);
-  const skip = await runCli([
-    'bundle',
-    'push',
-    bundle,
-    '--to',
-    m.host,
-    '--values',
-    empty,
-    '--insecure-skip-verify',
-  ]);
-  assert.is(skip.code, 0, skip.stderr);
-  assert.match(skip.stderr, /SIGNATURE NOT VERIFIED/);
-  await removeFixture(empty);
+  try {
+    const r = await runCli(['bundle', 'push', bundle, '--to', m.host, '--values', empty]);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no public key/);
+    assert.equal(await m.catalog(), []);
+    const skip = await runCli([
+      'bundle',
+      'push',
+      bundle,
+      '--to',
+      m.host,
+      '--values',
+      empty,
+      '--insecure-skip-verify',
+    ]);
+    assert.is(skip.code, 0, skip.stderr);
+    assert.match(skip.stderr, /SIGNATURE NOT VERIFIED/);
+  } finally {
+    await removeFixture(empty);
+  }
 });
 
 test('a push killed after its first image leaves no tag; run again, it completes', async () => {

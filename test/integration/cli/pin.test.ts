@@ -12,6 +12,7 @@ import {
   assertCleanFailure,
   cli,
   goldenText,
+  removeSandbox,
   type Sandbox,
   sandbox,
   valuesRepo,
@@ -27,6 +28,7 @@ let sb: Sandbox;
 test.before(async () => {
   sb = await sandbox();
 });
+test.after(() => removeSandbox(sb));
 
 test('golden: a repo pinned to another core is refused with exit 7, both versions and the command to run', async () => {
   const repo = await valuesRepo(

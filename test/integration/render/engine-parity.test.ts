@@ -14,6 +14,7 @@ import type { Capabilities, Helm, TemplateRequest } from '../../../core/shared/h
 import { startHelmEngine } from '../../../core/shared/helm-engine.js';
 import { coreRoot } from '../../../core/shared/paths.js';
 import { resolveValues } from '../../../core/values/index.js';
+import { defaultAgeKeyFile } from '../../../core/values/secrets.js';
 import { fixtures, largeFixtureKey } from '../../helpers/render-helpers.js';
 import { pinnedHelm } from '../../helpers/spawn-helm.js';
 
@@ -80,6 +81,7 @@ test('every release of the reference platform (3 teams)', async () => {
     assert.is(await compareAll(requests), requests.length);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await rm(defaultAgeKeyFile(dir), { force: true }); // the bench repo's key, kept in HOME
   }
 });
 

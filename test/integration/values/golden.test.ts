@@ -1,8 +1,7 @@
 // Every bad input of the values engine, run through the real CLI with real sops-encrypted secrets:
 // the exact output is a golden file, and afterwards no secret plaintext is anywhere.
 
-import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,8 +11,10 @@ import {
   assertNoPlaintext,
   cli,
   goldenText,
+  removeSandbox,
   type Sandbox,
   sandbox,
+  sandboxDir,
   valuesRepo,
 } from '../../helpers/values-harness.js';
 
@@ -90,8 +91,8 @@ const cases: Record<string, Case> = {
     code: 2,
   },
   'symlink-escape': {
-    prepare(repo) {
-      const outside = mkdtempSync(join(tmpdir(), 'runlevel-outside-'));
+    prepare(repo, sb) {
+      const outside = sandboxDir(sb, 'runlevel-outside-');
       writeFileSync(join(outside, 'beta.yaml'), 'apps: [web]\n');
       symlinkSync(join(outside, 'beta.yaml'), join(repo, 'common/teams/beta.yaml'));
     },
@@ -185,6 +186,7 @@ let sb: Sandbox;
 test.before(async () => {
   sb = await sandbox();
 });
+test.after(() => removeSandbox(sb));
 
 for (const [name, c] of Object.entries(cases)) {
   test(`golden: ${name}`, async () => {

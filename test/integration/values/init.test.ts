@@ -218,4 +218,9 @@ test('init writes the key into RUNLEVEL_AGE_KEY_DIR, and commits as runlevel ini
   }
 });
 
+test.after(() => {
+  // the three directories made above, nothing else
+  for (const dir of [home, parent, bin]) rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();

@@ -8,18 +8,18 @@ import { checkRunlevelHeaders, runlevelHeaderProblems } from '../../../core/cli/
 import { listRunlevels } from '../../../core/render/runlevels.js';
 import { UserError } from '../../../core/shared/errors.js';
 import { ExitCode } from '../../../core/shared/exit-codes.js';
-import { fixture } from '../../helpers/fixture.js';
+import { withFixture } from '../../helpers/fixture.js';
 
-async function problemsOf(header: string) {
-  const dir = await fixture({
-    '10-x.yaml.gotmpl': `# runlevel 10-x: a test layer.\n${header}\nreleases: []\n`,
-  });
-  return runlevelHeaderProblems(listRunlevels(dir)).map((p) => ({
-    at: `${p.where?.file.split('/').pop()}:${p.where?.line}:${p.where?.col}`,
-    message: p.message,
-    hint: p.hint,
-    frame: p.frame,
-  }));
+function problemsOf(header: string) {
+  const tree = { '10-x.yaml.gotmpl': `# runlevel 10-x: a test layer.\n${header}\nreleases: []\n` };
+  return withFixture(tree, (dir) =>
+    runlevelHeaderProblems(listRunlevels(dir)).map((p) => ({
+      at: `${p.where?.file.split('/').pop()}:${p.where?.line}:${p.where?.col}`,
+      message: p.message,
+      hint: p.hint,
+      frame: p.frame,
+    })),
+  );
 }
 
 const cases: [string, string, string, string][] = [
@@ -64,14 +64,15 @@ for (const [header, at, message, hint] of cases) {
 
 test('the core runlevel files pass, and a bad header is a UserError with exit 3', async () => {
   assert.not.throws(() => checkRunlevelHeaders());
-  const dir = await fixture({ '10-x.yaml.gotmpl': '# runlevel: timeout=5minutes\n' });
-  try {
-    checkRunlevelHeaders(listRunlevels(join(dir)));
-    assert.unreachable('should throw');
-  } catch (err) {
-    assert.ok(err instanceof UserError);
-    assert.is(err.exitCode, ExitCode.renderFailed);
-  }
+  await withFixture({ '10-x.yaml.gotmpl': '# runlevel: timeout=5minutes\n' }, (dir) => {
+    try {
+      checkRunlevelHeaders(listRunlevels(join(dir)));
+      assert.unreachable('should throw');
+    } catch (err) {
+      assert.ok(err instanceof UserError);
+      assert.is(err.exitCode, ExitCode.renderFailed);
+    }
+  });
 });
 
 test.run();

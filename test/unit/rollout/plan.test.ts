@@ -101,4 +101,10 @@ test('the stage before one (promote), none before the first', () => {
   assert.equal(resolveGate({ ready: false }), { ready: false, noDrift: true, noFailedDeploy: true });
 });
 
+test('the clusters this run does not deploy are listed (their API servers are compared too)', () => {
+  assert.equal(planRollout(rollout).others, []);
+  assert.equal(planRollout(rollout, { from: 'staging' }).others, ['a']);
+  assert.equal(planRollout(rollout, { from: 'staging', only: ['c'] }).others, ['a', 'b', 'd']);
+});
+
 test.run();

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import type { GateReading } from '../../../core/rollout/gate.js';
 import { planRollout } from '../../../core/rollout/plan.js';
 import { type DeployResult, type RolloutEvent, runRollout } from '../../../core/rollout/run.js';
+import type { ServerIdentity } from '../../../core/rollout/same-server.js';
 import type { Rollout } from '../../../core/values/types.generated.js';
 
 const rollout: Rollout = {
@@ -21,6 +22,8 @@ interface World {
   /** Readings by cluster: the nth read of a cluster returns the nth (the last one after that). */
   readings?: Record<string, Partial<GateReading>[]>;
   interruptAfterSleeps?: number;
+  /** What each cluster's kubeconfig reaches, over its own server; null: no answer. */
+  servers?: Record<string, Partial<ServerIdentity> | null>;
 }
 
 function fakes(world: World = {}) {
@@ -33,6 +36,17 @@ function fakes(world: World = {}) {
     validate: async (c: string) => {
       calls.push(`validate ${c}`);
       return world.invalid?.[c];
+    },
+    identify: async (c: string): Promise<ServerIdentity | undefined> => {
+      const own = {
+        cluster: c,
+        kubeconfig: `/kube/${c}`,
+        context: c,
+        server: `https://${c}:6443`,
+        uid: `uid-${c}`,
+      };
+      const s = world.servers?.[c];
+      return s === null ? undefined : { ...own, ...s };
     },
     deploy: async (c: string, stage: string): Promise<DeployResult> => {
       calls.push(`deploy ${c} (${stage})`);
@@ -100,6 +114,45 @@ test('one invalid cluster anywhere stops everything before any deploy, each inva
     [],
   );
   assert.equal(states(r), { a: 'untouched', b: 'untouched', c: 'untouched' });
+});
+
+test('two clusters of a stage on one API server: refused before any deploy or read, both named', async () => {
+  const f = fakes({ servers: { c: { uid: 'uid-b', server: 'https://127.0.0.1:6443' } } });
+  const r = await runRollout(planRollout(rollout), f.deps);
+  assert.is(r.outcome, 'invalid');
+  assert.is(r.invalid?.length, 1);
+  assert.is(r.invalid?.[0]?.cluster, 'c');
+  assert.is(r.invalid?.[0]?.sameServerAs, 'b');
+  assert.match(r.invalid?.[0]?.why ?? '', 'b (context "b" in /kube/b) and c (context "c" in /kube/c)');
+  assert.match(r.invalid?.[0]?.why ?? '', 'the same kube-system namespace UID uid-b');
+  assert.equal(
+    f.calls.filter((c) => !c.startsWith('validate')),
+    [],
+  );
+  const refused = f.events.find((e) => e.kind === 'validated' && !e.ok);
+  assert.equal(refused && refused.kind === 'validated' && refused.cluster, 'c');
+});
+
+test('a cluster on the server of one in a stage this run skips (--from) is refused too', async () => {
+  const f = fakes({ servers: { b: { uid: 'uid-a' } } });
+  const r = await runRollout(planRollout(rollout, { from: 'two' }), f.deps);
+  assert.is(r.outcome, 'invalid');
+  assert.equal(
+    r.invalid?.map((i) => [i.cluster, i.sameServerAs]),
+    [['b', 'a']],
+  );
+  assert.not.ok(f.calls.some((c) => c.startsWith('deploy')));
+});
+
+test('clusters that did not answer, or could not be identified, are not compared: the deploy says why', async () => {
+  const f = fakes({ servers: { b: null, c: null } });
+  const r = await runRollout(planRollout(rollout), f.deps);
+  assert.is(r.outcome, 'completed');
+  const g = fakes();
+  g.deps.identify = async () => {
+    throw new Error('kubeconfig unreadable');
+  };
+  assert.is((await runRollout(planRollout(rollout), g.deps)).outcome, 'completed');
 });
 
 test('a failed deploy in stage one stops before stage two, which stays untouched', async () => {

@@ -10,7 +10,7 @@ import { coreRoot } from '../../../core/shared/paths.js';
 import { readChartSchemas, withChartSchemas } from '../../../core/values/chart-schemas.js';
 import { ValuesRepo } from '../../../core/values/index.js';
 import { ajvOptions, schemaProblems } from '../../../core/values/validate.js';
-import { fixture, removeFixture } from '../../helpers/fixture.js';
+import { fixture, removeFixture, withFixture } from '../../helpers/fixture.js';
 
 const repo = {
   'runlevel.yaml': 'core: "0.1.0"\nclusters:\n  dev:\n    environment: dev\ncontract: 2\n',
@@ -80,7 +80,7 @@ test('a fragment checks charts.<release> in the values schema: a misspelt key ge
 });
 
 test('without schemas/charts/ there are no fragments; a badly named fragment is refused', async () => {
-  assert.equal(readChartSchemas(await fixture({})).size, 0);
+  await withFixture({}, (empty) => assert.equal(readChartSchemas(empty).size, 0));
   const dir = await fixture({ 'schemas/charts/Hello.json': '{}' });
   try {
     assert.throws(
