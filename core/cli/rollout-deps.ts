@@ -11,10 +11,10 @@ import { ValuesRepo } from '../values/index.js';
 import type { OpenedRepo } from '../values/repo.js';
 import { coreVersion } from './commands/version.js';
 import type { ResolvedConfig } from './config.js';
-import { type DeployRunOptions, prepareDeploy, runPrepared } from './deploy-run.js';
+import { type DeployRunOptions, type PreparedDeploy, prepareDeploy, runPrepared } from './deploy-run.js';
 import { firstLine, kubeconfigFor, probe, within } from './fleet-source.js';
 import { pinOf } from './pin.js';
-import { type AgainstCluster, type ClusterConnection, connectCluster } from './pipeline.js';
+import { type ClusterConnection, connectCluster } from './pipeline.js';
 import { serverIdentity } from './server-identity.js';
 import { readClusterStatus } from './status-source.js';
 
@@ -127,7 +127,8 @@ async function reach(config: ResolvedConfig, ms: number): Promise<string | undef
 /** A cluster's deploy in this run: its connection and the render it applied. */
 export interface Deployed {
   conn: ClusterConnection;
-  step: AgainstCluster;
+  /** The deploy's own preparation: its render when it made one, else made once on first use. */
+  step: PreparedDeploy;
 }
 
 /**
@@ -154,11 +155,13 @@ export async function readGate(
     };
   try {
     const s = await within(
-      readClusterStatus(config, {
-        deploys: 20,
-        images: async () => [],
-        ...(deployed ? { conn: deployed.conn, rendered: deployed.step } : {}),
-      }),
+      (async () =>
+        readClusterStatus(config, {
+          deploys: 20,
+          images: async () => [],
+          // A deploy that skipped its render (nothing changed) renders here, once.
+          ...(deployed ? { conn: deployed.conn, rendered: await deployed.step.full() } : {}),
+        }))(),
       bounds.readMs,
       `its status took longer than ${bounds.readMs / 1000} s`,
     );
