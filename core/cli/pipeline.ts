@@ -23,7 +23,7 @@ import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { replacedSecrets } from '../diff/deployed-secrets.js';
 import { targetCapabilities } from '../render/capabilities.js';
-import { type RenderOptions, type RenderResult, renderPlatform } from '../render/index.js';
+import { type RenderOptions, type RenderResult, renderPlatform, resolvedInput } from '../render/index.js';
 import { checkReleaseSizes } from '../render/release-size.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
 import { UserError } from '../shared/errors.js';
@@ -81,10 +81,7 @@ export async function renderResolved(
       `render: for Kubernetes ${capabilities.kubeVersion}, ${capabilities.apiVersions.length} API versions`,
   );
   const result = await renderPlatform({
-    values: resolved.values,
-    origins: resolved.origins,
-    texts: resolved.texts,
-    imageLock: resolved.imageLock?.digests,
+    ...resolvedInput(resolved),
     selectors,
     reuse,
     capabilities,

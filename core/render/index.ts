@@ -13,7 +13,7 @@ import { coreRoot } from '../shared/paths.js';
 import { allInOrder, OrderedLimiter } from '../shared/pool.js';
 import { mark } from '../shared/timing.js';
 import { parseYaml } from '../shared/yaml/plain.js';
-import type { ResolvedValues } from '../values/index.js';
+import type { Resolved, ResolvedValues } from '../values/index.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { targetCapabilities } from './capabilities.js';
 import { checkNotEmpty } from './empty-release.js';
@@ -87,6 +87,18 @@ export function imageRewriteOf(
   const mirror = values.platform.registry.mirror;
   if (!mirror) return undefined;
   return { mirror, digests: imageLock, fields: declaredImageFields(chartDir) };
+}
+
+/** What a render takes from resolved values: the values, where each was set, and the image lock. */
+export function resolvedInput(
+  resolved: Pick<Resolved, 'values' | 'origins' | 'texts' | 'imageLock'>,
+): Pick<RenderOptions, 'values' | 'origins' | 'texts' | 'imageLock'> {
+  return {
+    values: resolved.values,
+    origins: resolved.origins,
+    texts: resolved.texts,
+    imageLock: resolved.imageLock?.digests,
+  };
 }
 
 export function defaultConcurrency(): number {

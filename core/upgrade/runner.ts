@@ -11,7 +11,7 @@ import type { VaryingTemplate } from '../diff/objects.js';
 import { writeMigration } from '../migrate/commit.js';
 import { planMigration } from '../migrate/index.js';
 import { targetCapabilities } from '../render/capabilities.js';
-import { renderPlatform } from '../render/index.js';
+import { renderPlatform, resolvedInput } from '../render/index.js';
 import type { RenderIndex } from '../render/output.js';
 import { varyingOfChart } from '../render/varying.js';
 import { UserError } from '../shared/errors.js';
@@ -55,10 +55,7 @@ export function selfRunner(version: string, ageKeyFile: string | undefined): Cor
         platformCrds: platformChartCrds(),
       });
       const result = await renderPlatform({
-        values: resolved.values,
-        origins: resolved.origins,
-        texts: resolved.texts,
-        imageLock: resolved.imageLock?.digests,
+        ...resolvedInput(resolved),
         capabilities,
       });
       const varying = new Map<string, Map<string, VaryingTemplate>>();

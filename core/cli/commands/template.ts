@@ -1,6 +1,6 @@
 import { warnUnreadChartValues } from '../../charts/values.js';
 import { canonicalJson } from '../../render/canonical.js';
-import { renderIndex, renderPlatform, writeRender } from '../../render/index.js';
+import { renderIndex, renderPlatform, resolvedInput, writeRender } from '../../render/index.js';
 import { renderStream } from '../../render/output.js';
 import { varyingLines } from '../../render/varying.js';
 import { UserError } from '../../shared/errors.js';
@@ -55,10 +55,7 @@ export const command: Command = {
     const concurrency = concurrencyFlag(flags);
     log.start(`rendering ${resolved.cluster}`);
     const result = await renderPlatform({
-      values: resolved.values,
-      origins: resolved.origins,
-      texts: resolved.texts,
-      imageLock: resolved.imageLock?.digests,
+      ...resolvedInput(resolved),
       selectors,
       capabilities: renderCapabilities(resolved),
       ...(concurrency ? { concurrency } : {}),
