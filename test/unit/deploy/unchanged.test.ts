@@ -60,24 +60,27 @@ test('helm upgraded a release by hand: the deploy renders and puts it back', asy
   assert.is(report.outcomes.find((o) => o.name === 'b')?.action, 'upgraded');
 });
 
+/** A successful deploy's record entry, with what a test changes in it. */
+function succeededDeploy(d: Partial<ClusterRecord['deploys'][number]>): ClusterRecord['deploys'][number] {
+  return {
+    id: 'r',
+    command: 'deploy',
+    cluster: 'dev',
+    coreVersion: '1',
+    valuesCommit: 'c',
+    started: '',
+    ended: '',
+    outcome: 'succeeded',
+    inputs: 'k',
+    releases: [],
+    ...d,
+  };
+}
+
 test('the last run failed, was a destroy, or had other inputs: the full path', () => {
   const record = (d: Partial<ClusterRecord['deploys'][number]>): ClusterRecord => ({
     releases: {},
-    deploys: [
-      {
-        id: 'r1',
-        command: 'deploy',
-        cluster: 'dev',
-        coreVersion: '1',
-        valuesCommit: 'c',
-        started: '',
-        ended: '',
-        outcome: 'succeeded',
-        inputs: 'k1',
-        releases: [],
-        ...d,
-      },
-    ],
+    deploys: [succeededDeploy({ id: 'r1', inputs: 'k1', ...d })],
   });
   assert.is(changedSince(record({}), 'k1'), undefined);
   assert.match(changedSince(record({}), 'k2') ?? '', 'inputs differ');
@@ -100,20 +103,7 @@ test('helm without a recorded release, or with it failed: the full path', () => 
   };
   const record: ClusterRecord = {
     releases: { 'ns-a/a': deployed },
-    deploys: [
-      {
-        id: 'r',
-        command: 'deploy',
-        cluster: 'dev',
-        coreVersion: '1',
-        valuesCommit: 'c',
-        started: '',
-        ended: '',
-        outcome: 'succeeded',
-        inputs: 'k',
-        releases: [],
-      },
-    ],
+    deploys: [succeededDeploy({ id: 'r', inputs: 'k' })],
   };
   const helm = (revision: number, status = 'deployed') => [
     { name: 'a', namespace: 'ns-a', revision, status, chart: 'app-1.0.0' },
