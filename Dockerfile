@@ -1,8 +1,8 @@
-# The runlevel image: the compiled core, its production node_modules, the pinned tools it runs and
+# The runlevel image: the core bundled with its packages (dist/bundle), the pinned tools it runs and
 # the platform (charts, runlevels, schemas, policies, init templates). Built by `make image`
 # (scripts/image.sh), which stages what it copies in .runlevel/image/: the tools `make tools`
-# already built from tools/pins.env (never compiled a second time) and the production
-# node_modules. No FROM pulls from a registry: BASE is made from Debian's packages
+# already built from tools/pins.env (never compiled a second time) and the production packages'
+# manifests (package.json and licence of each: the SBOM's npm packages; their code is in the bundle). No FROM pulls from a registry: BASE is made from Debian's packages
 # (scripts/image-base.sh). With a registry at hand any base carrying node >= 20.5, tini at
 # /usr/bin/tini and git will do (README, "The image").
 # Layers go from the least to the most often changed, so a change to the core rebuilds one layer.
@@ -19,7 +19,7 @@ COPY values-template/ /opt/runlevel/values-template/
 COPY .runlevel/image/package.json /opt/runlevel/
 COPY tools/pins.env /opt/runlevel/tools/
 COPY bin/runlevel bin/runlevel-docker /opt/runlevel/bin/
-COPY dist/core/ /opt/runlevel/dist/core/
+COPY dist/bundle/ /opt/runlevel/dist/bundle/
 
 # Nothing in the image is writable at run time (docker run --read-only): every path a tool might
 # write to points at a directory that does not exist, so a write fails instead of landing in the

@@ -22,6 +22,7 @@ tools:
 
 build: deps
 	@npx tsc -p tsconfig.json
+	@bash scripts/bundle.sh
 
 check: build
 	@npx biome check .

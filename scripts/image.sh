@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make image: builds the top-level Dockerfile into runlevel:<core version>. Starts the engine when
 # none answers (and stops exactly that one when done), builds the Debian base once per recipe,
-# stages the tools `make tools` built and the production node_modules in .runlevel/image/, and
+# stages the tools `make tools` built and the production packages' manifests in .runlevel/image/, and
 # skips the build when an image of that tag was built from the same inputs, then writes its SBOM and
 # signs it (scripts/image-sign.sh, cached by image id). Prints the tag.
 # Expects `make tools` and `make build` to have run (the Makefile's image target does both).
@@ -33,22 +33,24 @@ export DOCKER_HOST
 for t in "${image_tools[@]}"; do
   [[ -x .tools/bin/$t ]] || { echo "✗ image: .tools/bin/$t is missing; run make tools" >&2; exit 1; }
 done
-[[ -f dist/core/cli/main.js ]] || { echo "✗ image: dist/core is missing; run make build" >&2; exit 1; }
+[[ -f dist/bundle/main.js ]] || { echo "✗ image: dist/bundle is missing; run make build" >&2; exit 1; }
 
 base=${BASE:-$(scripts/image-base.sh)}
 
-# Production node_modules, once per lock file: npm's cache serves it offline after `make deps`.
+# The production packages' manifests, once per lock file: the code of every package runs from the
+# bundle (dist/bundle), so node_modules keeps only each package's package.json and licence, which
+# name what the bundle holds (the SBOM's npm packages, scripts/image-sign.sh) and carry the licences
+# it must. npm's cache serves it offline after `make deps`.
 lock=$(cat package.json package-lock.json | sha256sum | cut -c1-12)
-modules=$cache/node_modules-$lock
+modules=$cache/node_modules-manifests-$lock
 if [[ ! -f $modules/.complete ]]; then
-  echo "► image: production node_modules ($lock)" >&2
+  echo "► image: production package manifests ($lock)" >&2
   rm -rf "$modules.tmp" && mkdir -p "$modules.tmp"
   cp package.json package-lock.json "$modules.tmp/"
   (cd "$modules.tmp" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error >&2)
   rm -f "$modules.tmp/package.json" "$modules.tmp/package-lock.json"
-  # Type declarations, source maps, TypeScript sources and docs: node loads none of them (~45%).
-  find "$modules.tmp/node_modules" -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' \
-    -o -name '*.map' -o -name '*.md' \) -delete
+  find "$modules.tmp/node_modules" -type f ! -name package.json ! -iname 'licen[cs]e*' ! -iname 'copying*' -delete
+  find "$modules.tmp/node_modules" -depth -type d -empty -delete
   rm -rf "$modules" && mv "$modules.tmp" "$modules" && touch "$modules/.complete"
 fi
 
@@ -67,7 +69,7 @@ inputs=$(
     echo "base=$base lock=$lock"
     cat Dockerfile .dockerignore
     for t in "${image_tools[@]}"; do echo "$t=$(readlink -f ".tools/bin/$t")"; done
-    find charts helmfile.d schemas policies values-template dist/core bin/runlevel bin/runlevel-docker \
+    find charts helmfile.d schemas policies values-template dist/bundle bin/runlevel bin/runlevel-docker \
       .runlevel/image/package.json tools/pins.env \
       -type f -print0 | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -c1-16

@@ -1,11 +1,12 @@
 // The render on disk: DIR/<runlevel>/<release>/<template>.yaml plus DIR/index.json. Written to a
 // sibling directory first and swapped in whole, so DIR is never a half-written render. Secrets'
 // data is in it as helm rendered it, so only the user can read it: files 0600, directories 0700.
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { coreRoot } from '../shared/paths.js';
+import { mapLimit } from '../shared/pool.js';
 import { removeOnExit } from '../shared/scratch.js';
 import { canonicalJson } from './canonical.js';
 import type { ObjectRef } from './manifests.js';
@@ -70,27 +71,27 @@ export async function writeRender(
   const staging = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   const forget = removeOnExit(staging); // a second Ctrl-C must not leave half a render behind
-  let files = 0;
   try {
-    for (const rel of result.releases) {
-      const dir = join(staging, rel.runlevel, rel.name);
-      for (const f of rel.files) {
-        await mkdir(dirname(join(dir, f.path)), { recursive: true, mode: privateDir });
-        await writeFile(join(dir, f.path), f.text, { mode: privateFile });
-        files++;
-      }
+    const files = result.releases.flatMap((rel) =>
+      rel.files.map((f) => ({ path: join(staging, rel.runlevel, rel.name, f.path), text: f.text })),
+    );
+    // A thousand small files: each directory made once, then the files written many at a time
+    // (one after another, each write waits its turn in libuv's pool: 0.9 s against 0.05 s at 50 teams).
+    mkdirSync(staging, { recursive: true, mode: privateDir });
+    for (const dir of new Set(files.map((f) => dirname(f.path)))) {
+      mkdirSync(dir, { recursive: true, mode: privateDir });
     }
-    await mkdir(staging, { recursive: true, mode: privateDir });
+    await mapLimit(files, 16, (f) => writeFile(f.path, f.text, { mode: privateFile }));
     await writeFile(join(staging, 'index.json'), `${canonicalJson(renderIndex(result, meta), 2)}\n`, {
       mode: privateFile,
     });
     await rm(outDir, { recursive: true, force: true });
     await rename(staging, outDir);
+    return { files: files.length };
   } finally {
     await rm(staging, { recursive: true, force: true });
     forget();
   }
-  return { files };
 }
 
 /** Replacing DIR deletes it: only allow that for an empty directory or an earlier render. */

@@ -22,7 +22,8 @@ export function coreContentDigest(): string {
     for (const name of readdirSync(path).sort()) walk(root, `${rel}/${name}`);
   };
   for (const dir of ['charts', 'helmfile.d', 'schemas', 'policies']) walk(coreRoot, dir);
-  for (const part of ['dist/core', 'tools/pins.env']) walk(installRoot, part);
+  // dist/bundle is the code bin/runlevel runs (scripts/bundle.sh), its packages included.
+  for (const part of ['dist/bundle', 'tools/pins.env']) walk(installRoot, part);
   cached = hash.digest('hex');
   return cached;
 }

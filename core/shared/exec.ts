@@ -1,6 +1,8 @@
 // The one way we spawn processes: argv arrays, a timeout, the shared stop signals, each tool in a
 // process group of its own, and execa's error fields translated once into our own error with
 // stderr trimmed to what matters.
+
+import { performance } from 'node:perf_hooks';
 import { execa, type Options, type Result } from 'execa';
 import { ToolError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -60,11 +62,14 @@ export async function run(tool: Exclude<ToolName, 'helm-diff'>, args: string[], 
   // The first signal stops what may be stopped; the second stops everything (helm included).
   const group = trackGroup(subprocess.pid, opts.uninterruptible ? halt.signal : shutdown.signal);
   let result: RunResult | undefined;
+  const started = performance.now();
   try {
     result = (await subprocess) as RunResult;
   } finally {
     group.done(result?.timedOut === true || result === undefined);
   }
+  // --verbose: each tool's own time beside the ⏱ marks, so a command's breakdown reads off one run.
+  log.debug(() => `exec ${tool} took ${((performance.now() - started) / 1000).toFixed(2)}s`);
   if (result.failed && group.stopped()) Object.assign(result, { isCanceled: true });
   if (result.failed && opts.reject !== false) {
     throw new ToolError(describeFailure(tool, args, result), {

@@ -19,7 +19,15 @@ export async function copyOfCore(opts: {
   charts: Record<string, string>; // name in charts/ → source directory
 }): Promise<CoreCopy> {
   const root = await fixture({}, 'runlevel-core-');
-  for (const part of ['dist/core', 'bin', 'schemas', 'policies', 'tools/pins.env', 'package.json']) {
+  for (const part of [
+    'dist/core',
+    'dist/bundle',
+    'bin',
+    'schemas',
+    'policies',
+    'tools/pins.env',
+    'package.json',
+  ]) {
     await cp(join(coreRoot, part), join(root, part), { recursive: true });
   }
   for (const link of ['node_modules', '.tools']) {

@@ -2,9 +2,10 @@
 // RUNLEVEL_VERSION (the way canary.test.ts builds 0.2.0), then one layer more with what a contract
 // bump changes in a real release: migration 3 (apps.<app>.replicas → replicaCount) listed and
 // contractVersion 3, the schema and the runlevel that read the new name, and a chart change the
-// new core renders (the app Deployment's revisionHistoryLimit 5 → 3). Signed like make image
+// new core renders (the app Deployment's revisionHistoryLimit 5 → 3); the patched code bundled again. Signed like make image
 // (scripts/image-sign.sh), so its layout can go into a mirror with its signature.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cp, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import * as assert from 'uvu/assert';
@@ -40,8 +41,8 @@ function renamedSchema(): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-/** What contract 3 changes, by path in the core (the image's /opt/runlevel, or a copy of the core). */
-export function contractBump(): Record<string, string> {
+/** What contract 3 changes in the compiled core, by path under dist/core. */
+function codeChanges(): Record<string, string> {
   const m = 'dist/core/migrate/migrations';
   return {
     [`${m}/0003-app-replica-count.js`]: migration,
@@ -55,18 +56,44 @@ export function contractBump(): Record<string, string> {
       'export const contractVersion = 2;',
       'export const contractVersion = 3;',
     ),
-    'schemas/values.schema.json': renamedSchema(),
-    'helmfile.d/90-apps.yaml.gotmpl': patch(
-      'helmfile.d/90-apps.yaml.gotmpl',
-      '($app | get "replicas" 2)',
-      '($app | get "replicaCount" 2)',
-    ),
-    'charts/app/templates/deployment.yaml': patch(
-      'charts/app/templates/deployment.yaml',
-      'revisionHistoryLimit: 5',
-      'revisionHistoryLimit: 3',
-    ),
   };
+}
+
+/**
+ * What contract 3 changes, by path in the core (the image's /opt/runlevel, or a copy of the core):
+ * dist/core patched and bundled again (bin/runlevel runs dist/bundle, scripts/bundle.sh), the
+ * schema, the runlevel file and the chart.
+ */
+export async function contractBump(): Promise<Record<string, string>> {
+  const copy = await fixture({}, 'runlevel-contract-code-');
+  try {
+    await cp(join(coreRoot, 'dist/core'), join(copy, 'dist/core'), { recursive: true });
+    await symlink(join(coreRoot, 'node_modules'), join(copy, 'node_modules'));
+    for (const [path, text] of Object.entries(codeChanges())) writeFileSync(join(copy, path), text);
+    const bundled = await execa('bash', [join(coreRoot, 'scripts/bundle.sh'), copy], { reject: false });
+    assert.is(bundled.exitCode, 0, String(bundled.stderr));
+    const bundle: Record<string, string> = {};
+    for (const name of readdirSync(join(copy, 'dist/bundle'))) {
+      bundle[`dist/bundle/${name}`] = readFileSync(join(copy, 'dist/bundle', name), 'utf8');
+    }
+    return {
+      ...codeChanges(),
+      ...bundle,
+      'schemas/values.schema.json': renamedSchema(),
+      'helmfile.d/90-apps.yaml.gotmpl': patch(
+        'helmfile.d/90-apps.yaml.gotmpl',
+        '($app | get "replicas" 2)',
+        '($app | get "replicaCount" 2)',
+      ),
+      'charts/app/templates/deployment.yaml': patch(
+        'charts/app/templates/deployment.yaml',
+        'revisionHistoryLimit: 5',
+        'revisionHistoryLimit: 3',
+      ),
+    };
+  } finally {
+    await removeFixture(copy);
+  }
 }
 
 /** Builds TAG (core VERSION with contract 3) from BASE-TAG made by scripts/image.sh; returns the tags made. */
@@ -83,7 +110,7 @@ export async function buildContractBump(
   });
   assert.is(built.exitCode, 0, String(built.stderr));
   const files: Record<string, string> = { Dockerfile: `FROM ${plain}\nCOPY opt/ /opt/\n` };
-  for (const [path, text] of Object.entries(contractBump())) files[`opt/runlevel/${path}`] = text;
+  for (const [path, text] of Object.entries(await contractBump())) files[`opt/runlevel/${path}`] = text;
   const context = await fixture({}, 'runlevel-contract-bump-');
   try {
     for (const [path, text] of Object.entries(files)) {

@@ -171,7 +171,16 @@ test('the rehearsal names exactly what core 0.3.0 changes, shows no secret, and 
 /** This checkout copied as core VERSION (with `files` over it), for runCli's `core`. */
 async function coreAs(v: string, files: Record<string, string> = {}): Promise<string> {
   const root = await fixture({}, 'runlevel-core-as-');
-  for (const part of ['dist/core', 'bin', 'schemas', 'policies', 'tools/pins.env', 'helmfile.d', 'charts']) {
+  for (const part of [
+    'dist/core',
+    'dist/bundle',
+    'bin',
+    'schemas',
+    'policies',
+    'tools/pins.env',
+    'helmfile.d',
+    'charts',
+  ]) {
     await cp(join(coreRoot, part), join(root, part), { recursive: true });
   }
   for (const link of ['node_modules', '.tools'])
@@ -187,7 +196,7 @@ test('the same report whoever runs it: a third core (both cores from the mirror,
   const local = image.replace(/:[^:/]+$/, '');
   for (const run of [
     { as: '0.2.0', files: {}, from: repository, verified: [version, newer] },
-    { as: newer, files: contractBump(), from: repository, verified: [version] },
+    { as: newer, files: await contractBump(), from: repository, verified: [version] },
     { as: '0.2.0', files: {}, from: local, verified: [version, newer] },
   ]) {
     const core = await coreAs(run.as, run.files);
