@@ -12,7 +12,6 @@ import {
   formatText,
   kindDefiners,
   kindsDefinedBy,
-  platformChartCrds,
   renderInMemory,
   summary,
 } from '../check/index.js';
@@ -22,7 +21,6 @@ import { keptObjects, type ReleaseFootprint } from '../deploy/leftovers.js';
 import { releaseKey } from '../deploy/record.js';
 import type { DeployedState } from '../deploy/stored.js';
 import { replacedSecrets } from '../diff/deployed-secrets.js';
-import { targetCapabilities } from '../render/capabilities.js';
 import { type RenderOptions, type RenderResult, renderPlatform, resolvedInput } from '../render/index.js';
 import { checkReleaseSizes } from '../render/release-size.js';
 import { matchesAny, parseSelectors } from '../render/selector.js';
@@ -37,6 +35,9 @@ import { type Resolved, resolveValues } from '../values/index.js';
 import { readRepoFile } from '../values/repo.js';
 import type { ResolvedConfig } from './config.js';
 import { liveDrift } from './live-drift.js';
+import { renderCapabilities } from './render-capabilities.js';
+
+export { renderCapabilities };
 
 export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolved> {
   const resolved = await resolveValues({
@@ -57,15 +58,6 @@ export async function resolveFromConfig(config: ResolvedConfig): Promise<Resolve
     );
   }
   return resolved;
-}
-
-/**
- * What the charts render for (helm's .Capabilities): the connected cluster's version and API
- * versions when there is one, else the values' `cluster.kubernetesVersion`/`apiVersions`, else
- * the pinned Kubernetes; plus the API versions of every CRD the platform's charts install.
- */
-export function renderCapabilities(resolved: Resolved, live?: Capabilities): Capabilities {
-  return targetCapabilities({ settings: resolved.values.cluster, live, platformCrds: platformChartCrds() });
 }
 
 export async function renderResolved(

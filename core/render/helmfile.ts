@@ -29,6 +29,13 @@ export interface PlannedRelease {
   needs: string[]; // helmfile `needs`: [namespace/]name of releases to deploy first
 }
 
+/**
+ * helmfile lives for one plan, about half a second: Go's collector at its default (GOGC=100) runs
+ * many times over a heap that is freed at exit anyway. At 400 the plan of 50 teams takes 0.55 s
+ * instead of 0.8 s, and 240 MB resident instead of 160 MB (docs/benchmarks.md, render).
+ */
+const shortLivedGo = { GOGC: '400' };
+
 export function helmfileArgs(dir: string, state: readonly string[] = stateValuesArgs): string[] {
   // helmfile runs its helm binary only to ask its version; the helm engine (helm's SDK at the
   // same pin) answers it, so the image needs no helm binary of its own.
@@ -64,6 +71,7 @@ async function planDirectory(dir: string, all: RunlevelFile[], path: string): Pr
   const r = await run('helmfile', helmfileArgs(dir, ['--state-values-file', path]), {
     reject: false,
     timeoutMs: 120_000,
+    env: shortLivedGo,
   });
   if (r.failed && /no releases found that matches/.test(String(r.stderr))) return [];
   if (r.failed) throw planError(String(r.stderr || r.stdout), all);
@@ -116,6 +124,7 @@ async function planWithHelmfile(runlevel: RunlevelFile, state: StateValues): Pro
     timeoutMs: 120_000,
     input: state.json,
     stdinAsPipe: true,
+    env: shortLivedGo,
   });
   // A runlevel with nothing enabled (no teams list an app, say) is empty, not broken: helmfile
   // reports it as an error, runlevel plans it as no releases.

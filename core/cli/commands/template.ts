@@ -13,7 +13,7 @@ import { renderInRepoProblem } from '../../values/plaintext.js';
 import type { Command } from '../command.js';
 import { concurrencyFlag, listFlag, selectorOption } from '../flags.js';
 import { usableOutDir } from '../out-dir.js';
-import { renderCapabilities } from '../pipeline.js';
+import { renderCapabilities } from '../render-capabilities.js';
 
 export const command: Command = {
   summary: 'render every enabled release, runlevel by runlevel',
