@@ -100,7 +100,15 @@ export function startHelmEngine(opts: { kubeconfig?: string } = {}): HelmEngine 
     log.debug(() => `exec helm-engine ${args.join(' ')}`);
     const c = spawn(bin, args, {
       cwd: coreRoot,
-      env: { ...process.env, ...toolEnv(), TMPDIR: scratchRoot() },
+      // An engine that only renders (no cluster) lives for one command: Go's collector at 400
+      // instead of 100 spares it collections of a heap freed at exit (the 50-team render 0.1 s
+      // faster). One that talks to a cluster may be the agent's, alive for weeks: the default.
+      env: {
+        ...process.env,
+        ...toolEnv(),
+        TMPDIR: scratchRoot(),
+        ...(opts.kubeconfig ? {} : { GOGC: '400' }),
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
       ...childGroupOptions, // a group of its own, as every tool (shared/process-group.ts)
     });
