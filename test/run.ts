@@ -1,6 +1,6 @@
 // make test: every tier in order, each in its own uvu process, then one line CI can read:
 // "N passed, N failed". A tier that cannot run counts as failed; nothing is skipped.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { clusterDown, clusterUp } from '../core/cluster/index.js';
@@ -167,6 +167,19 @@ function crashed(tier: string, started: number, why: string): TierResult {
   return { tier, passed: 0, failed: 1, seconds: (Date.now() - started) / 1000 };
 }
 
+/**
+ * Everything run through bin/runlevel runs dist/bundle (scripts/bundle.sh), linked from dist/core:
+ * after a bare `npx tsc` it is older than the code under test, so it is linked again first.
+ */
+async function bundleUpToDate(): Promise<void> {
+  const bundle = join(coreRoot, 'dist/bundle/main.js');
+  const compiled = join(coreRoot, 'dist/core/cli/main.js');
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(compiled).mtimeMs) return;
+  console.log('► dist/bundle is older than dist/core: bundling (scripts/bundle.sh)');
+  await execa('bash', [join(coreRoot, 'scripts/bundle.sh')], { stdio: 'inherit' });
+}
+
+await bundleUpToDate();
 const results: TierResult[] = [];
 try {
   for (const tier of tiers) {

@@ -3,11 +3,13 @@
 // and check. The digest covers the resolved values (secrets included: only their digest is kept,
 // as the release digests already are), the image lock, the core (its version and the digest of its
 // content and code), the cluster and its environment, the Kubernetes and API versions the render
-// would use, and the flags that change the outcome (--no-prune, --strict).
+// would use (the API versions only when a chart's templates read them), and the flags that change
+// the outcome (--no-prune, --strict).
 
 import type { ClusterRecord, DeployRecord } from '../deploy/record.js';
 import { changedSince } from '../deploy/unchanged.js';
 import { canonicalJson, sha256 } from '../render/canonical.js';
+import { chartsReadCapabilities } from '../render/reads-capabilities.js';
 import { coreContentDigest } from '../shared/core-digest.js';
 import type { HelmRelease } from '../shared/helm.js';
 import { shortError } from '../shared/kube.js';
@@ -16,7 +18,14 @@ import type { ClusterConnection, ReadAgainst } from './pipeline.js';
 /** The digest, or undefined for a deploy that must not stand for the next one (--selector). */
 export function deployInputs(
   read: ReadAgainst,
-  o: { selectors: string[]; prune: boolean; strict: boolean; coreVersion: string },
+  o: {
+    selectors: string[];
+    prune: boolean;
+    strict: boolean;
+    coreVersion: string;
+    /** Whether a chart template reads .Capabilities (render/reads-capabilities.ts); default: looked up. */
+    apiVersionsRender?: boolean;
+  },
 ): DeployRecord['inputs'] {
   if (o.selectors.length > 0) return undefined; // the rest of the platform was not deployed with these
   const { resolved, capabilities } = read;
@@ -30,7 +39,12 @@ export function deployInputs(
       values: resolved.values,
       imageLock: resolved.imageLock?.digests ?? null,
       kubeVersion: capabilities.kubeVersion,
-      apiVersions: [...capabilities.apiVersions].sort(),
+      // Only a template that reads .Capabilities renders by them: otherwise the CRDs a deploy
+      // installs do not make the next deploy's inputs different.
+      apiVersions:
+        (o.apiVersionsRender ?? chartsReadCapabilities())
+          ? [...capabilities.apiVersions].sort()
+          : 'read by no chart',
       prune: o.prune,
       strict: o.strict,
     }),

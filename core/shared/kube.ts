@@ -1,6 +1,8 @@
 // The Kubernetes API through @kubernetes/client-node: one place that loads the kubeconfig,
 // retries transient failures with backoff, and turns API errors into our own.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { AgentOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +16,41 @@ import { log } from './log.js';
  * merged as kubectl merges it, else ~/.kube/config.
  */
 export function loadKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  return reuseConnections(readKubeConfig(file, env));
+}
+
+/**
+ * client-node 1.x makes a new https.Agent for every API call (KubeConfig's createAgent, called by
+ * applySecurityAuthentication), so every call opened a TLS connection of its own: 57 in a no-op
+ * deploy of 50 teams, each a handshake for us and for the API server. One kept-alive agent per
+ * server and credentials for the whole command instead (idle connections do not keep the process
+ * alive; a connection the server closed is a transient error, retried). Agents through a proxy are
+ * made as the library makes them.
+ */
+function reuseConnections(kc: KubeConfig): KubeConfig {
+  type MakeAgent = (cluster: Cluster | null, options: AgentOptions) => unknown;
+  const lib = kc as unknown as { createAgent: MakeAgent };
+  const make = lib.createAgent.bind(kc);
+  const agents = new Map<string, unknown>();
+  lib.createAgent = (cluster, options) => {
+    if (cluster?.proxyUrl) return make(cluster, options);
+    const key = createHash('sha256')
+      .update(JSON.stringify([cluster?.server, options.rejectUnauthorized, options.servername]))
+      .update(String(options.ca ?? ''))
+      .update(String(options.cert ?? ''))
+      .update(String(options.key ?? ''))
+      .digest('hex');
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = make(cluster, { ...options, keepAlive: true });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+  return kc;
+}
+
+function readKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv): KubeConfig {
   const list = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const files = file ? [file] : list.length > 0 ? list : [join(env.HOME || homedir(), '.kube/config')];
   // A pod (the sync agent) with no kubeconfig: its ServiceAccount's token, as kubectl and helm do.

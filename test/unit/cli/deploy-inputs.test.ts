@@ -19,7 +19,7 @@ const read = (
   state: undefined,
   capabilities: { kubeVersion: over.kube ?? 'v1.35.4', apiVersions: over.apis ?? ['apps/v1', 'v1'] },
 });
-const flags = { selectors: [], prune: true, strict: false, coreVersion: '0.1.0' };
+const flags = { selectors: [], prune: true, strict: false, coreVersion: '0.1.0', apiVersionsRender: true };
 
 test('every input changes the digest; the same inputs give the same digest', () => {
   const base = deployInputs(read(), flags);
@@ -43,6 +43,13 @@ test('every input changes the digest; the same inputs give the same digest', () 
   };
   for (const [what, digest] of Object.entries(changed)) assert.is.not(digest, base, what);
   assert.is(new Set(Object.values(changed)).size, Object.keys(changed).length);
+});
+
+test('when no chart reads .Capabilities, the API versions the cluster serves do not change the digest', () => {
+  const quiet = { ...flags, apiVersionsRender: false };
+  const base = deployInputs(read(), quiet);
+  assert.is(deployInputs(read({ apis: ['apps/v1', 'v1', 'example.com/v1'] }), quiet), base);
+  assert.is.not(deployInputs(read({ kube: 'v1.36.0' }), quiet), base, 'the Kubernetes version still does');
 });
 
 test('a --selector deploy has no inputs digest', () => {
