@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../shared/errors.js';
-import { run } from '../shared/exec.js';
+import { run, shortLivedGo } from '../shared/exec.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { coreRoot } from '../shared/paths.js';
 import { codeFrame, lineColAt } from '../shared/source.js';
@@ -28,13 +28,6 @@ export interface PlannedRelease {
   values: unknown[]; // values documents in helmfile's order; later ones win
   needs: string[]; // helmfile `needs`: [namespace/]name of releases to deploy first
 }
-
-/**
- * helmfile lives for one plan, about half a second: Go's collector at its default (GOGC=100) runs
- * many times over a heap that is freed at exit anyway. At 400 the plan of 50 teams takes 0.55 s
- * instead of 0.8 s, and 240 MB resident instead of 160 MB (docs/benchmarks.md, render).
- */
-const shortLivedGo = { GOGC: '400' };
 
 export function helmfileArgs(dir: string, state: readonly string[] = stateValuesArgs): string[] {
   // helmfile runs its helm binary only to ask its version; the helm engine (helm's SDK at the
