@@ -35,7 +35,7 @@ export const command: Command = {
     concurrency: {
       type: 'string',
       env: 'RUNLEVEL_CONCURRENCY',
-      help: 'releases applied at once per runlevel (default 4)',
+      help: 'releases applied at once per runlevel (default 16)',
     },
     timeout: {
       type: 'string',
