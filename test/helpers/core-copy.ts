@@ -13,26 +13,26 @@ export interface CoreCopy {
   remove(): Promise<void>;
 }
 
-/** The built core (dist/core, bin, schemas, policies, pins) with only `runlevels` in helmfile.d and `charts` in charts/. */
-export async function copyOfCore(opts: {
-  runlevels: Record<string, string>;
-  charts: Record<string, string>; // name in charts/ → source directory
-}): Promise<CoreCopy> {
-  const root = await fixture({}, 'runlevel-core-');
-  for (const part of [
-    'dist/core',
-    'dist/bundle',
-    'bin',
-    'schemas',
-    'policies',
-    'tools/pins.env',
-    'package.json',
-  ]) {
+/**
+ * The built core into `root`: its compiled code and bundle, bin, schemas, policies and pins, plus
+ * `extra` parts, with node_modules and .tools linked (not copied).
+ */
+export async function copyBuiltCore(root: string, extra: readonly string[] = []): Promise<void> {
+  for (const part of ['dist/core', 'dist/bundle', 'bin', 'schemas', 'policies', 'tools/pins.env', ...extra]) {
     await cp(join(coreRoot, part), join(root, part), { recursive: true });
   }
   for (const link of ['node_modules', '.tools']) {
     await symlink(await realpath(join(coreRoot, link)), join(root, link));
   }
+}
+
+/** The built core (copyBuiltCore) with only `runlevels` in helmfile.d and `charts` in charts/. */
+export async function copyOfCore(opts: {
+  runlevels: Record<string, string>;
+  charts: Record<string, string>; // name in charts/ → source directory
+}): Promise<CoreCopy> {
+  const root = await fixture({}, 'runlevel-core-');
+  await copyBuiltCore(root, ['package.json']);
   await mkdir(join(root, 'helmfile.d'), { recursive: true });
   for (const [file, text] of Object.entries(opts.runlevels))
     await writeFile(join(root, 'helmfile.d', file), text);

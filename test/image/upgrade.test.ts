@@ -7,7 +7,6 @@
 // or both local against their signed layouts) and when core 0.3.0 runs it itself (in memory).
 // --write then makes one commit (pin moved, values migrated, contract 3) that core 0.3.0 validates.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cp, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
@@ -19,6 +18,7 @@ import type { UpgradeReport } from '../../core/upgrade/types.js';
 import type { Value } from '../../core/values/model.js';
 import { AgeKeys, decrypt, secretLeaves } from '../../core/values/secrets.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { copyBuiltCore } from '../helpers/core-copy.js';
 import { fixture, removeFixture } from '../helpers/fixture.js';
 import { assertGoldenFile } from '../helpers/golden.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -171,20 +171,7 @@ test('the rehearsal names exactly what core 0.3.0 changes, shows no secret, and 
 /** This checkout copied as core VERSION (with `files` over it), for runCli's `core`. */
 async function coreAs(v: string, files: Record<string, string> = {}): Promise<string> {
   const root = await fixture({}, 'runlevel-core-as-');
-  for (const part of [
-    'dist/core',
-    'dist/bundle',
-    'bin',
-    'schemas',
-    'policies',
-    'tools/pins.env',
-    'helmfile.d',
-    'charts',
-  ]) {
-    await cp(join(coreRoot, part), join(root, part), { recursive: true });
-  }
-  for (const link of ['node_modules', '.tools'])
-    await symlink(await realpath(join(coreRoot, link)), join(root, link));
+  await copyBuiltCore(root, ['helmfile.d', 'charts']);
   const pkg = JSON.parse(readFileSync(join(coreRoot, 'package.json'), 'utf8'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ ...pkg, version: v }));
   for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
