@@ -3,13 +3,12 @@
 // only for objects the list did not return (a label changed by hand, or the object is gone).
 // Raw JSON, not the client's typed models: those rename fields (CRD schemas' x-kubernetes-*)
 // and drop the ones they do not know, and the comparison must see what the server holds.
-import http from 'node:http';
-import https from 'node:https';
-import { ApiException, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LiveObject, LiveQuery, LiveRead } from '../drift/types.js';
 import { ToolError } from '../shared/errors.js';
 import { ExitCode } from '../shared/exit-codes.js';
 import { isNotFound, shortError, statusCode, withRetry } from '../shared/kube.js';
+import { type KubeGet, kubeGet } from '../shared/kube-get.js';
 import { log } from '../shared/log.js';
 import { mapLimit } from '../shared/pool.js';
 
@@ -19,14 +18,14 @@ interface ApiResource {
   namespaced: boolean;
 }
 
-type Get = (path: string) => Promise<unknown>;
+type Get = KubeGet;
 
 const concurrency = 8;
 const pageSize = 500;
 
 export function liveReader(kc: KubeConfig): (queries: readonly LiveQuery[]) => Promise<LiveRead[]> {
   let calls = 0;
-  const raw = rawGet(kc);
+  const raw = kubeGet(kc);
   const get: Get = (path) => {
     calls++;
     return raw(path);
@@ -163,53 +162,4 @@ function readFailed(what: string, err: unknown): Error {
     exitCode: ExitCode.deployFailed,
     hint: 'drift is found by reading every object a release manifests: the kubeconfig user needs get and list on them',
   });
-}
-
-/** GET a path of the API server as JSON, with the kubeconfig's credentials, TLS and proxy. */
-function rawGet(kc: KubeConfig): Get {
-  const server = (kc.getCurrentCluster()?.server ?? '').replace(/\/$/, '');
-  let options: Promise<https.RequestOptions> | undefined;
-  const connection = async () => {
-    const opts: https.RequestOptions = {};
-    await kc.applyToHTTPSOptions(opts);
-    // One kept-alive connection for the few dozen reads, unless a proxy agent is in the way.
-    const agent = opts.agent;
-    if (agent?.constructor === https.Agent || agent?.constructor === http.Agent) {
-      const Agent = agent.constructor as typeof https.Agent;
-      opts.agent = new Agent({ ...(agent as https.Agent).options, keepAlive: true });
-    }
-    return opts;
-  };
-  return async (path) => {
-    options ??= connection();
-    const opts = await options;
-    const url = new URL(server + path);
-    const transport = url.protocol === 'http:' ? http : https;
-    return new Promise((resolve, reject) => {
-      const req = transport.request(
-        url,
-        { ...opts, method: 'GET', headers: { ...opts.headers, Accept: 'application/json' }, timeout: 30_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            let body: unknown = text;
-            try {
-              body = JSON.parse(text);
-            } catch {
-              // not JSON: an error page from a proxy; kept as text for the message
-            }
-            if (status >= 200 && status < 300) resolve(body);
-            else reject(new ApiException(status, `GET ${path}: HTTP ${status}`, body, {}));
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`GET ${path}: ETIMEDOUT`)));
-      req.on('error', reject);
-      req.end();
-    });
-  };
 }

@@ -21,11 +21,12 @@ export function loadKubeConfig(file: string | undefined, env: NodeJS.ProcessEnv 
 
 /**
  * client-node 1.x makes a new https.Agent for every API call (KubeConfig's createAgent, called by
- * applySecurityAuthentication), so every call opened a TLS connection of its own: 57 in a no-op
- * deploy of 50 teams, each a handshake for us and for the API server. One kept-alive agent per
- * server and credentials for the whole command instead (idle connections do not keep the process
- * alive; a connection the server closed is a transient error, retried). Agents through a proxy are
- * made as the library makes them.
+ * applySecurityAuthentication), so every call was a full TLS handshake: 57 in a no-op deploy of 50
+ * teams. One agent per server and credentials for the whole command instead, so its TLS session
+ * cache lets each new connection resume the first one's session. Not kept alive: client-node's
+ * node-fetch (2.7) reports "Premature close" when a kept-alive socket carries another request
+ * while a chunked response ends (seen in our image tier); each call still has a connection of its
+ * own. Agents through a proxy are made as the library makes them.
  */
 function reuseConnections(kc: KubeConfig): KubeConfig {
   type MakeAgent = (cluster: Cluster | null, options: AgentOptions) => unknown;
@@ -42,7 +43,7 @@ function reuseConnections(kc: KubeConfig): KubeConfig {
       .digest('hex');
     let agent = agents.get(key);
     if (!agent) {
-      agent = make(cluster, { ...options, keepAlive: true });
+      agent = make(cluster, { ...options, keepAlive: false });
       agents.set(key, agent);
     }
     return agent;

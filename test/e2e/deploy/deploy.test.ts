@@ -81,9 +81,12 @@ test('a deploy with nothing changed changes nothing: every release unchanged, no
   const r = await deploy();
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /total [\d.]+s: \d+ unchanged$/m);
-  // Nothing is rendered again: helm's stored manifests stand in, and check still sees every object.
-  assert.is(renderedFresh(r.stderr)?.[1], '0', r.stderr);
-  assert.is(checkedObjects(r.stderr), objectsAtFirstDeploy);
+  // The first deploy installed CRDs and Gatekeeper's constraint kinds, so the cluster serves more
+  // API versions now; no chart of the core reads .Capabilities (render/reads-capabilities.ts), so
+  // the inputs are the first deploy's and neither render nor check runs (unchanged.test.ts). The
+  // path that renders with helm's stored manifests standing in is the next test's.
+  assert.is(renderedFresh(r.stderr), null, r.stderr);
+  assert.ok(Number.isNaN(checkedObjects(r.stderr)), r.stderr);
   const after = await helmReleases();
   for (const [name, rel] of before) assert.is(after.get(name)?.revision, rel.revision, name);
 });
