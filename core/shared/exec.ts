@@ -1,7 +1,6 @@
 // The one way we spawn processes: argv arrays, a timeout, the shared stop signals, each tool in a
 // process group of its own, and execa's error fields translated once into our own error with
 // stderr trimmed to what matters.
-
 import { performance } from 'node:perf_hooks';
 import { execa, type Options, type Result } from 'execa';
 import { ToolError } from './errors.js';
@@ -38,8 +37,9 @@ export interface RunOptions {
 export type RunResult = Result<{ reject: false }>;
 
 /**
- * The environment of a Go tool that lives for one short job (helmfile's plan): Go's collector at its default (GOGC=100) runs many times over a heap that is
- * freed at exit anyway. At 400 the plan of 50 teams takes 0.55 s instead of 0.8 s, 240 MB resident
+ * The environment of a Go process that lives for one short job (helmfile's plan, a helm engine that
+ * only renders): Go's collector at its default (GOGC=100) runs many times over a heap that is freed
+ * at exit anyway. At 400 the plan of 50 teams takes 0.55 s instead of 0.8 s, 240 MB resident
  * instead of 160 MB (docs/benchmarks.md, render).
  */
 export const shortLivedGo = { GOGC: '400' } as const;
